@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# npm test: set everything up, then run every suite (unit, then integration).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+npx tsc --version >/dev/null
+npx turbo run typecheck --output-logs=errors-only
+npx vitest run --project unit
+npx vitest run --project integration

@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+// Packages resolve each other's TypeScript source through the "source" export
+// condition, so tests never need a build (Vitest monorepo convention).
+const resolve = { conditions: ['source'] };
+
+export default defineConfig({
+  resolve,
+  test: {
+    projects: [
+      {
+        resolve,
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: 'integration',
+          include: ['packages/*/test/**/*.int.test.ts', 'apps/*/test/**/*.int.test.ts', 'e2e/**/*.int.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          // Integration suites share one machine's libvirt, ports and CPUs.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
