@@ -1,1 +1,10 @@
-export {};
+export * from './types/meta.js';
+export * from './types/vmi.js';
+export * from './types/vm.js';
+export * from './types/kubevirt.js';
+export * from './constants.js';
+export * from './cluster-config.js';
+export * from './quantity.js';
+export { customResourceDefinitions, crdFileName, type CustomResourceDefinition } from './crd/crds.js';
+export { renderCrdFiles } from './crd/render-crds.js';
+export type { JsonSchema } from './schema/builders.js';

@@ -1,0 +1,196 @@
+import { RUN_STRATEGIES } from '../types/vm.js';
+import { VMI_PHASES } from '../types/vmi.js';
+import { arr, bool, enumOf, int, boundedList, obj, opaque, quantity, quantityMap, str, stringMap, type JsonSchema } from './builders.js';
+
+/** Upper bound on device lists: generous (a 4xxx host has 64 VFs per PF), but bounded. */
+export const MAX_DEVICES = 256;
+
+const deviceEntry = (what: string): JsonSchema =>
+  obj(
+    {
+      name: str(`Name of this ${what} inside the VMI; a DNS label, unique in its list.`),
+      deviceName: str('Extended resource that provides the device, e.g. qat.intel.com/generic.'),
+    },
+    ['name', 'deviceName'],
+  );
+
+const disk = obj(
+  {
+    name: str('Name of the volume this disk attaches.'),
+    disk: obj({ bus: enumOf(['virtio', 'sata', 'scsi']), readonly: bool() }),
+    cdrom: obj({ bus: enumOf(['sata', 'scsi']), readonly: bool() }),
+    bootOrder: int('Boot order; lower boots first.', { minimum: 1 }),
+    serial: str(),
+    cache: enumOf(['none', 'writethrough', 'writeback']),
+  },
+  ['name'],
+);
+
+const volume = obj(
+  {
+    name: str(),
+    hostDisk: obj(
+      {
+        path: str('Path of the disk image on the node.'),
+        type: enumOf(['Disk', 'DiskOrCreate']),
+        capacity: quantity(),
+        shared: bool(),
+      },
+      ['path', 'type'],
+    ),
+    containerDisk: obj({ image: str(), path: str() }, ['image']),
+  },
+  ['name'],
+);
+
+const kernelBoot = obj(
+  {
+    kernelArgs: str('Kernel command line.'),
+    container: obj({ image: str(), kernelPath: str(), initrdPath: str(), imagePullPolicy: str() }, ['image']),
+    hostPath: obj(
+      { kernelPath: str('Kernel image on the node (qvirt extension).'), initrdPath: str('Initrd on the node.') },
+      ['kernelPath'],
+      'qvirt extension: boot a kernel and initrd from the node file system.',
+    ),
+  },
+  undefined,
+  'Direct kernel boot.',
+);
+
+const toleration = obj({
+  key: str(),
+  operator: enumOf(['Exists', 'Equal']),
+  value: str(),
+  effect: enumOf(['NoSchedule', 'PreferNoSchedule', 'NoExecute']),
+  tolerationSeconds: int(),
+});
+
+export const vmiSpecSchema: JsonSchema = obj(
+  {
+    domain: obj(
+      {
+        resources: obj({ requests: quantityMap(), limits: quantityMap() }),
+        cpu: obj({
+          cores: int(undefined, { minimum: 1 }),
+          sockets: int(undefined, { minimum: 1 }),
+          threads: int(undefined, { minimum: 1 }),
+          model: str(),
+          dedicatedCpuPlacement: bool(),
+        }),
+        memory: obj({ guest: quantity('Memory the guest sees.') }),
+        machine: obj({ type: str('QEMU machine type, e.g. q35.') }),
+        firmware: obj({
+          uuid: str(),
+          serial: str(),
+          kernelBoot,
+          bootloader: obj({
+            bios: obj({}),
+            efi: obj({ secureBoot: bool() }),
+          }),
+        }),
+        features: obj({ acpi: obj({ enabled: bool() }) }),
+        devices: obj({
+          disks: boundedList(disk, 'Disks attached to the guest.', MAX_DEVICES),
+          qats: boundedList(deviceEntry('QAT VF'), 'Intel QAT virtual functions passed through (feature gate QAT).', MAX_DEVICES),
+          hostDevices: boundedList(deviceEntry('host device'), 'PCI host devices passed through (feature gate HostDevices).', MAX_DEVICES),
+          autoattachSerialConsole: bool(),
+        }),
+      },
+      ['devices'],
+    ),
+    volumes: boundedList(volume, 'Volumes the disks refer to.', MAX_DEVICES),
+    nodeSelector: stringMap(),
+    affinity: opaque("Pod affinity, copied to the launcher pod (Kubernetes' schema)."),
+    tolerations: arr(toleration),
+    terminationGracePeriodSeconds: int(undefined, { minimum: 0 }),
+    hostname: str(),
+  },
+  ['domain'],
+);
+
+const condition = obj(
+  {
+    type: str(),
+    status: enumOf(['True', 'False', 'Unknown']),
+    reason: str(),
+    message: str(),
+    lastProbeTime: { type: 'string', format: 'date-time', nullable: true },
+    lastTransitionTime: { type: 'string', format: 'date-time', nullable: true },
+  },
+  ['type', 'status'],
+);
+
+export const vmiStatusSchema: JsonSchema = obj({
+  phase: enumOf(VMI_PHASES),
+  reason: str(),
+  message: str(),
+  nodeName: str(),
+  conditions: arr(condition),
+  phaseTransitionTimestamps: arr(
+    obj({ phase: enumOf(VMI_PHASES), phaseTransitionTimestamp: str(undefined, { format: 'date-time' }) }, ['phase', 'phaseTransitionTimestamp']),
+  ),
+  deviceStatus: obj({
+    hostDeviceStatuses: arr(
+      obj(
+        {
+          name: str(),
+          deviceName: str(),
+          pciAddress: str('The VF or device address on the node, e.g. 0000:3d:01.1.'),
+          phase: enumOf(['Pending', 'Allocated', 'Failed']),
+          reason: str(),
+        },
+        ['name', 'deviceName', 'phase'],
+      ),
+    ),
+  }),
+  activePods: stringMap('Launcher pod uid -> node.'),
+  launcherContainerImageVersion: str(),
+});
+
+export const vmSpecSchema: JsonSchema = obj(
+  {
+    running: bool('Deprecated in KubeVirt in favour of runStrategy; mutually exclusive with it.'),
+    runStrategy: enumOf(RUN_STRATEGIES),
+    template: obj(
+      {
+        metadata: obj({ labels: stringMap(), annotations: stringMap() }),
+        spec: vmiSpecSchema,
+      },
+      ['spec'],
+    ),
+  },
+  ['template'],
+);
+
+export const vmStatusSchema: JsonSchema = obj({
+  created: bool(),
+  ready: bool(),
+  printableStatus: str(),
+  runStrategy: enumOf(RUN_STRATEGIES),
+  conditions: arr(condition),
+  observedGeneration: int(),
+});
+
+export const kubevirtSpecSchema: JsonSchema = obj({
+  configuration: obj({
+    developerConfiguration: obj({ featureGates: arr(str()) }),
+    machineType: str(),
+    permittedHostDevices: obj({
+      pciHostDevices: arr(
+        obj(
+          {
+            pciVendorSelector: str('vendor:device in hex, e.g. 8086:37c9.', { pattern: '^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$' }),
+            resourceName: str(),
+            externalResourceProvider: bool(),
+          },
+          ['pciVendorSelector', 'resourceName'],
+        ),
+      ),
+      mediatedDevices: arr(
+        obj({ mdevNameSelector: str(), resourceName: str(), externalResourceProvider: bool() }, ['mdevNameSelector', 'resourceName']),
+      ),
+    }),
+  }),
+});
+
+export const kubevirtStatusSchema: JsonSchema = obj({ phase: str() });

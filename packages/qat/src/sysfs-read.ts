@@ -1,0 +1,75 @@
+import { readFile, readlink, readdir, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { SysfsReadError } from './errors.js';
+
+// "Not there" codes: a missing attribute or link is data, not a failure.
+const ABSENT = new Set(['ENOENT', 'ENOTDIR', 'EINVAL', 'ENODEV']);
+
+function errCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+}
+
+function wrap(path: string, err: unknown): SysfsReadError {
+  return new SysfsReadError(path, errCode(err), err instanceof Error ? err.message : String(err));
+}
+
+/** Trimmed text of a sysfs attribute, or null when it does not exist. */
+export async function readAttr(path: string): Promise<string | null> {
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch (err) {
+    if (ABSENT.has(errCode(err) ?? '')) return null;
+    throw wrap(path, err);
+  }
+}
+
+/** Basename of a symlink's target (`driver`, `iommu_group`, `physfn`), or null. */
+export async function readLinkBasename(path: string): Promise<string | null> {
+  try {
+    return basename(await readlink(path));
+  } catch (err) {
+    if (ABSENT.has(errCode(err) ?? '')) return null;
+    throw wrap(path, err);
+  }
+}
+
+/** Sorted entries of a directory, or [] when it does not exist. */
+export async function listDir(path: string): Promise<string[]> {
+  try {
+    return (await readdir(path)).sort();
+  } catch (err) {
+    if (ABSENT.has(errCode(err) ?? '')) return [];
+    throw wrap(path, err);
+  }
+}
+
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (err) {
+    if (ABSENT.has(errCode(err) ?? '')) return false;
+    throw wrap(path, err);
+  }
+}
+
+/** `numa_node` text to a node number; -1 (unknown) and absent become null. */
+export function parseNumaNode(text: string | null): number | null {
+  if (text === null) return null;
+  const n = Number.parseInt(text, 10);
+  return Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+export function parseCount(text: string | null): number | null {
+  if (text === null) return null;
+  const n = Number.parseInt(text, 10);
+  return Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+/** `PCI_ID=8086:37C9` from a uevent file, as [vendor, device]. */
+export function pciIdFromUevent(uevent: string | null): [string, string] | null {
+  const m = uevent?.match(/^PCI_ID=([0-9a-fA-F]{4}):([0-9a-fA-F]{4})$/m);
+  return m && m[1] && m[2] ? [m[1].toLowerCase(), m[2].toLowerCase()] : null;
+}
+
+export { errCode };
