@@ -16,14 +16,17 @@ export interface IommuGroupInfo {
   readonly members: readonly IommuGroupMember[];
 }
 
-/** Reads `<sysfsRoot>/kernel/iommu_groups/<group>`: its name and members with their drivers. */
-export async function readIommuGroup(sysfsRoot: string, group: string): Promise<IommuGroupInfo> {
+/**
+ * Reads `<sysfsRoot>/kernel/iommu_groups/<group>`: its name and members with
+ * their drivers (`self`, whose driver the caller already knows, is not re-read).
+ */
+export async function readIommuGroup(sysfsRoot: string, group: string, self?: IommuGroupMember): Promise<IommuGroupInfo> {
   const dir = join(sysfsRoot, 'kernel', 'iommu_groups', group);
   const [name, addresses] = await Promise.all([readAttr(join(dir, 'name')), listDir(join(dir, 'devices'))]);
   const members = await Promise.all(
     addresses.map(async (address) => ({
       address,
-      driver: await readLinkBasename(join(sysfsRoot, 'bus', 'pci', 'devices', address, 'driver')),
+      driver: address === self?.address ? self.driver : await readLinkBasename(join(sysfsRoot, 'bus', 'pci', 'devices', address, 'driver')),
     })),
   );
   return { group, name, members };

@@ -1,0 +1,98 @@
+import { KubeVirtConfig, type KubeVirt } from '@qvirt/api';
+import type { Logger } from 'pino';
+import type { AdmissionRules } from '../admitters/webhooks.js';
+import { webhookAdmitters } from '../admitters/webhooks.js';
+import type { WebhookConfigurationClient } from '../certs/ca-bundle-sync.js';
+import type { SecretClient } from '../certs/cert-secret.js';
+import { SelfSignedCerts } from '../certs/self-signed-certs.js';
+import { ClusterConfigSource, type ConfigMapLike, type ObjectInformer } from '../config/cluster-config-source.js';
+import type { ServeOptions } from '../config/serve-options.js';
+import { createApiMetrics } from './metrics.js';
+import { readTlsFiles, TlsReloader, type TlsFiles } from './tls-reloader.js';
+import { createWebhookServer } from './webhook-server.js';
+
+export interface InformerRequest {
+  apiPath: string;
+  fieldSelector?: string;
+}
+
+/** Everything `serve` needs from outside, built by main.ts. */
+export interface ServeDeps {
+  options: Readonly<ServeOptions>;
+  logger: Logger;
+  rules: AdmissionRules;
+  createInformer: <T>(req: InformerRequest) => ObjectInformer<T>;
+  /** Only for --self-signed-secret. */
+  secrets?: SecretClient;
+  webhookConfigurations?: WebhookConfigurationClient;
+}
+
+export interface RunningServe {
+  port: number;
+  /** Graceful: not ready, stop informers and loops, finish in-flight requests, close. */
+  stop(): Promise<void>;
+}
+
+/** Starts virt-api's server mode; resolves once HTTPS is listening (readiness follows the informers). */
+export async function startServe(deps: ServeDeps): Promise<RunningServe> {
+  const { options, logger } = deps;
+  let selfSigned: SelfSignedCerts | undefined;
+  let files: TlsFiles;
+  let reloader: TlsReloader | undefined;
+  if (options.certs.kind === 'selfSigned') {
+    if (!deps.secrets || !deps.webhookConfigurations) throw new Error('startServe: --self-signed-secret needs the secrets and webhookConfigurations clients');
+    selfSigned = new SelfSignedCerts({
+      mode: options.certs,
+      secrets: deps.secrets,
+      webhooks: deps.webhookConfigurations,
+      validatingWebhookConfiguration: options.validatingWebhookConfiguration,
+      mutatingWebhookConfiguration: options.mutatingWebhookConfiguration,
+      logger: logger.child({ component: 'certs' }),
+      intervalMs: options.certCheckIntervalMs,
+      onFilesChanged: () => reloader?.checkNow() ?? Promise.resolve(),
+    });
+    await selfSigned.reconcile();
+    files = selfSigned.files;
+  } else {
+    files = { certFile: options.certs.certFile, keyFile: options.certs.keyFile };
+  }
+  const tls = await readTlsFiles(files);
+
+  const ns = options.configNamespace;
+  const configSource = new ClusterConfigSource({
+    configMaps: deps.createInformer<ConfigMapLike>({
+      apiPath: `/api/v1/namespaces/${ns}/configmaps`,
+      fieldSelector: `metadata.name=${KubeVirtConfig.configMapName}`,
+    }),
+    kubevirts: deps.createInformer<KubeVirt>({ apiPath: `/apis/kubevirt.io/v1/namespaces/${ns}/kubevirts` }),
+    logger: logger.child({ component: 'cluster-config' }),
+  });
+
+  const server = await createWebhookServer({
+    logger,
+    tls,
+    admitters: webhookAdmitters(deps.rules),
+    clusterConfig: configSource,
+    metrics: createApiMetrics(),
+    bodyLimitBytes: options.bodyLimitBytes,
+    readinessChecks: selfSigned ? { certificates: () => selfSigned.hasCerts() } : {},
+  });
+  reloader = new TlsReloader({ ...files, logger, current: tls, apply: (t) => server.setTls(t) });
+  reloader.start();
+  selfSigned?.start();
+  // Informers retry on their own until the first list succeeds; /readyz reports it.
+  configSource.start().catch((err: Error) => logger.error(`cluster config informers failed to start: ${err.message}`));
+
+  const port = await server.listen(options.host, options.port);
+  logger.info({ host: options.host, port, certFile: files.certFile }, 'virt-api serving');
+  return {
+    port,
+    async stop() {
+      server.markShuttingDown();
+      reloader?.stop();
+      selfSigned?.stop();
+      configSource.stop();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,173 @@
+import type { Server as HttpsServer } from 'node:https';
+import type { ClusterConfig } from '@qvirt/api';
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { handleAdmissionReview } from '../admitters/admission-handler.js';
+import type { Admitter } from '../admitters/admitter.js';
+import type { ApiMetrics } from './metrics.js';
+
+/** The cluster configuration in force, kept current elsewhere (informers). */
+export interface ClusterConfigProvider {
+  current(): ClusterConfig;
+  hasSynced(): boolean;
+}
+
+export interface TlsMaterial {
+  certPem: string;
+  keyPem: string;
+}
+
+export interface WebhookServerOptions {
+  logger: Logger;
+  tls: TlsMaterial;
+  /** Webhook path -> admitter. */
+  admitters: ReadonlyMap<string, Admitter>;
+  clusterConfig: ClusterConfigProvider;
+  metrics: ApiMetrics;
+  /** Largest accepted body; an AdmissionReview carries object and oldObject (etcd's limit is 1.5 MiB each). Default 4 MiB. */
+  bodyLimitBytes?: number;
+  /** Extra readiness conditions besides the synced cluster config, by name -> ready. */
+  readinessChecks?: Record<string, () => boolean>;
+}
+
+export interface WebhookServer {
+  readonly app: FastifyInstance<HttpsServer>;
+  /** Starts listening; resolves to the bound port (port 0 picks a free one). */
+  listen(host: string, port: number): Promise<number>;
+  /** Swaps the serving certificate for new connections (fastify/https `setSecureContext`). */
+  setTls(tls: TlsMaterial): void;
+  /** /readyz answers 503 from now on, so the Service stops routing here before the socket closes. */
+  markShuttingDown(): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
+
+/** A body error raised while reading or parsing: always 400, the contract for bodies that are not AdmissionReviews. */
+class BadBodyError extends Error {
+  override name = 'BadBodyError';
+  readonly statusCode = 400;
+}
+
+function parseJsonBody(body: Buffer | string): unknown {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  if (text.trim() === '') throw new BadBodyError('request body is empty; expected an admission.k8s.io/v1 AdmissionReview');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new BadBodyError(`request body is not JSON: ${(err as Error).message}`);
+  }
+}
+
+export async function createWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
+  const { logger, metrics, clusterConfig } = opts;
+  const bodyLimit = opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  let shuttingDown = false;
+
+  const app = Fastify({
+    https: { cert: opts.tls.certPem, key: opts.tls.keyPem },
+    loggerInstance: logger,
+    // Per-request logs would double the cost of an admission call; decisions are logged at debug.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance<HttpsServer>;
+
+  // Every body is parsed as JSON whatever its content type (the apiserver sends application/json);
+  // parse failures become 400 with the reason instead of fastify's 415/500 variants.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Too large, bad JSON, bad content length: the body is not an AdmissionReview -> 400 (DESIGN.md).
+      const message = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `request body is larger than the ${bodyLimit} byte limit` : err.message;
+      req.log.warn({ path: req.url, code: err.code }, `bad request: ${message}`);
+      void reply.code(400).send({ code: 400, reason: 'BadRequest', message });
+      return;
+    }
+    req.log.error({ err: { message: err.message, stack: err.stack }, path: req.url }, 'request failed');
+    void reply.code(500).send({ code: 500, reason: 'InternalError', message: err.message });
+  });
+
+  const started = new WeakMap<object, bigint>();
+  app.addHook('onRequest', (req, _reply, done) => {
+    started.set(req.raw, process.hrtime.bigint());
+    done();
+  });
+  app.addHook('onResponse', (req, reply, done) => {
+    const t0 = started.get(req.raw);
+    if (t0 !== undefined) {
+      const path = req.routeOptions.url ?? 'unmatched';
+      metrics.requestDuration.observe({ path, code: String(reply.statusCode) }, Number(process.hrtime.bigint() - t0) / 1e9);
+    }
+    done();
+  });
+
+  for (const [path, admitter] of opts.admitters) {
+    const log = logger.child({ webhook: admitter.name });
+    app.post(path, async (req, reply) => {
+      if (!clusterConfig.hasSynced()) {
+        // Judging with an empty config would deny QAT VMIs wrongly; fail the call instead (failurePolicy Fail).
+        metrics.admissionDecisions.inc({ webhook: admitter.name, outcome: 'notReady' });
+        void reply.code(503);
+        return { code: 503, reason: 'ServiceUnavailable', message: 'virt-api has not loaded the cluster configuration yet' };
+      }
+      const result = handleAdmissionReview(req.body, admitter, clusterConfig.current(), (err, r) =>
+        log.error({ uid: r.uid, err: { message: err.message, stack: err.stack } }, 'admitter threw'),
+      );
+      if (result.httpStatus === 400) {
+        metrics.admissionDecisions.inc({ webhook: admitter.name, outcome: 'invalidReview' });
+        log.warn(`not an AdmissionReview: ${result.message}`);
+        void reply.code(400);
+        return { code: 400, reason: 'BadRequest', message: result.message };
+      }
+      metrics.admissionDecisions.inc({ webhook: admitter.name, outcome: result.outcome });
+      if (log.isLevelEnabled('debug')) {
+        const r = result.request;
+        log.debug({ uid: r.uid, operation: r.operation, namespace: r.namespace, name: r.name, outcome: result.outcome }, 'admission');
+      }
+      return result.review;
+    });
+  }
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const checks: Record<string, boolean> = { clusterConfigSynced: clusterConfig.hasSynced(), notShuttingDown: !shuttingDown };
+    for (const [name, check] of Object.entries(opts.readinessChecks ?? {})) checks[name] = check();
+    const ready = Object.values(checks).every(Boolean);
+    void reply.code(ready ? 200 : 503);
+    return { ready, checks };
+  });
+  app.get('/metrics', async (_req, reply) => {
+    void reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send({ code: 404, reason: 'NotFound', message: `no webhook at ${req.method} ${req.url}` });
+  });
+
+  return {
+    app,
+    async listen(host, port) {
+      await app.listen({ host, port });
+      const addr = app.server.address();
+      if (addr === null || typeof addr === 'string') throw new Error(`virt-api: unexpected listen address ${String(addr)}`);
+      return addr.port;
+    },
+    setTls(tls) {
+      app.server.setSecureContext({ cert: tls.certPem, key: tls.keyPem });
+    },
+    markShuttingDown() {
+      shuttingDown = true;
+    },
+    close: () => app.close(),
+  };
+}

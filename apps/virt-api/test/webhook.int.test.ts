@@ -1,0 +1,149 @@
+// virt-api as a real process behind the real kube-apiserver: url-based webhook configurations
+// built from deploy/base, virt-api running with the ServiceAccount token + RBAC of deploy/base/virt-api.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { QAT_GATE_DISABLED_MESSAGE, VMI_UPDATE_RESTRICTED_MESSAGE } from '@qvirt/validation';
+import { createCA, issueCert } from '@qvirt/pki';
+import { startControlPlane, type ControlPlane } from '@qvirt/testenv';
+import type { KubeClient } from '@qvirt/kube';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminClient, applyDocs, eventually, kubectlOk, prepareCluster, urlWebhookConfigurations } from './support/cluster.js';
+import { loadDoc } from './support/manifests.js';
+import { freePort, httpsCall, repoRoot, startVirtApi, type VirtApiProcess } from './support/virt-api-process.js';
+
+const VMI_QAT = join(repoRoot, 'examples/vmi-qat.yaml');
+const VMI_PLAIN = join(repoRoot, 'examples/vmi-plain.yaml');
+const DENIED_CREATE = 'admission webhook "virtualmachineinstances-create-validator.kubevirt.io" denied the request';
+
+let cp: ControlPlane;
+let client: KubeClient;
+let dir: string;
+let caPem: string;
+let port: number;
+let virtApiArgs: string[];
+let virtApi: VirtApiProcess;
+
+beforeAll(async () => {
+  cp = await startControlPlane();
+  client = adminClient(cp);
+  await prepareCluster(cp);
+  const saKubeconfig = await cp.serviceAccountKubeconfig('kubevirt', 'virt-api');
+  dir = await mkdtemp(join(tmpdir(), 'virt-api-int-'));
+  const ca = await createCA({ commonName: 'virt-api-test-ca', validityDays: 1 });
+  const serving = await issueCert({ ca, commonName: 'virt-api', ipAddresses: ['127.0.0.1'], usage: 'server', validityDays: 1 });
+  caPem = ca.certPem;
+  await writeFile(join(dir, 'tls.crt'), serving.certPem);
+  await writeFile(join(dir, 'tls.key'), serving.keyPem, { mode: 0o600 });
+  port = await freePort();
+  virtApiArgs = ['--tls-cert-file', join(dir, 'tls.crt'), '--tls-key-file', join(dir, 'tls.key'), '--kubeconfig', saKubeconfig];
+  virtApi = startVirtApi({ port, args: virtApiArgs });
+  await virtApi.waitReady(caPem);
+  await applyDocs(cp, urlWebhookConfigurations(port, caPem));
+});
+
+afterAll(async () => {
+  await virtApi?.stop('SIGKILL');
+  await client?.close();
+  await cp?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const setConfigMapGates = (gates: string) =>
+  kubectlOk(cp, ['-n', 'kubevirt', 'patch', 'configmap', 'kubevirt-config', '--type=merge', '-p', JSON.stringify({ data: { 'feature-gates': gates } })]);
+
+async function apply(file: string) {
+  return cp.kubectl(['apply', '-f', file]);
+}
+
+interface StoredVmi {
+  spec: {
+    terminationGracePeriodSeconds?: number;
+    domain: { machine?: { type?: string }; cpu?: Record<string, number>; memory?: { guest?: string }; resources?: { requests?: Record<string, string> } };
+  };
+}
+
+describe('virt-api webhooks through the real API server', () => {
+  it('runs with the virt-api ServiceAccount and only the RBAC of deploy/base/virt-api', async () => {
+    const can = async (args: string[]) => (await cp.kubectl(['auth', 'can-i', '--as=system:serviceaccount:kubevirt:virt-api', ...args])).stdout.trim();
+    expect(await can(['watch', 'configmaps', '-n', 'kubevirt'])).toBe('yes');
+    expect(await can(['list', 'kubevirts.kubevirt.io', '-n', 'kubevirt'])).toBe('yes');
+    expect(await can(['patch', 'validatingwebhookconfigurations/virt-api-validator'])).toBe('yes');
+    expect(await can(['patch', 'validatingwebhookconfigurations/some-other-webhook'])).toBe('no');
+    expect(await can(['get', 'secrets/kubevirt-virt-api-certs', '-n', 'kubevirt'])).toBe('yes');
+    expect(await can(['list', 'secrets', '-n', 'kubevirt'])).toBe('no');
+    expect(await can(['get', 'configmaps', '-n', 'default'])).toBe('no');
+    expect(virtApi.output()).not.toMatch(/BEGIN (EC |RSA )?PRIVATE KEY/);
+  });
+
+  it('denies the QAT VMI while the gate is off: message in kubectl, field in the Status causes', async () => {
+    const r = await apply(VMI_QAT);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`${DENIED_CREATE}: ${QAT_GATE_DISABLED_MESSAGE}`);
+    const err = await client
+      .create('/apis/kubevirt.io/v1/namespaces/default/virtualmachineinstances', loadDoc('examples/vmi-qat.yaml'))
+      .then(() => undefined, (e: unknown) => e as { statusCode: number; status?: { code?: number; reason?: string; details?: { causes?: unknown[] } } });
+    expect(err?.statusCode).toBe(422);
+    expect(err?.status?.reason).toBe('Invalid');
+    expect(err?.status?.details?.causes).toEqual([{ reason: 'FieldValueInvalid', message: QAT_GATE_DISABLED_MESSAGE, field: 'spec.domain.devices.qats' }]);
+  });
+
+  it('admits it within seconds of the ConfigMap gaining the gate, with defaults from the mutating webhook', async () => {
+    await setConfigMapGates('QAT');
+    const { ms } = await eventually('vmi-qat admitted', async () => ((await apply(VMI_QAT)).code === 0 ? true : undefined), 5_000);
+    console.log(`QAT VMI admitted ${ms} ms after the ConfigMap change`);
+    const vmi = JSON.parse(await kubectlOk(cp, ['get', 'vmi', 'vmi-qat', '-n', 'default', '-o', 'json'])) as StoredVmi;
+    expect(vmi.spec.domain.machine?.type).toBe('q35');
+    expect(vmi.spec.domain.cpu).toEqual({ cores: 1, sockets: 1, threads: 1 });
+    expect(vmi.spec.domain.memory?.guest).toBe('128Mi');
+    expect(vmi.spec.domain.resources?.requests?.['memory']).toBe('128Mi');
+    expect(vmi.spec.terminationGracePeriodSeconds).toBe(30);
+  });
+
+  it('denies any change of a VMI spec, allows metadata changes', async () => {
+    const r = await cp.kubectl(['patch', 'vmi', 'vmi-qat', '-n', 'default', '--type=merge', '-p', '{"spec":{"domain":{"cpu":{"cores":2}}}}']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`admission webhook "virtualmachineinstances-update-validator.kubevirt.io" denied the request: ${VMI_UPDATE_RESTRICTED_MESSAGE}`);
+    await kubectlOk(cp, ['label', 'vmi', 'vmi-qat', '-n', 'default', 'team=crypto']);
+  });
+
+  it('follows the KubeVirt CR as a second gate source', async () => {
+    await kubectlOk(cp, ['delete', 'vmi', 'vmi-qat', '-n', 'default', '--wait=false']);
+    await setConfigMapGates('');
+    await eventually('vmi-qat denied again', async () => ((await apply(VMI_QAT)).stderr.includes(QAT_GATE_DISABLED_MESSAGE) ? true : undefined), 5_000);
+    await kubectlOk(cp, ['apply', '-f', join(repoRoot, 'examples/kubevirt-cr.yaml')]);
+    const { ms } = await eventually('vmi-qat admitted via the CR', async () => ((await apply(VMI_QAT)).code === 0 ? true : undefined), 5_000);
+    console.log(`QAT VMI admitted ${ms} ms after the KubeVirt CR was created`);
+    await kubectlOk(cp, ['delete', 'vmi', 'vmi-qat', '-n', 'default', '--wait=false']);
+  });
+
+  it('answers a body that is not an AdmissionReview with HTTP 400 and a message', async () => {
+    const garbage = await httpsCall({ port, caPem, method: 'POST', path: '/virtualmachineinstances-validate-create', body: 'not json' });
+    expect(garbage.status).toBe(400);
+    expect(JSON.parse(garbage.body).message).toMatch(/^request body is not JSON/);
+    const pod = await httpsCall({ port, caPem, method: 'POST', path: '/virtualmachines-validate', body: '{"apiVersion":"v1","kind":"Pod"}' });
+    expect(pod.status).toBe(400);
+    expect(JSON.parse(pod.body).message).toBe('kind must be AdmissionReview, got "Pod"');
+    const metrics = await httpsCall({ port, caPem, path: '/metrics' });
+    expect(metrics.body).toMatch(/^kubevirt_virt_api_up 1$/m);
+    expect(metrics.body).toMatch(/qvirt_virt_api_admission_decisions_total\{webhook="vmi-create",outcome="denied"\} [1-9]/);
+    expect(metrics.body).toMatch(/qvirt_virt_api_admission_decisions_total\{webhook="vmi-mutate",outcome="allowed"\} [1-9]/);
+  });
+
+  it('makes creates fail while virt-api is down (failurePolicy Fail) and pass after a restart', async () => {
+    expect(await virtApi.stop('SIGKILL')).toBeNull();
+    const down = await apply(VMI_PLAIN);
+    expect(down.code).not.toBe(0);
+    expect(down.stderr).toMatch(/failed calling webhook "virtualmachineinstances-mutator.kubevirt.io"/);
+    virtApi = startVirtApi({ port, args: virtApiArgs });
+    await virtApi.waitReady(caPem);
+    await eventually('vmi-plain admitted after restart', async () => ((await apply(VMI_PLAIN)).code === 0 ? true : undefined), 10_000);
+  });
+
+  it('shuts down gracefully on SIGTERM', async () => {
+    const t0 = Date.now();
+    expect(await virtApi.stop('SIGTERM')).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(virtApi.output()).toContain('"msg":"stopped"');
+  });
+});

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import type { V1Affinity, V1Pod, V1Toleration, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import { Annotations, GROUP_VERSION, LabelValues, Labels, NodePaths, type ClusterConfig, type VirtualMachineInstance } from '@qvirt/api';
+import { hasVfioDevices, launcherResources, notPermittedDevices, type KvmMode } from './launcher-resources.js';
+import { LauncherPodRenderError } from './render-errors.js';
+
+export interface LauncherPodInputs {
+  launcherImage: string;
+  kvmMode: KvmMode;
+  /** Merged kubevirt-config + KubeVirt CR, fetched before rendering. */
+  clusterConfig: ClusterConfig;
+  /** Node directory shared with virt-handler; default /var/run/kubevirt. */
+  runDir?: string;
+  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+}
+
+/** Seconds the pod gets beyond the VMI's grace period, so the launcher's own ACPI shutdown + destroy can finish first. */
+export const GRACE_PERIOD_MARGIN_SECONDS = 15;
+const DEFAULT_VMI_GRACE_PERIOD_SECONDS = 30;
+
+// generateName's alphabet (no vowels, no look-alikes), as Kubernetes' rand.String.
+const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+/**
+ * The 5-character suffix of a launcher pod's name. It looks random like
+ * generateName's, but is derived from the VMI uid: a create repeated after a
+ * lost answer or a controller restart is refused with AlreadyExists instead of
+ * making a second pod.
+ */
+export function launcherPodSuffix(vmiUid: string): string {
+  const digest = createHash('sha256').update(vmiUid).digest();
+  let s = '';
+  for (let i = 0; i < 5; i++) s += ALPHABET[digest[i]! % ALPHABET.length];
+  return s;
+}
+
+export function launcherPodName(vmi: VirtualMachineInstance): string {
+  // Pod names are DNS subdomains (253); keep room for the prefix and suffix.
+  return `virt-launcher-${(vmi.metadata.name ?? '').slice(0, 230)}-${launcherPodSuffix(vmi.metadata.uid ?? '')}`;
+}
+
+/**
+ * The virt-launcher Pod for a VMI, like KubeVirt's TemplateService: pure, every
+ * input passed in. Throws LauncherPodRenderError when the VMI cannot get a pod
+ * (a device that permittedHostDevices does not permit, no memory size).
+ *
+ * Security: the launcher runs its own libvirtd, which KubeVirt runs as root
+ * without privilege by default (non-root mode needs a session libvirt and uid
+ * 107). We take the default: uid 0, privileged false, no privilege escalation,
+ * NET_RAW dropped; devices arrive only through device plugins (/dev/kvm,
+ * /dev/vfio/N) and no hostPath reaches /sys. SYS_RESOURCE is added only for
+ * VFIO devices so the launcher can raise RLIMIT_MEMLOCK for pinned guest RAM.
+ */
+export function renderLauncherPod(vmi: VirtualMachineInstance, inputs: LauncherPodInputs): V1Pod {
+  const uid = vmi.metadata.uid;
+  const name = vmi.metadata.name;
+  const namespace = vmi.metadata.namespace;
+  if (!uid || !name || !namespace) throw new LauncherPodRenderError('InvalidVMI', 'VMI has no metadata.uid/name/namespace (not read from the API server?)');
+  const denied = notPermittedDevices(vmi, inputs.clusterConfig);
+  if (denied.length > 0) throw new LauncherPodRenderError('FailedCreate', denied.join(', '));
+
+  const runDir = inputs.runDir ?? NodePaths.runDir;
+  const { volumes, mounts } = hostVolumes(vmi, runDir);
+  const grace = (vmi.spec.terminationGracePeriodSeconds ?? DEFAULT_VMI_GRACE_PERIOD_SECONDS) + GRACE_PERIOD_MARGIN_SECONDS;
+  const vfio = hasVfioDevices(vmi);
+
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: launcherPodName(vmi),
+      namespace,
+      labels: {
+        ...(vmi.metadata.labels ?? {}),
+        [Labels.app]: LabelValues.launcher,
+        [Labels.createdBy]: uid,
+        [Labels.vmiName]: name.slice(0, 63),
+      },
+      annotations: { [Annotations.domain]: name },
+      ownerReferences: [{ apiVersion: GROUP_VERSION, kind: 'VirtualMachineInstance', name, uid, controller: true, blockOwnerDeletion: true }],
+    },
+    spec: {
+      restartPolicy: 'Never',
+      automountServiceAccountToken: false,
+      terminationGracePeriodSeconds: grace,
+      ...(vmi.spec.nodeSelector ? { nodeSelector: { ...vmi.spec.nodeSelector } } : {}),
+      ...(vmi.spec.affinity ? { affinity: structuredClone(vmi.spec.affinity) as V1Affinity } : {}),
+      ...(vmi.spec.tolerations ? { tolerations: vmi.spec.tolerations.map((t) => ({ ...t }) as V1Toleration) } : {}),
+      securityContext: { runAsUser: 0, runAsNonRoot: false },
+      containers: [
+        {
+          name: 'compute',
+          image: inputs.launcherImage,
+          imagePullPolicy: inputs.imagePullPolicy ?? 'IfNotPresent',
+          command: [
+            'virt-launcher',
+            '--vmi-uid', uid,
+            '--run-dir', runDir,
+            '--namespace', namespace,
+            '--name', name,
+            '--grace-period-seconds', String(grace - GRACE_PERIOD_MARGIN_SECONDS),
+          ],
+          env: [
+            { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+            { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+            { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+            { name: 'QVIRT_KVM_MODE', value: inputs.kvmMode },
+          ],
+          resources: launcherResources(vmi, inputs.kvmMode),
+          securityContext: {
+            privileged: false,
+            runAsUser: 0,
+            allowPrivilegeEscalation: false,
+            capabilities: { add: ['NET_BIND_SERVICE', ...(vfio ? ['SYS_RESOURCE'] : [])], drop: ['NET_RAW'] },
+          },
+          volumeMounts: mounts,
+        },
+      ],
+      volumes,
+    },
+  };
+}
+
+/** The shared run dir, and host files the VMI names (kernel boot, host disks). Never /sys. */
+function hostVolumes(vmi: VirtualMachineInstance, runDir: string): { volumes: V1Volume[]; mounts: V1VolumeMount[] } {
+  const volumes: V1Volume[] = [{ name: 'kubevirt-run', hostPath: { path: runDir, type: 'DirectoryOrCreate' } }];
+  const mounts: V1VolumeMount[] = [{ name: 'kubevirt-run', mountPath: runDir, mountPropagation: 'HostToContainer' }];
+  const add = (volName: string, path: string, type: string, readOnly: boolean) => {
+    if (path === '/sys' || path.startsWith('/sys/')) throw new LauncherPodRenderError('FailedCreate', `${path}: host paths under /sys are not mounted into launcher pods`);
+    volumes.push({ name: volName, hostPath: { path, type } });
+    mounts.push({ name: volName, mountPath: path, readOnly });
+  };
+  const kb = vmi.spec.domain.firmware?.kernelBoot?.hostPath;
+  if (kb?.kernelPath) add('kernel-boot-kernel', kb.kernelPath, 'File', true);
+  if (kb?.initrdPath) add('kernel-boot-initrd', kb.initrdPath, 'File', true);
+  for (const v of vmi.spec.volumes ?? []) {
+    if (v.hostDisk) add(`hostdisk-${v.name}`.slice(0, 63), v.hostDisk.path, v.hostDisk.type === 'DiskOrCreate' ? 'FileOrCreate' : 'File', false);
+  }
+  return { volumes, mounts };
+}

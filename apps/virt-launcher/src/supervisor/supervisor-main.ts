@@ -1,0 +1,78 @@
+// Composition of the in-pod mode: config -> logger -> private libvirtd + libvirt connection ->
+// Supervisor; signals; exit code. main.ts dispatches here for `virt-launcher --vmi-uid ...`.
+import { LibvirtConnection, startPrivateLibvirtd } from '@qvirt/libvirt';
+import { pino } from 'pino';
+import { LauncherConfigError, parseSupervisorArgs, type SupervisorConfig } from './config.js';
+import { ExitCodes } from './exit-policy.js';
+import type { LauncherPaths } from './paths.js';
+import type { PrivateDaemon, SupervisedConnection, SupervisorLogger } from './ports.js';
+import { Supervisor } from './supervisor.js';
+import { qemuVersionOf } from './versions.js';
+
+export interface SupervisorMainOptions {
+  argv: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+  launcherVersion: string;
+}
+
+/** Runs the launcher until its domain ends (or SIGTERM); resolves with the process exit code. */
+export async function supervisorMain(o: SupervisorMainOptions): Promise<number> {
+  let config: SupervisorConfig;
+  try {
+    config = parseSupervisorArgs(o.argv);
+  } catch (err) {
+    if (!(err instanceof LauncherConfigError)) throw err;
+    process.stderr.write(`virt-launcher: ${err.message}\n`);
+    return ExitCodes.config;
+  }
+  const logger = pino({
+    base: {
+      component: 'virt-launcher',
+      pid: process.pid,
+      vmiUid: config.vmiUid,
+      ...(config.name !== undefined ? { vmi: config.name, namespace: config.namespace } : {}),
+    },
+  });
+  const supervisor = new Supervisor({
+    config,
+    env: o.env,
+    logger,
+    launcherVersion: o.launcherVersion,
+    qemuVersion: () => qemuVersionOf(),
+    startDaemon: (paths) => startDaemon(paths, logger),
+    openConnection: (uri) => LibvirtConnection.open(uri, { logger }) as Promise<SupervisedConnection>,
+  });
+  const onSignal = (signal: NodeJS.Signals) => supervisor.stop(signal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  logger.info({ config }, 'virt-launcher starting');
+  const result = await supervisor.run();
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+  if (result.code === ExitCodes.clean) {
+    logger.info({ exitCode: result.code }, `virt-launcher exiting: ${result.reason}`);
+  } else {
+    logger.error({ exitCode: result.code }, `virt-launcher exiting: ${result.reason}`);
+    process.stderr.write(`virt-launcher: ${result.reason}\n`);
+  }
+  logger.flush();
+  return result.code;
+}
+
+async function startDaemon(paths: LauncherPaths, logger: SupervisorLogger): Promise<PrivateDaemon> {
+  const d = await startPrivateLibvirtd({
+    runDir: paths.privateDir,
+    socketDir: paths.vmiDir,
+    // Kept after exit (libvirtd.log, qemu/<domain>.log): the handler removes the VMI dir.
+    logDir: paths.logDir,
+    logger,
+  });
+  return {
+    socketPath: d.socketPath,
+    uri: d.uri,
+    libvirtdPid: d.pids.libvirtd,
+    pids: [d.pids.init, d.pids.libvirtd, d.pids.virtlogd, d.pids.unshare],
+    exited: d.exited,
+    stop: () => d.stop(),
+  };
+}

@@ -1,0 +1,127 @@
+// Test harness: runs virt-launcher's in-pod mode as a real process (from source, through tsx)
+// and plays the handler's side around it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { LauncherClient, type PingInfo } from '@qvirt/launcher-rpc';
+
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [k: string]: unknown;
+}
+
+export interface LauncherProcess {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stdout(): string;
+  stderr(): string;
+  logs(): LogLine[];
+  /** Host pids of the launcher's libvirtd, virtlogd and namespace init (from its log). */
+  daemonPids(): number[];
+}
+
+export function startLauncher(args: string[], env: Record<string, string> = {}): LauncherProcess {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN, ...args], {
+    cwd: REPO,
+    env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: process.env.HOME ?? '/root', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) =>
+    child.once('exit', (code, signal) => setImmediate(() => ok({ code, signal }))),
+  );
+  const logs = (): LogLine[] =>
+    out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .flatMap((l) => {
+        try {
+          return [JSON.parse(l) as LogLine];
+        } catch {
+          return [];
+        }
+      });
+  return {
+    child,
+    exited,
+    stdout: () => out,
+    stderr: () => err,
+    logs,
+    daemonPids: () => {
+      const ready = logs().find((l) => l.msg === 'private libvirtd ready');
+      const pids = (ready?.pids ?? {}) as Record<string, number>;
+      return Object.values(pids);
+    },
+  };
+}
+
+/** Polls Ping like the handler does until the launcher says ready. */
+export async function waitForReady(client: LauncherClient, launcher: LauncherProcess, timeoutMs = 60_000): Promise<PingInfo> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    if (launcher.child.exitCode !== null) {
+      throw new Error(`launcher exited (${launcher.child.exitCode}) before ready: ${launcher.stderr()}\n${launcher.stdout()}`);
+    }
+    try {
+      const info = await client.ping({ deadlineMs: 1000 });
+      if (info.ready) return info;
+    } catch (err) {
+      last = err;
+    }
+    await sleep(100);
+  }
+  throw new Error(`launcher not ready after ${timeoutMs} ms: ${String(last)}\n${launcher.stdout()}`);
+}
+
+export async function waitForFileText(path: string, text: string, timeoutMs: number): Promise<number> {
+  const t0 = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    const content = await readFile(path, 'utf8').catch(() => '');
+    if (content.includes(text)) return Date.now() - t0;
+    await sleep(200);
+  }
+  throw new Error(`${text} did not appear in ${path} within ${timeoutMs} ms; it holds: ${await readFile(path, 'utf8').catch(() => '(nothing)')}`);
+}
+
+export interface Survivor {
+  pid: number;
+  cmdline: string;
+}
+
+/**
+ * Live qemu-system / libvirtd / virtlogd processes (and any pid in `pids`) that belong to a
+ * launcher: their command line mentions its run dir or its domain (`guest=<name>,`).
+ */
+export function survivors(runDir: string, domainName: string, pids: readonly number[]): Survivor[] {
+  const out: Survivor[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    const pid = Number(e);
+    let cmdline: string;
+    let stat: string;
+    try {
+      cmdline = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (/\) Z /.test(stat) || cmdline === '') continue;
+    const daemonish = /qemu-system|libvirtd|virtlogd|libvirtd-namespace/.test(cmdline);
+    const ours = cmdline.includes(runDir) || cmdline.includes(`guest=${domainName},`);
+    if ((daemonish && ours) || pids.includes(pid)) out.push({ pid, cmdline: cmdline.slice(0, 200) });
+  }
+  return out;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((ok) => setTimeout(ok, ms));
+}

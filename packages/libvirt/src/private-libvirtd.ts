@@ -1,0 +1,262 @@
+// One libvirtd (+ virtlogd) per VM, isolated in its own pid + mount namespace, reachable from
+// outside through <socketDir>/libvirt-sock. Used by virt-launcher; virt-handler connects with
+// qemuUnixUri(socketPath).
+//
+// Process tree (host view):  node -> setpriv(pdeathsig) -> unshare --fork -> sh (pid 1 inside)
+//                              -> virtlogd, libvirtd; QEMU (daemonized, re-parented to sh)
+// If node dies, setpriv's pdeathsig kills unshare, whose --kill-child kills pid 1, and the
+// kernel kills the rest of the namespace: nothing outlives the launcher.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LibvirtConnection } from './connection.js';
+import type { LibvirtLogger } from './logger.js';
+import {
+  renderInitScript,
+  renderLibvirtdConf,
+  renderQemuConf,
+  renderVirtlogdConf,
+  validatePaths,
+  type PrivateLibvirtdPaths,
+} from './private-libvirtd-config.js';
+import { qemuUnixUri } from './uri.js';
+
+export interface PrivateLibvirtdOptions extends PrivateLibvirtdPaths {
+  logger: LibvirtLogger;
+  /** How long to wait for the socket to answer. Default 30 s. */
+  startTimeoutMs?: number;
+  /** Grace for libvirtd/virtlogd to exit on SIGTERM before everything is SIGKILLed. Default 10 s. */
+  stopTimeoutMs?: number;
+  /** Daemon binaries. Default /usr/sbin/libvirtd, /usr/sbin/virtlogd. */
+  binaries?: { libvirtd: string; virtlogd: string };
+}
+
+export interface PrivateLibvirtdPids {
+  /** The unshare process (a child of this process's setpriv). */
+  unshare: number;
+  /** pid 1 of the namespace, host view. */
+  init: number;
+  libvirtd: number;
+  virtlogd: number;
+}
+
+export interface PrivateLibvirtd {
+  socketPath: string;
+  /** `qemu+unix:///system?socket=<socketPath>` */
+  uri: string;
+  pids: PrivateLibvirtdPids;
+  /** The namespace's pid namespace id (`pid:[...]`): processesInNamespace() lists what runs in it. */
+  pidNamespace: string;
+  /** Resolves when the namespace has ended (stop() or an unexpected death). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Ends libvirtd, virtlogd and every QEMU they started; resolves when none is left. QEMU is
+   * killed, not shut down: stop or destroy domains through libvirt first if that matters.
+   */
+  stop(): Promise<void>;
+}
+
+export class PrivateLibvirtdError extends Error {
+  override readonly name = 'PrivateLibvirtdError';
+}
+
+/** The pid namespace of a process, e.g. `pid:[4026532301]`, or null if it is gone. */
+export function pidNamespaceOf(pid: number): string | null {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/pid`);
+  } catch {
+    return null;
+  }
+}
+
+/** Processes (host pids and names) living in pid namespace `ns` (see pidNamespaceOf). */
+export function processesInNamespace(ns: string): { pid: number; comm: string }[] {
+  const out: { pid: number; comm: string }[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      if (readlinkSync(`/proc/${e}/ns/pid`) === ns) {
+        out.push({ pid: Number(e), comm: readFileSync(`/proc/${e}/comm`, 'utf8').trim() });
+      }
+    } catch {
+      // gone meanwhile, or a zombie
+    }
+  }
+  return out;
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function commOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+function tail(path: string, lines = 15): string {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/** Descends setpriv/unshare to the namespace's pid 1 (sh) and its two daemons. */
+async function discoverPids(root: number, deadline: number): Promise<PrivateLibvirtdPids | null> {
+  while (Date.now() < deadline) {
+    // setpriv execs unshare, so `root` is unshare once exec happened.
+    const init = childrenOf(root)[0];
+    if (init) {
+      const kids = childrenOf(init);
+      const libvirtd = kids.find((k) => commOf(k) === 'libvirtd');
+      const virtlogd = kids.find((k) => commOf(k) === 'virtlogd');
+      if (libvirtd && virtlogd) return { unshare: root, init, libvirtd, virtlogd };
+    }
+    await sleep(20);
+  }
+  return null;
+}
+
+export async function startPrivateLibvirtd(opts: PrivateLibvirtdOptions): Promise<PrivateLibvirtd> {
+  const paths = validatePaths(opts);
+  const { logger } = opts;
+  const bins = opts.binaries ?? { libvirtd: '/usr/sbin/libvirtd', virtlogd: '/usr/sbin/virtlogd' };
+  const startTimeout = opts.startTimeoutMs ?? 30_000;
+  const stopTimeout = opts.stopTimeoutMs ?? 10_000;
+  for (const d of [paths.runDir, paths.socketDir, paths.logDir]) mkdirSync(d, { recursive: true, mode: 0o755 });
+  const socketPath = join(paths.socketDir, 'libvirt-sock');
+  if (existsSync(socketPath)) {
+    // A stale socket from a killed daemon; a live one means another daemon owns this VM.
+    rmSync(socketPath);
+  }
+  writeFileSync(join(paths.runDir, 'libvirtd.conf'), renderLibvirtdConf(paths));
+  writeFileSync(join(paths.runDir, 'virtlogd.conf'), renderVirtlogdConf());
+  writeFileSync(join(paths.runDir, 'qemu.conf'), renderQemuConf());
+  const script = join(paths.runDir, 'libvirtd-namespace.sh');
+  writeFileSync(script, renderInitScript(paths, bins), { mode: 0o755 });
+
+  const nsLog = join(paths.logDir, 'namespace.log');
+  const logFd = openSync(nsLog, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(
+      'setpriv',
+      [
+        '--pdeathsig', 'KILL', '--',
+        'unshare', '--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child=SIGKILL', '--mount-proc', '--',
+        '/bin/sh', script,
+      ],
+      { stdio: ['ignore', logFd, logFd], detached: true },
+    );
+  } finally {
+    closeSync(logFd);
+  }
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  let hasExited = false;
+  void exited.then((r) => {
+    hasExited = true;
+    logger.info({ ...r, socketPath }, 'private libvirtd namespace ended');
+  });
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+
+  const fail = async (why: string): Promise<never> => {
+    await stopTree();
+    throw new PrivateLibvirtdError(
+      `private libvirtd for ${socketPath}: ${why}\n--- ${nsLog}\n${tail(nsLog)}\n--- libvirtd.log\n${tail(join(paths.logDir, 'libvirtd.log'))}`,
+    );
+  };
+
+  let pids: PrivateLibvirtdPids | null = null;
+  let pidNs: string | null = null;
+  let stopping: Promise<void> | null = null;
+  const stopTree = (): Promise<void> => {
+    stopping ??= (async () => {
+      const init = pids?.init ?? childrenOf(child.pid ?? -1)[0];
+      if (!hasExited) {
+        // SIGTERM to pid 1: it stops libvirtd (which leaves QEMU running), then exits, and the
+        // kernel kills what is left of the namespace.
+        if (init) process.kill(init, 'SIGTERM');
+        else child.kill('SIGKILL');
+        const done = await Promise.race([exited.then(() => true), sleep(stopTimeout).then(() => false)]);
+        if (!done) {
+          logger.warn({ socketPath }, 'private libvirtd did not stop in time; killing its namespace');
+          child.kill('SIGKILL'); // unshare --kill-child=SIGKILL takes pid 1 and the namespace with it
+          if (init) {
+            try {
+              process.kill(init, 'SIGKILL');
+            } catch {
+              // already gone
+            }
+          }
+          await exited;
+        }
+      }
+      // The kernel tears the namespace down after pid 1 dies, asynchronously: wait for it.
+      if (pidNs) {
+        const end = Date.now() + stopTimeout;
+        for (let left = processesInNamespace(pidNs); left.length > 0; left = processesInNamespace(pidNs)) {
+          if (Date.now() > end) {
+            throw new PrivateLibvirtdError(
+              `private libvirtd for ${socketPath}: processes still alive after stop: ${left.map((p) => `${p.comm}(${p.pid})`).join(', ')}`,
+            );
+          }
+          for (const p of left) {
+            try {
+              process.kill(p.pid, 'SIGKILL');
+            } catch {
+              // exited meanwhile
+            }
+          }
+          await sleep(20);
+        }
+      }
+      for (const s of ['libvirt-sock', 'libvirt-sock-ro', 'libvirt-admin-sock']) {
+        rmSync(join(paths.socketDir, s), { force: true });
+      }
+    })();
+    return stopping;
+  };
+
+  const startedAt = Date.now();
+  const deadline = startedAt + startTimeout;
+  const spawnFailed = await Promise.race([spawnError, sleep(0).then(() => null)]);
+  if (spawnFailed) return fail(`cannot run setpriv/unshare: ${spawnFailed.message}`);
+  pids = await discoverPids(child.pid ?? -1, deadline);
+  if (!pids) return fail(hasExited ? 'the namespace exited during start' : `no libvirtd/virtlogd after ${startTimeout} ms`);
+  pidNs = pidNamespaceOf(pids.init);
+  if (!pidNs) return fail('the namespace exited during start');
+
+  const uri = qemuUnixUri(socketPath);
+  let lastError: unknown = null;
+  for (;;) {
+    if (hasExited) return fail('libvirtd exited during start');
+    if (Date.now() > deadline) return fail(`socket did not answer within ${startTimeout} ms: ${String(lastError)}`);
+    if (existsSync(socketPath)) {
+      try {
+        const conn = await LibvirtConnection.open(uri, { logger, keepAlive: false });
+        try {
+          await conn.libVersion();
+        } finally {
+          await conn.close();
+        }
+        break;
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    await sleep(50);
+  }
+  logger.info({ socketPath, pids, startMs: Date.now() - startedAt }, 'private libvirtd ready');
+  return { socketPath, uri, pids, pidNamespace: pidNs, exited, stop: stopTree };
+}

@@ -1,0 +1,41 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ControlPlaneStartError } from './errors.js';
+import { ManagedProcess } from './managed-process.js';
+import { waitFor } from './readiness.js';
+
+export interface LaunchInput {
+  /** Component (and binary) name, e.g. kube-apiserver. */
+  name: string;
+  binDir: string;
+  args: string[];
+  /** The component's own directory; its log is <dir>/<name>.log. */
+  dir: string;
+  /** Process-group ids are appended here for the watchdog. */
+  pgidsFile: string;
+  ready: () => Promise<boolean | string>;
+  timeoutMs: number;
+  /** Receives the process as soon as it is spawned, so a failed start can still stop it. */
+  onSpawn: (p: ManagedProcess) => void;
+}
+
+/** Starts one binary in its own process group and waits until `ready` says so, the process dies, or time runs out. */
+export async function launchComponent(i: LaunchInput): Promise<ManagedProcess> {
+  await mkdir(i.dir, { recursive: true });
+  const logPath = join(i.dir, `${i.name}.log`);
+  const proc = new ManagedProcess({ name: i.name, command: join(i.binDir, i.name), args: i.args, logPath, cwd: i.dir });
+  i.onSpawn(proc);
+  await appendFile(i.pgidsFile, `${proc.pid}\n`);
+  try {
+    await waitFor(i.ready, {
+      timeoutMs: i.timeoutMs,
+      abort: () => {
+        const exit = proc.hasExited;
+        return exit ? `exited during startup (code ${String(exit.code)}, signal ${String(exit.signal)})` : undefined;
+      },
+    });
+  } catch (err) {
+    throw new ControlPlaneStartError(i.name, (err as Error).message, logPath, await proc.logTail());
+  }
+  return proc;
+}

@@ -1,0 +1,29 @@
+import type { StatusCause } from '@qvirt/api';
+import { child } from '../field-path.js';
+import type { SpecRule } from '../spec-view.js';
+
+/** QEMU 7.2's q35 machine accepts at most 288 vCPUs (its max_cpus); more fails at domain start. */
+export const MAX_VCPUS = 288;
+
+/**
+ * CPU topology: cores, sockets and threads are positive integers (the shape check enforces
+ * type and minimum), and their product, the guest's vCPU count, is at most MAX_VCPUS.
+ */
+export const validateCpu: SpecRule = (fieldPath, spec) => {
+  const cpu = spec.domain?.cpu;
+  if (cpu === undefined) return [];
+  const cores = cpu.cores ?? 1;
+  const sockets = cpu.sockets ?? 1;
+  const threads = cpu.threads ?? 1;
+  const vcpus = cores * sockets * threads;
+  const causes: StatusCause[] = [];
+  if (vcpus > MAX_VCPUS) {
+    const field = child(fieldPath, 'domain.cpu');
+    causes.push({
+      type: 'FieldValueInvalid',
+      field,
+      message: `${field}: Invalid value: ${vcpus} vCPUs (cores ${cores} x sockets ${sockets} x threads ${threads}): must be at most ${MAX_VCPUS}`,
+    });
+  }
+  return causes;
+};

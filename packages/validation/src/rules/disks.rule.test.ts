@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { gatesOn } from '../test-fixtures.js';
+import { validateDisks } from './disks.rule.js';
+
+const vol = (name: string) => ({ name, containerDisk: { image: 'quay.io/containerdisks/x' } });
+const d = 'spec.domain.devices.disks';
+
+describe('validateDisks', () => {
+  it('accepts disks that each name a volume', () => {
+    const spec = { domain: { devices: { disks: [{ name: 'root', disk: { bus: 'virtio' as const } }, { name: 'cd', cdrom: {} }] } }, volumes: [vol('root'), vol('cd')] };
+    expect(validateDisks('spec', spec, gatesOn())).toEqual([]);
+  });
+
+  it("reports a disk whose volume does not exist (KubeVirt's wording)", () => {
+    expect(validateDisks('spec', { domain: { devices: { disks: [{ name: 'root' }] } } }, gatesOn())).toEqual([
+      { type: 'FieldValueInvalid', field: `${d}[0].name`, message: `${d}[0].name 'root' not found.` },
+    ]);
+  });
+
+  it('reports duplicate disk names on the later disk', () => {
+    const spec = { domain: { devices: { disks: [{ name: 'root' }, { name: 'root' }] } }, volumes: [vol('root')] };
+    expect(validateDisks('spec', spec, gatesOn())).toEqual([
+      { type: 'FieldValueDuplicate', field: `${d}[1].name`, message: `${d}[1] and ${d}[0] must not have the same name "root"` },
+    ]);
+  });
+
+  it('allows one target type per disk and one device per boot order', () => {
+    const spec = {
+      domain: { devices: { disks: [{ name: 'a', disk: {}, cdrom: {}, bootOrder: 1 }, { name: 'b', bootOrder: 1 }] } },
+      volumes: [vol('a'), vol('b')],
+    };
+    expect(validateDisks('spec', spec, gatesOn())).toEqual([
+      { type: 'FieldValueInvalid', field: `${d}[0]`, message: `${d}[0] can only have a single target type defined` },
+      { type: 'FieldValueInvalid', field: `${d}[1].bootOrder`, message: `Boot order for ${d}[1].bootOrder already set for a different device.` },
+    ]);
+  });
+});

@@ -1,0 +1,26 @@
+import { FeatureGate, isGateEnabled, isResourcePermitted, MAX_DEVICES, type StatusCause } from '@qvirt/api';
+import { child } from '../field-path.js';
+import type { SpecRule } from '../spec-view.js';
+import { deviceEntryCauses } from './device-entries.js';
+
+/** KubeVirt's message. */
+export const HOST_DEVICES_GATE_DISABLED_MESSAGE = 'Host Devices feature gate is not enabled in kubevirt-config';
+
+/** spec.domain.devices.hostDevices: the HostDevices gate, names, deviceNames, permittedHostDevices. */
+export const validateHostDevices: SpecRule = (fieldPath, spec, config) => {
+  const hostDevices = spec.domain?.devices?.hostDevices;
+  if (hostDevices === undefined || hostDevices.length > MAX_DEVICES) return [];
+  const field = child(fieldPath, 'domain.devices.hostDevices');
+  const causes: StatusCause[] = [];
+  if (hostDevices.length > 0 && !isGateEnabled(config, FeatureGate.HostDevices)) {
+    causes.push({ type: 'FieldValueInvalid', field, message: HOST_DEVICES_GATE_DISABLED_MESSAGE });
+  }
+  causes.push(
+    ...deviceEntryCauses(field, hostDevices, (f, deviceName) =>
+      isResourcePermitted(config, deviceName)
+        ? []
+        : [{ type: 'FieldValueInvalid', field: f, message: `HostDevice ${deviceName} is not permitted in permittedHostDevices configuration` }],
+    ),
+  );
+  return causes;
+};

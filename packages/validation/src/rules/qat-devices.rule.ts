@@ -1,0 +1,36 @@
+import { FeatureGate, isGateEnabled, isResourcePermitted, MAX_DEVICES, ResourceNames, type ClusterConfig, type StatusCause } from '@qvirt/api';
+import { invalid } from '../causes.js';
+import { child } from '../field-path.js';
+import type { SpecRule } from '../spec-view.js';
+import { deviceEntryCauses } from './device-entries.js';
+
+/** DESIGN.md's contract for a QAT VMI while the gate is off. */
+export const QAT_GATE_DISABLED_MESSAGE = 'QAT feature gate is not enabled in kubevirt-config';
+
+/**
+ * spec.domain.devices.qats: the QAT gate, names, deviceNames. A deviceName must be listed in
+ * permittedHostDevices when that list is set (it is then the cluster's allow-list, as for
+ * hostDevices); without a list it must be a `qat.intel.com/` resource (docs/decisions/0004).
+ */
+export const validateQatDevices: SpecRule = (fieldPath, spec, config) => {
+  const qats = spec.domain?.devices?.qats;
+  if (qats === undefined || qats.length > MAX_DEVICES) return [];
+  const field = child(fieldPath, 'domain.devices.qats');
+  const causes: StatusCause[] = [];
+  if (qats.length > 0 && !isGateEnabled(config, FeatureGate.QAT)) {
+    causes.push({ type: 'FieldValueInvalid', field, message: QAT_GATE_DISABLED_MESSAGE });
+  }
+  causes.push(...deviceEntryCauses(field, qats, (f, deviceName) => qatDeviceNameCauses(f, deviceName, config)));
+  return causes;
+};
+
+export function qatDeviceNameCauses(field: string, deviceName: string, config: ClusterConfig): StatusCause[] {
+  if (config.permittedHostDevices !== undefined) {
+    if (isResourcePermitted(config, deviceName)) return [];
+    return [{ type: 'FieldValueInvalid', field, message: `QAT ${deviceName} is not permitted in permittedHostDevices configuration` }];
+  }
+  if (deviceName.startsWith(ResourceNames.qatPrefix)) return [];
+  return [
+    invalid(field, deviceName, `a QAT deviceName must be a ${ResourceNames.qatPrefix} resource (e.g. ${ResourceNames.qatGeneric}) unless permittedHostDevices lists it`),
+  ];
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { applyJsonPatch } from './json-patch.js';
+import { gatesOn, vmiQat } from './test-fixtures.js';
+import { defaultVm, defaultVmi } from './vmi-spec.defaulter.js';
+
+const vmi = (spec: unknown) => ({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'v' }, spec });
+
+describe('defaultVmi', () => {
+  it('fills in what examples/vmi-qat.yaml leaves out, as a patch against it', () => {
+    const input = vmiQat();
+    expect(defaultVmi(input, gatesOn())).toEqual([
+      { op: 'add', path: '/spec/domain/machine', value: { type: 'q35' } },
+      { op: 'add', path: '/spec/domain/cpu/sockets', value: 1 },
+      { op: 'add', path: '/spec/domain/cpu/threads', value: 1 },
+      { op: 'add', path: '/spec/domain/features', value: { acpi: { enabled: true } } },
+    ]);
+  });
+
+  it('defaults an empty domain: topology, grace period, devices', () => {
+    const out = applyJsonPatch(vmi({ domain: {} }), defaultVmi(vmi({ domain: {} }), { ...gatesOn(), machineType: 'pc-q35-7.2' }));
+    expect(out).toEqual(
+      vmi({
+        terminationGracePeriodSeconds: 30,
+        domain: {
+          machine: { type: 'pc-q35-7.2' },
+          cpu: { cores: 1, sockets: 1, threads: 1 },
+          features: { acpi: { enabled: true } },
+          devices: {},
+        },
+      }),
+    );
+  });
+
+  it('derives cores from the CPU limit, else the request, rounded up', () => {
+    const cores = (resources: unknown) => {
+      const doc = vmi({ domain: { resources } });
+      return (applyJsonPatch(doc, defaultVmi(doc, gatesOn())) as { spec: { domain: { cpu: unknown } } }).spec.domain.cpu;
+    };
+    expect(cores({ requests: { cpu: '2' } })).toEqual({ cores: 2, sockets: 1, threads: 1 });
+    expect(cores({ requests: { cpu: '500m' } })).toEqual({ cores: 1, sockets: 1, threads: 1 });
+    expect(cores({ requests: { cpu: '1500m' }, limits: { cpu: 4 } })).toEqual({ cores: 4, sockets: 1, threads: 1 });
+    expect(cores({ requests: { cpu: 'two' } })).toEqual({ cores: 1, sockets: 1, threads: 1 });
+  });
+
+  it('mirrors memory between memory.guest and resources.requests.memory', () => {
+    const guestOnly = vmi({ domain: { memory: { guest: '256Mi' } } });
+    expect(defaultVmi(guestOnly, gatesOn())).toContainEqual({ op: 'add', path: '/spec/domain/resources', value: { requests: { memory: '256Mi' } } });
+    const requestsOnly = vmi({ domain: { resources: { requests: { cpu: '1' } }, memory: {} } });
+    const limitsOnly = vmi({ domain: { resources: { requests: { cpu: '1' }, limits: { memory: '1Gi' } } } });
+    expect(defaultVmi(requestsOnly, gatesOn()).some((op) => op.path.includes('memory'))).toBe(false);
+    const out = applyJsonPatch(limitsOnly, defaultVmi(limitsOnly, gatesOn())) as { spec: { domain: { memory: unknown; resources: unknown } } };
+    expect(out.spec.domain.memory).toEqual({ guest: '1Gi' });
+    expect(out.spec.domain.resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '1Gi' } });
+  });
+
+  it('gives disks without a target a virtio disk, cdroms a sata bus', () => {
+    const doc = vmi({ domain: { devices: { disks: [{ name: 'a' }, { name: 'b', disk: {} }, { name: 'c', cdrom: {} }, { name: 'd', disk: { bus: 'sata' } }] } } });
+    const ops = defaultVmi(doc, gatesOn()).filter((op) => op.path.includes('/disks/'));
+    expect(ops).toEqual([
+      { op: 'add', path: '/spec/domain/devices/disks/0/disk', value: { bus: 'virtio' } },
+      { op: 'add', path: '/spec/domain/devices/disks/1/disk/bus', value: 'virtio' },
+      { op: 'add', path: '/spec/domain/devices/disks/2/cdrom/bus', value: 'sata' },
+    ]);
+  });
+
+  it('keeps what the user set, including acpi off, and replaces nulls', () => {
+    const doc = vmi({ terminationGracePeriodSeconds: null, domain: { machine: { type: 'pc' }, cpu: { cores: 2, sockets: 2, threads: 1 }, features: { acpi: { enabled: false } }, devices: {} } });
+    expect(defaultVmi(doc, gatesOn())).toEqual([{ op: 'replace', path: '/spec/terminationGracePeriodSeconds', value: 30 }]);
+  });
+
+  it('never throws and never patches through mistyped values', () => {
+    for (const spec of [undefined, null, [], 'x', { domain: [] }, { domain: { cpu: 'x', machine: 3, features: [], devices: 'x' } }, { domain: { devices: { disks: [null, 'x'] } } }]) {
+      const doc = vmi(spec);
+      const ops = defaultVmi(doc, gatesOn());
+      expect(() => applyJsonPatch(doc, ops)).not.toThrow();
+    }
+    expect(defaultVmi(null, gatesOn())).toEqual([]);
+    expect(defaultVmi([1], gatesOn())).toEqual([]);
+  });
+});
+
+describe('defaultVm', () => {
+  it('defaults the template spec at /spec/template/spec', () => {
+    const vm = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'vm' }, spec: { runStrategy: 'Always', template: { spec: { domain: { devices: {} } } } } };
+    const ops = defaultVm(vm, gatesOn());
+    expect(ops.map((o) => o.path)).toEqual([
+      '/spec/template/spec/terminationGracePeriodSeconds',
+      '/spec/template/spec/domain/machine',
+      '/spec/template/spec/domain/cpu',
+      '/spec/template/spec/domain/features',
+    ]);
+    expect(defaultVm({ spec: { template: 'x' } }, gatesOn())).toEqual([]);
+  });
+});

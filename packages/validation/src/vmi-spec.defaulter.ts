@@ -1,0 +1,118 @@
+import { MAX_DEVICES, tryParseQuantity, type ClusterConfig } from '@qvirt/api';
+import type { JsonPatchOperation } from './json-patch.js';
+import { PatchBuilder } from './patch-builder.js';
+import { isRecord, own } from './untrusted.js';
+
+type Path = readonly (string | number)[];
+
+/** KubeVirt's default grace period for a VMI's shutdown. */
+export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
+
+/**
+ * The defaults a mutating webhook adds to a new VMI, as an RFC 6902 patch against `vmi`.
+ * Total on any input: values of the wrong type are left alone for validation to report.
+ */
+export function defaultVmi(vmi: unknown, config: ClusterConfig): JsonPatchOperation[] {
+  const builder = new PatchBuilder(vmi);
+  if (isRecord(vmi)) defaultSpecAt(builder, ['spec'], config);
+  return builder.ops;
+}
+
+/** The same defaults for a VM's template, at `/spec/template/spec`. */
+export function defaultVm(vm: unknown, config: ClusterConfig): JsonPatchOperation[] {
+  const builder = new PatchBuilder(vm);
+  if (isRecord(vm)) defaultSpecAt(builder, ['spec', 'template', 'spec'], config);
+  return builder.ops;
+}
+
+function defaultSpecAt(b: PatchBuilder, spec: Path, config: ClusterConfig): void {
+  if (!isRecord(b.get(spec))) return;
+  if (b.isUnset([...spec, 'terminationGracePeriodSeconds'])) {
+    b.set([...spec, 'terminationGracePeriodSeconds'], DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS);
+  }
+  const domain = [...spec, 'domain'];
+  if (!isRecord(b.get(domain))) return;
+  defaultMachine(b, domain, config);
+  defaultCpuTopology(b, domain);
+  defaultMemory(b, domain);
+  defaultFeatures(b, domain);
+  defaultDevices(b, domain);
+}
+
+/** machine.type from the cluster config (q35 unless configured). */
+function defaultMachine(b: PatchBuilder, domain: Path, config: ClusterConfig): void {
+  const typePath = [...domain, 'machine', 'type'];
+  if (b.isUnset(typePath) || b.get(typePath) === '') b.set(typePath, config.machineType);
+}
+
+/**
+ * cores/sockets/threads default to 1. With none of them set, cores come from the CPU limit,
+ * else the CPU request (rounded up, as Quantity.Value()), so `requests.cpu: 2` gives 2 vCPUs.
+ */
+function defaultCpuTopology(b: PatchBuilder, domain: Path): void {
+  const cpu = [...domain, 'cpu'];
+  const current = b.get(cpu);
+  if (current !== undefined && current !== null && !isRecord(current)) return;
+  if (current === undefined || current === null) {
+    b.set(cpu, { cores: coresFromResources(b, domain), sockets: 1, threads: 1 });
+    return;
+  }
+  const keys = ['cores', 'sockets', 'threads'] as const;
+  const noneSet = keys.every((k) => b.isUnset([...cpu, k]));
+  for (const k of keys) {
+    if (!b.isUnset([...cpu, k])) continue;
+    b.set([...cpu, k], k === 'cores' && noneSet ? coresFromResources(b, domain) : 1);
+  }
+}
+
+function coresFromResources(b: PatchBuilder, domain: Path): number {
+  const amount = positiveQuantity(b.get([...domain, 'resources', 'limits', 'cpu'])) ?? positiveQuantity(b.get([...domain, 'resources', 'requests', 'cpu']));
+  if (amount === undefined) return 1;
+  const cores = Math.ceil(amount);
+  return Number.isSafeInteger(cores) ? cores : 1;
+}
+
+/**
+ * memory.guest from requests.memory (else limits.memory); then requests.memory from
+ * memory.guest. Only amounts that parse and are positive are copied.
+ */
+function defaultMemory(b: PatchBuilder, domain: Path): void {
+  const guest = [...domain, 'memory', 'guest'];
+  const requests = [...domain, 'resources', 'requests', 'memory'];
+  const limits = [...domain, 'resources', 'limits', 'memory'];
+  if (b.isUnset(guest)) {
+    const source = [requests, limits].find((p) => positiveQuantity(b.get(p)) !== undefined);
+    if (source !== undefined) b.set(guest, b.get(source));
+  }
+  if (b.isUnset(requests) && positiveQuantity(b.get(guest)) !== undefined) b.set(requests, b.get(guest));
+}
+
+/** ACPI on, so a graceful shutdown (the ACPI power button) reaches the guest. */
+function defaultFeatures(b: PatchBuilder, domain: Path): void {
+  const enabled = [...domain, 'features', 'acpi', 'enabled'];
+  if (b.isUnset(enabled)) b.set(enabled, true);
+}
+
+/** devices present; a disk without a target is a virtio disk; a cdrom's bus is sata. */
+function defaultDevices(b: PatchBuilder, domain: Path): void {
+  const devices = [...domain, 'devices'];
+  if (b.isUnset(devices)) b.set(devices, {});
+  const disks = b.get([...devices, 'disks']);
+  if (!Array.isArray(disks) || disks.length > MAX_DEVICES) return;
+  disks.forEach((disk, i) => {
+    if (!isRecord(disk)) return;
+    const path = [...devices, 'disks', i];
+    if (b.isUnset([...path, 'disk']) && b.isUnset([...path, 'cdrom'])) {
+      b.set([...path, 'disk'], { bus: 'virtio' });
+      return;
+    }
+    if (isRecord(own(disk, 'disk')) && b.isUnset([...path, 'disk', 'bus'])) b.set([...path, 'disk', 'bus'], 'virtio');
+    if (isRecord(own(disk, 'cdrom')) && b.isUnset([...path, 'cdrom', 'bus'])) b.set([...path, 'cdrom', 'bus'], 'sata');
+  });
+}
+
+function positiveQuantity(q: unknown): number | undefined {
+  if (typeof q !== 'string' && typeof q !== 'number') return undefined;
+  const n = tryParseQuantity(q);
+  return n !== undefined && n > 0 ? n : undefined;
+}

@@ -1,0 +1,40 @@
+import { vmiSpecSchema, type ClusterConfig, type StatusCause } from '@qvirt/api';
+import { capCauses } from './causes.js';
+import { validateCpu } from './rules/cpu.rule.js';
+import { validateDeviceNameCollisions } from './rules/device-name-collision.rule.js';
+import { validateDisks } from './rules/disks.rule.js';
+import { validateHostDevices } from './rules/host-devices.rule.js';
+import { validateKernelBoot } from './rules/kernel-boot.rule.js';
+import { validateMemory } from './rules/memory.rule.js';
+import { validateQatDevices } from './rules/qat-devices.rule.js';
+import { validateVolumes } from './rules/volumes.rule.js';
+import { checkShape } from './shape.js';
+import type { SpecRule, VmiSpecView } from './spec-view.js';
+
+/** Every rule a VMI spec goes through, in the order their causes are listed. */
+export const vmiSpecRules: readonly SpecRule[] = [
+  validateQatDevices,
+  validateHostDevices,
+  validateDeviceNameCollisions,
+  validateMemory,
+  validateCpu,
+  validateKernelBoot,
+  validateDisks,
+  validateVolumes,
+];
+
+/**
+ * The shape and rules of a VMI spec sitting at `fieldPath` (`spec` for a VMI,
+ * `spec.template.spec` for a VM). `spec` is untrusted: wrong types, nulls and arrays where
+ * objects belong become causes, never exceptions. The rules run on what passed the shape
+ * check, so one mistake gives one cause; all problems are collected (at most MAX_CAUSES + 1).
+ */
+export function validateVmiSpec(fieldPath: string, spec: unknown, config: ClusterConfig): StatusCause[] {
+  const shape = checkShape(fieldPath, spec, vmiSpecSchema);
+  const causes = [...shape.causes];
+  if (shape.value !== undefined) {
+    const view = shape.value as VmiSpecView;
+    for (const rule of vmiSpecRules) causes.push(...rule(fieldPath, view, config));
+  }
+  return capCauses(causes, fieldPath);
+}
