@@ -3,13 +3,17 @@ import { defineConfig } from 'vitest/config';
 // Packages resolve each other's TypeScript source through the "source" export
 // condition, so tests never need a build (Vitest monorepo convention).
 const resolve = { conditions: ['source'] };
+// Vitest runs tests through Vite's SSR pipeline, which takes its own resolve conditions.
+const ssr = { resolve: { conditions: ['source'] } };
 
 export default defineConfig({
   resolve,
+  ssr,
   test: {
     projects: [
       {
         resolve,
+        ssr,
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
@@ -18,6 +22,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: 'integration',
           include: ['packages/*/test/**/*.int.test.ts', 'apps/*/test/**/*.int.test.ts', 'e2e/**/*.int.test.ts'],

@@ -5,6 +5,20 @@ import { emptyClusterConfig, type VirtualMachineInstance } from '@qvirt/api';
 import { validateManifest } from '@qvirt/validation';
 import { figure, throughput, type BenchFigure } from './figure.js';
 
+/**
+ * Value and baseline measured in alternating rounds, best round of each: on a shared machine
+ * the load changes within a run, and alternating keeps both figures under the same conditions.
+ */
+function paired(value: () => unknown, baseline: () => unknown, rounds = 3, ms = 400): [number, number] {
+  let v = 0;
+  let b = 0;
+  for (let i = 0; i < rounds; i++) {
+    v = Math.max(v, throughput(value, ms));
+    b = Math.max(b, throughput(baseline, ms));
+  }
+  return [v, b];
+}
+
 function vmiWithQats(n: number): VirtualMachineInstance {
   return {
     apiVersion: 'kubevirt.io/v1',
@@ -34,16 +48,20 @@ export async function benchValidation(): Promise<BenchFigure[]> {
   const vmi = vmiWithQats(8);
   const first = validateManifest(vmi, config);
   if (first.causes.length !== 0) throw new Error(`bench VMI is not valid: ${JSON.stringify(first.causes)}`);
-  const value = throughput(() => (sink += validateManifest(vmi, config).causes.length));
-  const baseline = throughput(() => (sink += (JSON.parse(JSON.stringify(vmi)) as VirtualMachineInstance).spec.domain.devices.qats!.length));
+  const [value, baseline] = paired(
+    () => (sink += validateManifest(vmi, config).causes.length),
+    () => (sink += (JSON.parse(JSON.stringify(vmi)) as VirtualMachineInstance).spec.domain.devices.qats!.length),
+  );
   figures.push(figure('validation.default_validate_vmi_8qat', value, 'objects/s', baseline, 'baseline: JSON deep clone of the same VMI'));
 
   // A hostile object: 10,000 QATs are refused by length before any per-item work.
   const huge = vmiWithQats(10_000);
   const refused = validateManifest(huge, config);
   if (refused.causes[0]?.type !== 'FieldValueTooMany') throw new Error('10,000 QATs were not refused');
-  const hugeValue = throughput(() => (sink += validateManifest(huge, config).causes.length), 500);
-  const hugeBaseline = throughput(() => (sink += (JSON.parse(JSON.stringify(huge)) as VirtualMachineInstance).spec.domain.devices.qats!.length), 500);
+  const [hugeValue, hugeBaseline] = paired(
+    () => (sink += validateManifest(huge, config).causes.length),
+    () => (sink += (JSON.parse(JSON.stringify(huge)) as VirtualMachineInstance).spec.domain.devices.qats!.length),
+  );
   figures.push(figure('validation.refuse_vmi_10000qat', hugeValue, 'objects/s', hugeBaseline, 'baseline: JSON deep clone of the same 10,000-QAT VMI'));
 
   if (sink < 0) throw new Error('unreachable');

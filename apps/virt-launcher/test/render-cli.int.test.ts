@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -58,8 +59,10 @@ describe('virt-launcher render (real process)', () => {
     expect(r.stdout).toMatch(
       /<hostdev mode="subsystem" type="pci" managed="no">\s*<source>\s*<address domain="0x0000" bus="0x3d" slot="0x01" function="0x1"\/>\s*<\/source>\s*<alias name="ua-qat-qat1"\/>/,
     );
-    // This machine has no vmx/svm: emulation unless forced.
-    expect(r.stdout).toContain('<domain type="qemu">');
+    // Not forced: KVM only with vmx/svm in the CPU flags and /dev/kvm (none of that on the dev machines).
+    const flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:.*$/m)?.[0] ?? '';
+    const kvm = /\b(vmx|svm)\b/.test(flags) && existsSync('/dev/kvm');
+    expect(r.stdout).toContain(`<domain type="${kvm ? 'kvm' : 'qemu'}">`);
     await validates(r.stdout, 'qat');
   });
 

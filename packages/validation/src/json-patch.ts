@@ -32,7 +32,8 @@ export function parseJsonPointer(pointer: string): string[] {
 
 /** A JSON value's deep copy (patch values must not alias the document they go into). */
 export function cloneJson<T>(value: T): T {
-  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+  if (typeof value !== 'object' || value === null) return value;
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 type Container = JsonRecord | unknown[];

@@ -1,8 +1,7 @@
 import { GROUP_VERSION, type ClusterConfig, type StatusCause } from '@qvirt/api';
-import { applyJsonPatch } from './json-patch.js';
 import { notAnObject } from './envelope.js';
 import { isRecord, own } from './untrusted.js';
-import { defaultVm, defaultVmi } from './vmi-spec.defaulter.js';
+import { defaultedVm, defaultedVmi } from './vmi-spec.defaulter.js';
 import { validateVm } from './vm.validator.js';
 import { validateVmiCreate } from './vmi.validator.js';
 import { notSupported } from './causes.js';
@@ -28,9 +27,9 @@ export function validateManifest(doc: unknown, config: ClusterConfig): ManifestR
   const apiVersion = own(doc, 'apiVersion');
   if (apiVersion !== GROUP_VERSION) causes.push(notSupported('apiVersion', apiVersion ?? '', [GROUP_VERSION]));
   if (kind === 'VirtualMachineInstance') {
-    causes.push(...validateVmiCreate(applyJsonPatch(doc, defaultVmi(doc, config)), config));
+    causes.push(...validateVmiCreate(defaultedVmi(doc, config).result, config));
   } else if (kind === 'VirtualMachine') {
-    causes.push(...validateVm(applyJsonPatch(doc, defaultVm(doc, config)), config));
+    causes.push(...validateVm(defaultedVm(doc, config).result, config));
   } else {
     causes.push(notSupported('kind', kindValue ?? '', MANIFEST_KINDS));
   }

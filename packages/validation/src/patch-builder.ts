@@ -1,19 +1,27 @@
-import { applyJsonPatch, cloneJson, jsonPointer, type JsonPatchOperation } from './json-patch.js';
-import { isRecord } from './untrusted.js';
+import { cloneJson, jsonPointer, type JsonPatchOperation } from './json-patch.js';
+import { defineOwn, isRecord, type JsonRecord } from './untrusted.js';
 
 type Segment = string | number;
+type Container = JsonRecord | unknown[];
 
 /**
  * Collects a mutating webhook's patch while keeping a view of the document with the
- * operations so far applied, so each default sees the ones before it. Never touches the
- * input; never patches through a value of the wrong type (validation reports those).
+ * operations so far applied, so each default sees the ones before it. The view is built
+ * copy-on-write (containers on a patched path are copied once), so the input is never
+ * touched and `result()` is what applying `ops` to the input gives. Never patches through
+ * a value of the wrong type (validation reports those).
  */
 export class PatchBuilder {
   readonly ops: JsonPatchOperation[] = [];
   private doc: unknown;
+  private readonly owned = new WeakSet<object>();
 
   constructor(doc: unknown) {
     this.doc = doc;
+  }
+
+  result(): unknown {
+    return this.doc;
   }
 
   /** The value at a path, undefined if any step is missing or not a container. */
@@ -61,15 +69,48 @@ export class PatchBuilder {
   }
 
   private emit(op: 'add' | 'replace', path: readonly Segment[], value: unknown): boolean {
-    const operation: JsonPatchOperation = { op, path: jsonPointer(path), value: cloneJson(value) };
-    this.doc = applyJsonPatch(this.doc, [operation]);
-    this.ops.push(operation);
+    this.ops.push({ op, path: jsonPointer(path), value: cloneJson(value) });
+    this.write(path, cloneJson(value));
     return true;
   }
+
+  /** Writes into the view, copying each container on the path the first time it is written. */
+  private write(path: readonly Segment[], value: unknown): void {
+    this.doc = this.own(this.doc as Container);
+    let parent = this.doc as Container;
+    for (let i = 0; i < path.length - 1; i++) {
+      const seg = path[i]!;
+      const child = this.own((parent as Record<string | number, unknown>)[seg] as Container);
+      setMember(parent, seg, child);
+      parent = child;
+    }
+    setMember(parent, path[path.length - 1]!, value);
+  }
+
+  private own(c: Container): Container {
+    if (this.owned.has(c)) return c;
+    let copy: Container;
+    if (Array.isArray(c)) copy = [...c];
+    else {
+      copy = {};
+      for (const k of Object.keys(c)) defineOwn(copy, k, c[k]);
+    }
+    this.owned.add(copy);
+    return copy;
+  }
+}
+
+function setMember(c: Container, seg: Segment, value: unknown): void {
+  if (Array.isArray(c)) c[seg as number] = value;
+  else defineOwn(c, String(seg), value);
 }
 
 function nest(rest: readonly Segment[], value: unknown): unknown {
   let v = value;
-  for (let i = rest.length - 1; i >= 0; i--) v = { [rest[i]!]: v };
+  for (let i = rest.length - 1; i >= 0; i--) {
+    const obj: JsonRecord = {};
+    defineOwn(obj, String(rest[i]), v);
+    v = obj;
+  }
   return v;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyJsonPatch } from './json-patch.js';
 import { gatesOn, vmiQat } from './test-fixtures.js';
-import { defaultVm, defaultVmi } from './vmi-spec.defaulter.js';
+import { defaultedVm, defaultedVmi, defaultVm, defaultVmi } from './vmi-spec.defaulter.js';
 
 const vmi = (spec: unknown) => ({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'v' }, spec });
 
@@ -90,5 +90,26 @@ describe('defaultVm', () => {
       '/spec/template/spec/domain/features',
     ]);
     expect(defaultVm({ spec: { template: 'x' } }, gatesOn())).toEqual([]);
+  });
+});
+
+describe('defaultedVmi / defaultedVm', () => {
+  it('give exactly what applying their patch gives, and leave the input alone', () => {
+    const docs: unknown[] = [
+      vmiQat(),
+      vmi({ domain: {} }),
+      vmi({ domain: { resources: { limits: { memory: '1Gi', cpu: '3' } }, devices: { disks: [{ name: 'a' }, { name: 'b', cdrom: {} }] } } }),
+      vmi({ terminationGracePeriodSeconds: null, domain: { machine: { type: '' }, cpu: null } }),
+      vmi(JSON.parse('{"domain":{"devices":{}},"nodeSelector":{"__proto__":"x"}}')),
+    ];
+    for (const doc of docs) {
+      const before = JSON.stringify(doc);
+      const { ops, result } = defaultedVmi(doc, gatesOn());
+      expect(result).toEqual(applyJsonPatch(doc, ops));
+      expect(JSON.stringify(doc)).toBe(before);
+    }
+    const vm = { kind: 'VirtualMachine', spec: { running: true, template: { spec: { domain: { memory: { guest: '1Gi' } } } } } };
+    const { ops, result } = defaultedVm(vm, gatesOn());
+    expect(result).toEqual(applyJsonPatch(vm, ops));
   });
 });

@@ -13,16 +13,32 @@ export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
  * Total on any input: values of the wrong type are left alone for validation to report.
  */
 export function defaultVmi(vmi: unknown, config: ClusterConfig): JsonPatchOperation[] {
-  const builder = new PatchBuilder(vmi);
-  if (isRecord(vmi)) defaultSpecAt(builder, ['spec'], config);
-  return builder.ops;
+  return defaulted(vmi, ['spec'], config).ops;
 }
 
 /** The same defaults for a VM's template, at `/spec/template/spec`. */
 export function defaultVm(vm: unknown, config: ClusterConfig): JsonPatchOperation[] {
-  const builder = new PatchBuilder(vm);
-  if (isRecord(vm)) defaultSpecAt(builder, ['spec', 'template', 'spec'], config);
-  return builder.ops;
+  return defaulted(vm, ['spec', 'template', 'spec'], config).ops;
+}
+
+/** The patch and the object it gives (equal to applying the patch), for callers that need both. */
+export interface Defaulted {
+  ops: JsonPatchOperation[];
+  result: unknown;
+}
+
+export function defaultedVmi(vmi: unknown, config: ClusterConfig): Defaulted {
+  return defaulted(vmi, ['spec'], config);
+}
+
+export function defaultedVm(vm: unknown, config: ClusterConfig): Defaulted {
+  return defaulted(vm, ['spec', 'template', 'spec'], config);
+}
+
+function defaulted(obj: unknown, specPath: Path, config: ClusterConfig): Defaulted {
+  const builder = new PatchBuilder(obj);
+  if (isRecord(obj)) defaultSpecAt(builder, specPath, config);
+  return { ops: builder.ops, result: builder.result() };
 }
 
 function defaultSpecAt(b: PatchBuilder, spec: Path, config: ClusterConfig): void {

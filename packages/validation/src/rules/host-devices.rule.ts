@@ -1,4 +1,5 @@
-import { FeatureGate, isGateEnabled, isResourcePermitted, MAX_DEVICES, type StatusCause } from '@qvirt/api';
+import { FeatureGate, isGateEnabled, MAX_DEVICES, type StatusCause } from '@qvirt/api';
+import { resourcePermitted } from '../permitted.js';
 import { child } from '../field-path.js';
 import type { SpecRule } from '../spec-view.js';
 import { deviceEntryCauses } from './device-entries.js';
@@ -17,7 +18,7 @@ export const validateHostDevices: SpecRule = (fieldPath, spec, config) => {
   }
   causes.push(
     ...deviceEntryCauses(field, hostDevices, (f, deviceName) =>
-      isResourcePermitted(config, deviceName)
+      resourcePermitted(config, deviceName)
         ? []
         : [{ type: 'FieldValueInvalid', field: f, message: `HostDevice ${deviceName} is not permitted in permittedHostDevices configuration` }],
     ),

@@ -1,4 +1,5 @@
-import { FeatureGate, isGateEnabled, isResourcePermitted, MAX_DEVICES, ResourceNames, type ClusterConfig, type StatusCause } from '@qvirt/api';
+import { FeatureGate, isGateEnabled, MAX_DEVICES, ResourceNames, type ClusterConfig, type StatusCause } from '@qvirt/api';
+import { resourcePermitted } from '../permitted.js';
 import { invalid } from '../causes.js';
 import { child } from '../field-path.js';
 import type { SpecRule } from '../spec-view.js';
@@ -10,7 +11,7 @@ export const QAT_GATE_DISABLED_MESSAGE = 'QAT feature gate is not enabled in kub
 /**
  * spec.domain.devices.qats: the QAT gate, names, deviceNames. A deviceName must be listed in
  * permittedHostDevices when that list is set (it is then the cluster's allow-list, as for
- * hostDevices); without a list it must be a `qat.intel.com/` resource (docs/decisions/0004).
+ * hostDevices); without a list it must be a `qat.intel.com/` resource (docs/decisions/0005).
  */
 export const validateQatDevices: SpecRule = (fieldPath, spec, config) => {
   const qats = spec.domain?.devices?.qats;
@@ -26,7 +27,7 @@ export const validateQatDevices: SpecRule = (fieldPath, spec, config) => {
 
 export function qatDeviceNameCauses(field: string, deviceName: string, config: ClusterConfig): StatusCause[] {
   if (config.permittedHostDevices !== undefined) {
-    if (isResourcePermitted(config, deviceName)) return [];
+    if (resourcePermitted(config, deviceName)) return [];
     return [{ type: 'FieldValueInvalid', field, message: `QAT ${deviceName} is not permitted in permittedHostDevices configuration` }];
   }
   if (deviceName.startsWith(ResourceNames.qatPrefix)) return [];
