@@ -37,6 +37,15 @@ describe('clusterConfigFrom', () => {
     expect(() => clusterConfigFrom({ configMapData: { permittedHostDevices: '{a: [' } })).toThrow(/permittedHostDevices is not valid YAML/);
   });
 
+  it('names the malformed entry of permittedHostDevices instead of failing later', () => {
+    expect(() => clusterConfigFrom({ configMapData: { permittedHostDevices: 'pciHostDevices: 5' } })).toThrow(
+      'kubevirt-config key permittedHostDevices: pciHostDevices must be a list',
+    );
+    expect(() =>
+      clusterConfigFrom({ kubevirt: cr({ permittedHostDevices: { pciHostDevices: [{ pciVendorSelector: '8086:37c9' } as never] } }) }),
+    ).toThrow('KubeVirt spec.configuration.permittedHostDevices: pciHostDevices[0].resourceName must be a non-empty string');
+  });
+
   it('permits every resource when no list is set, only listed ones otherwise', () => {
     expect(isResourcePermitted(clusterConfigFrom({}), 'vendor.com/anything')).toBe(true);
     const config = clusterConfigFrom({ kubevirt: cr({ permittedHostDevices: { pciHostDevices: [{ pciVendorSelector: '8086:37c9', resourceName: 'qat.intel.com/generic' }] } }) });

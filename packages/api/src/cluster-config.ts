@@ -37,7 +37,11 @@ export function clusterConfigFrom(sources: ClusterConfigSources): ClusterConfig 
     ...parseFeatureGates(data[KubeVirtConfig.featureGatesKey]),
     ...(crConfig?.developerConfiguration?.featureGates ?? []),
   ]);
-  const permitted = crConfig?.permittedHostDevices ?? permittedFromConfigMap(data[KubeVirtConfig.permittedHostDevicesKey]);
+  const fromCr = crConfig?.permittedHostDevices;
+  const permitted =
+    fromCr !== undefined && fromCr !== null
+      ? checkPermittedHostDevices(fromCr as Record<string, unknown>, 'KubeVirt spec.configuration.permittedHostDevices')
+      : permittedFromConfigMap(data[KubeVirtConfig.permittedHostDevicesKey]);
   const machineType = crConfig?.machineType ?? data[KubeVirtConfig.machineTypeKey] ?? DEFAULT_MACHINE_TYPE;
   return permitted === undefined
     ? { featureGates: gates, machineType }
@@ -55,6 +59,24 @@ function permittedFromConfigMap(raw: string | undefined): PermittedHostDevices |
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new ClusterConfigError(`kubevirt-config key ${KubeVirtConfig.permittedHostDevicesKey} must be an object with pciHostDevices`);
+  }
+  return checkPermittedHostDevices(doc as Record<string, unknown>, `kubevirt-config key ${KubeVirtConfig.permittedHostDevicesKey}`);
+}
+
+/** Checks the shape, so a malformed config is a ClusterConfigError naming the entry, not a crash later. */
+function checkPermittedHostDevices(doc: Record<string, unknown>, where: string): PermittedHostDevices {
+  for (const key of ['pciHostDevices', 'mediatedDevices'] as const) {
+    const list = doc[key];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list)) throw new ClusterConfigError(`${where}: ${key} must be a list`);
+    const field = key === 'pciHostDevices' ? 'pciVendorSelector' : 'mdevNameSelector';
+    list.forEach((entry: unknown, i) => {
+      const e = entry as Record<string, unknown> | null;
+      if (typeof e !== 'object' || e === null || Array.isArray(e)) throw new ClusterConfigError(`${where}: ${key}[${i}] must be an object`);
+      for (const f of [field, 'resourceName']) {
+        if (typeof e[f] !== 'string' || e[f] === '') throw new ClusterConfigError(`${where}: ${key}[${i}].${f} must be a non-empty string`);
+      }
+    });
   }
   return doc as PermittedHostDevices;
 }

@@ -22,9 +22,18 @@ const WEIRD: unknown[] = [null, [], {}, 'x', '', -1, 0, 1.5, true, [null], [{}],
 function mutate(doc: unknown, random: () => number): unknown {
   const copy = JSON.parse(JSON.stringify(doc)) as unknown;
   const nodes: [Record<string, unknown> | unknown[], string | number][] = [];
-  const visit = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach((x, i) => (nodes.push([v, i]), visit(x)));
-    else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) (nodes.push([v as Record<string, unknown>, k]), visit(x));
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        nodes.push([v, i]);
+        visit(x);
+      });
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [k, x] of Object.entries(v)) {
+        nodes.push([v as Record<string, unknown>, k]);
+        visit(x);
+      }
+    }
   };
   visit(copy);
   const [parent, key] = nodes[Math.floor(random() * nodes.length)]!;
