@@ -18,8 +18,15 @@ go_bin="${GO:-go}"
 
 k8s_version=$(awk '$1 == "k8s.io/kubernetes" && $2 ~ /^v/ { print $2; exit }' "$src/go.mod")
 [ -n "$k8s_version" ] || { echo "kube-bin: no k8s.io/kubernetes version in $src/go.mod" >&2; exit 1; }
-# go.sum pins every dependency; the Go sources and go.mod decide what is linked.
-hash=$(cat "$src/go.sum" "$src/go.mod" "$src"/*.go | sha256sum | cut -c1-12)
+minor=${k8s_version#v1.}; minor=${minor%%.*}
+# Stamp the release like Kubernetes' own build (hack/lib/version.sh), so /version and
+# `kubectl version` report v1.x.y instead of v0.0.0-master.
+ldflags="-s -w"
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  ldflags+=" -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+done
+# go.sum pins every dependency; the Go sources, go.mod and the link flags decide what is built.
+hash=$( (cat "$src/go.sum" "$src/go.mod" "$src"/*.go; echo "$ldflags") | sha256sum | cut -c1-12)
 build_dir="$QVIRT_CACHE/kube/$k8s_version-$hash"
 
 # build_multicall: builds the multi-call binary into $build_dir unless it is there already.
@@ -33,7 +40,7 @@ build_multicall() {
   if [ ! -f "$build_dir/.complete" ]; then
     echo "kube-bin: building $k8s_version multi-call binary into $build_dir (cold build takes many minutes) ..." >&2
     local start=$SECONDS
-    (cd "$src" && "$go_bin" build -trimpath -ldflags='-s -w' -o "$build_dir/kube-bin.tmp" .) >&2
+    (cd "$src" && "$go_bin" build -trimpath -ldflags="$ldflags" -o "$build_dir/kube-bin.tmp" .) >&2
     mv -f "$build_dir/kube-bin.tmp" "$build_dir/kube-bin"
     for c in "${components[@]}"; do ln -sfn kube-bin "$build_dir/$c"; done
     touch "$build_dir/.complete"

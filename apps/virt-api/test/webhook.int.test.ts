@@ -14,7 +14,8 @@ import { freePort, httpsCall, repoRoot, startVirtApi, type VirtApiProcess } from
 
 const VMI_QAT = join(repoRoot, 'examples/vmi-qat.yaml');
 const VMI_PLAIN = join(repoRoot, 'examples/vmi-plain.yaml');
-const DENIED_CREATE = 'admission webhook "virtualmachineinstances-create-validator.kubevirt.io" denied the request';
+// kubectl prints a 422 Invalid with causes as "The request is invalid: <field>: <message>".
+const INVALID = 'The request is invalid:';
 
 let cp: ControlPlane;
 let client: KubeClient;
@@ -79,7 +80,7 @@ describe('virt-api webhooks through the real API server', () => {
   it('denies the QAT VMI while the gate is off: message in kubectl, field in the Status causes', async () => {
     const r = await apply(VMI_QAT);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain(`${DENIED_CREATE}: ${QAT_GATE_DISABLED_MESSAGE}`);
+    expect(r.stderr).toContain(`${INVALID} spec.domain.devices.qats: ${QAT_GATE_DISABLED_MESSAGE}`);
     const err = await client
       .create('/apis/kubevirt.io/v1/namespaces/default/virtualmachineinstances', loadDoc('examples/vmi-qat.yaml'))
       .then(() => undefined, (e: unknown) => e as { statusCode: number; status?: { code?: number; reason?: string; details?: { causes?: unknown[] } } });
@@ -100,10 +101,21 @@ describe('virt-api webhooks through the real API server', () => {
     expect(vmi.spec.terminationGracePeriodSeconds).toBe(30);
   });
 
+  it('without permittedHostDevices, a QAT deviceName must be a qat.intel.com/ resource', async () => {
+    const vmi = loadDoc<{ metadata: { name: string }; spec: { domain: { devices: { qats: { deviceName: string }[] } } } }>('examples/vmi-qat.yaml');
+    vmi.metadata.name = 'vmi-foreign-qat';
+    vmi.spec.domain.devices.qats[0]!.deviceName = 'intel.com/qat';
+    const r = await cp.kubectl(['create', '-f', '-'], { stdin: JSON.stringify(vmi) });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(
+      `${INVALID} spec.domain.devices.qats[0].deviceName: spec.domain.devices.qats[0].deviceName: Invalid value: "intel.com/qat": a QAT deviceName must be a qat.intel.com/ resource (e.g. qat.intel.com/generic) unless permittedHostDevices lists it`,
+    );
+  });
+
   it('denies any change of a VMI spec, allows metadata changes', async () => {
     const r = await cp.kubectl(['patch', 'vmi', 'vmi-qat', '-n', 'default', '--type=merge', '-p', '{"spec":{"domain":{"cpu":{"cores":2}}}}']);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain(`admission webhook "virtualmachineinstances-update-validator.kubevirt.io" denied the request: ${VMI_UPDATE_RESTRICTED_MESSAGE}`);
+    expect(r.stderr).toContain(`${INVALID} spec: ${VMI_UPDATE_RESTRICTED_MESSAGE}`);
     await kubectlOk(cp, ['label', 'vmi', 'vmi-qat', '-n', 'default', 'team=crypto']);
   });
 

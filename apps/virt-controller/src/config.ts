@@ -35,7 +35,7 @@ export const USAGE = `usage: virt-controller [--kubeconfig FILE] [--leader-elect
   [--launcher-image IMAGE] [--kvm-mode emulation|kvm] [--run-dir DIR]
   [--metrics-port 8443] [--metrics-address 0.0.0.0] [--metrics-tls-cert FILE --metrics-tls-key FILE]
   [--workers N] [--vm-workers N] [--log-level info]
-env: KUBECONFIG (when --kubeconfig is absent), POD_NAMESPACE (lease namespace default), POD_NAME (identity default)`;
+env (defaults for flags): KUBECONFIG, QVIRT_LAUNCHER_IMAGE, QVIRT_KVM_MODE, POD_NAMESPACE (lease namespace), POD_NAME (identity)`;
 
 /** Parses flags (env as defaults) once into a frozen config; every problem names the flag. */
 export function parseControllerConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Readonly<ControllerConfig> {
@@ -70,7 +70,7 @@ export function parseControllerConfig(argv: readonly string[], env: Readonly<Rec
     throw new ControllerConfigError(`${(err as Error).message}\n${USAGE}`);
   }
   const str = (k: string): string | undefined => values[k] as string | undefined;
-  const kvmMode = str('kvm-mode') ?? 'emulation';
+  const kvmMode = str('kvm-mode') ?? env.QVIRT_KVM_MODE ?? 'emulation';
   if (kvmMode !== 'emulation' && kvmMode !== 'kvm') throw new ControllerConfigError(`--kvm-mode ${JSON.stringify(kvmMode)}: must be emulation or kvm`);
   const leaderElect = str('leader-elect') ?? 'true';
   if (leaderElect !== 'true' && leaderElect !== 'false') throw new ControllerConfigError(`--leader-elect ${JSON.stringify(leaderElect)}: must be true or false`);
@@ -88,7 +88,7 @@ export function parseControllerConfig(argv: readonly string[], env: Readonly<Rec
     renewDeadlineMs: duration('renew-deadline', str('renew-deadline') ?? '10s'),
     retryPeriodMs: duration('retry-period', str('retry-period') ?? '2s'),
     identity: str('identity') ?? `${env.POD_NAME ?? hostname()}_${randomBytes(4).toString('hex')}`,
-    launcherImage: str('launcher-image') ?? 'qvirt/virt-launcher:latest',
+    launcherImage: str('launcher-image') ?? env.QVIRT_LAUNCHER_IMAGE ?? 'qvirt/virt-launcher:latest',
     kvmMode,
     runDir,
     metricsPort: int('metrics-port', str('metrics-port') ?? '8443', 0, 65535),

@@ -18,9 +18,13 @@ describe('parseCli', () => {
     expect(() => parseCli(['frobnicate'], {})).toThrow('unknown mode "frobnicate"; modes: discover, run');
   });
 
-  it('the default (run) mode is not implemented yet', () => {
-    expect(() => parseCli([], {})).toThrow(/daemon mode \(run\) is not implemented yet/);
+  it('run is the default mode; it needs NODE_NAME', () => {
+    expect(() => parseCli([], {})).toThrow(/NODE_NAME is not set/);
     expect(() => parseCli(['run'], {})).toThrow(UsageError);
+    expect(parseCli([], { NODE_NAME: 'n1' })).toMatchObject({ mode: 'run', nodeName: 'n1', runDir: '/var/run/kubevirt' });
+    expect(parseCli(['--node-name', 'n2'], {})).toMatchObject({ mode: 'run', nodeName: 'n2' });
+    expect(parseCli(['run', '--node-name', 'n3', '--kvm', 'off'], {})).toMatchObject({ mode: 'run', nodeName: 'n3', kvm: 'off' });
+    expect(() => parseCli(['run', '--kvm', 'maybe'], { NODE_NAME: 'n1' })).toThrow(UsageError);
     expect(parseCli(['--help'], {})).toEqual({ mode: 'help' });
   });
 });

@@ -1,13 +1,13 @@
 // virt-handler's command line: `virt-handler <mode> [flags]`. Each mode has
-// its own parser; `run` (the node daemon, default) is added later by adding
-// a parser and a case in main.ts, without touching the others.
+// its own parser; `run` (the node daemon) is the default mode.
 import { parseArgs } from 'node:util';
+import { parseRunArgs, RunConfigError, RUN_USAGE, type RunCommand, type RunEnv } from './run-config.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export interface CliEnv {
+export interface CliEnv extends RunEnv {
   readonly QVIRT_SYSFS_ROOT?: string | undefined;
   readonly QVIRT_DEV_ROOT?: string | undefined;
 }
@@ -22,14 +22,14 @@ export interface HelpCommand {
   readonly mode: 'help';
 }
 
-export type CliCommand = DiscoverCommand | HelpCommand;
+export type CliCommand = DiscoverCommand | HelpCommand | RunCommand;
+export type { RunCommand };
 
 export const USAGE = `usage:
   virt-handler discover [--sysfs-root DIR] [--dev-root DIR]
       print the QAT VFs found under DIR (a tree laid out like /sys) as JSON
       defaults: $QVIRT_SYSFS_ROOT or /sys, $QVIRT_DEV_ROOT or /dev
-  virt-handler [run]
-      the node daemon (not implemented yet)`;
+${RUN_USAGE}`;
 
 type ModeParser = (args: string[], env: CliEnv) => CliCommand;
 
@@ -57,8 +57,18 @@ function parseDiscover(args: string[], env: CliEnv): DiscoverCommand {
   };
 }
 
+function parseRun(args: string[], env: CliEnv): RunCommand {
+  try {
+    return parseRunArgs(args, env);
+  } catch (err) {
+    if (err instanceof RunConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 const MODES: Readonly<Record<string, ModeParser>> = {
   discover: parseDiscover,
+  run: parseRun,
   help: () => ({ mode: 'help' }),
   '--help': () => ({ mode: 'help' }),
   '-h': () => ({ mode: 'help' }),
@@ -67,10 +77,9 @@ const MODES: Readonly<Record<string, ModeParser>> = {
 /** Parses argv (without node and script); throws UsageError with a one-line reason. */
 export function parseCli(argv: readonly string[], env: CliEnv): CliCommand {
   const [mode, ...rest] = argv;
-  if (mode === undefined || mode === 'run' || mode.startsWith('--')) {
-    if (mode === '--help') return { mode: 'help' };
-    throw new UsageError('daemon mode (run) is not implemented yet; use "virt-handler discover --sysfs-root DIR"');
-  }
+  if (mode === '--help' || mode === '-h') return { mode: 'help' };
+  // No mode, or flags first: the daemon (`virt-handler --node-name n1` == `virt-handler run --node-name n1`).
+  if (mode === undefined || mode.startsWith('--')) return parseRun([...argv], env);
   const parser = MODES[mode];
   if (!parser) throw new UsageError(`unknown mode "${mode}"; modes: discover, run`);
   return parser(rest, env);

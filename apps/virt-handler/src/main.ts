@@ -1,10 +1,47 @@
 // virt-handler composition root: parse the command line once, dispatch.
 // Only this file reads process.env / process.argv.
-import { parseCli, UsageError, USAGE } from './cli.js';
+
+// Each launcher's libvirt connection keeps one libuv worker busy with libvirt's event loop and
+// runs its calls on others (koffi .async): size the pool before anything uses it (bin/ does too).
+process.env['UV_THREADPOOL_SIZE'] ??= '16';
+
+import { readFile } from 'node:fs/promises';
+import { parseCli, UsageError, USAGE, type RunCommand } from './cli.js';
 import { runDiscover } from './discover-command.js';
 
+async function runNodeDaemon(cmd: RunCommand): Promise<number> {
+  // Loaded only here: discover must work without libvirt's FFI bindings.
+  const [{ pino }, { runDaemon }] = await Promise.all([import('pino'), import('./run-command.js')]);
+  const logger = pino({ level: cmd.logLevel, base: { component: 'virt-handler', node: cmd.nodeName } });
+  const daemon = await runDaemon(cmd, { logger, cpuinfo: await readFile('/proc/cpuinfo', 'utf8').catch(() => '') });
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'stopping (VMs keep running)');
+      const hard = setTimeout(() => resolve(1), 15_000);
+      hard.unref();
+      daemon.stop().then(
+        () => resolve(0),
+        (err: unknown) => {
+          logger.error({ err: (err as Error).message }, 'stop failed');
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
+
 async function main(): Promise<number> {
-  const cmd = parseCli(process.argv.slice(2), { QVIRT_SYSFS_ROOT: process.env['QVIRT_SYSFS_ROOT'], QVIRT_DEV_ROOT: process.env['QVIRT_DEV_ROOT'] });
+  const cmd = parseCli(process.argv.slice(2), {
+    QVIRT_SYSFS_ROOT: process.env['QVIRT_SYSFS_ROOT'],
+    QVIRT_DEV_ROOT: process.env['QVIRT_DEV_ROOT'],
+    NODE_NAME: process.env['NODE_NAME'],
+    KUBECONFIG: process.env['KUBECONFIG'],
+  });
   switch (cmd.mode) {
     case 'help':
       process.stdout.write(`${USAGE}\n`);
@@ -12,18 +49,23 @@ async function main(): Promise<number> {
     case 'discover':
       process.stdout.write(`${JSON.stringify(await runDiscover(cmd), null, 2)}\n`);
       return 0;
+    case 'run':
+      return runNodeDaemon(cmd);
   }
 }
 
 main().then(
   (code) => {
+    // The daemon's libvirt event loop and gRPC handles would keep a stopped process alive.
+    if (code !== 0 || process.argv.slice(2)[0] !== 'discover') process.exit(code);
     process.exitCode = code;
   },
   (err: unknown) => {
     // One line on stderr: bad arguments exit 2, anything else 1.
-    const usage = err instanceof UsageError;
+    const usage = err instanceof UsageError || (err instanceof Error && err.name === 'KubeConfigError');
     const msg = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ');
-    process.stderr.write(`virt-handler: ${msg}${usage ? ' (see virt-handler --help)' : ''}\n`);
-    process.exitCode = usage ? 2 : 1;
+    const code = usage ? 2 : 1;
+    // Exit once written: a half-started daemon holds handles that would keep the process up.
+    process.stderr.write(`virt-handler: ${msg}${usage ? ' (see virt-handler --help)' : ''}\n`, () => process.exit(code));
   },
 );

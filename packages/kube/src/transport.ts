@@ -55,8 +55,20 @@ export class Transport {
     }
     const fn = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
-      const req = fn(url, { method: opts.method, headers, agent: this.agent, signal: opts.signal }, resolve);
-      req.on('error', reject);
+      if (opts.signal.aborted) return reject(new Error('request aborted before it was sent'));
+      // Abort by destroying the request ourselves: node's `signal` option raises AbortErrors
+      // on streams nobody listens to any more once a watch has been read to its end.
+      const req = fn(url, { method: opts.method, headers, agent: this.agent }, (res) => {
+        res.on('error', () => {}); // readers see stream errors through iteration
+        res.on('close', () => opts.signal.removeEventListener('abort', onAbort));
+        resolve(res);
+      });
+      const onAbort = () => req.destroy(); // no error object: nothing may be left listening for it
+      opts.signal.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (err) => {
+        opts.signal.removeEventListener('abort', onAbort);
+        reject(err);
+      });
       if (opts.body !== undefined) req.write(opts.body);
       req.end();
     });
@@ -80,5 +92,6 @@ export class Transport {
 export async function readBody(res: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of res) chunks.push(c as Buffer);
+  if (!res.complete) throw new Error('response body cut short (connection closed or request timed out)');
   return Buffer.concat(chunks).toString('utf8');
 }

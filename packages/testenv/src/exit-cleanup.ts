@@ -41,7 +41,7 @@ export function cleanupOnExit(c: ExitCleanup): () => void {
 const WATCHDOG = `
 parent=$1 dir=$2
 while kill -0 "$parent" 2>/dev/null; do sleep 1; done
-if [ -f "$dir/.pgids" ]; then for g in $(cat "$dir/.pgids"); do kill -KILL -- "-$g" 2>/dev/null; done; fi
+if [ -f "$dir/.pgids" ]; then for g in $(cat "$dir/.pgids"); do kill -KILL "-$g" 2>/dev/null; done; fi
 rm -rf -- "$dir"
 `;
 

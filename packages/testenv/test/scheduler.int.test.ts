@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../src/index.js';
 import { eventually, isRunning } from './proc.js';
 
-// Without controller-manager: no node lifecycle controller (so no not-ready taint on a
-// kubelet-less node) and no serviceaccount controller (so the test creates "default").
+// Without controller-manager: no serviceaccount controller (the test creates "default"),
+// and no node lifecycle controller to lift the node.kubernetes.io/not-ready:NoSchedule
+// taint that the TaintNodesByCondition admission plugin puts on every new Node; the
+// test lifts it by hand, as that controller would for a Ready node.
 describe('startControlPlane({ withScheduler })', () => {
   let cp: ControlPlane;
   beforeAll(async () => {
@@ -30,6 +32,9 @@ describe('startControlPlane({ withScheduler })', () => {
         },
       },
     });
+    const node = await core.readNode({ name: 'node-a' });
+    expect(node.spec?.taints?.map((t) => t.key)).toEqual(['node.kubernetes.io/not-ready']);
+    await core.replaceNode({ name: 'node-a', body: { ...node, spec: { ...node.spec, taints: [] } } });
     await core.createNamespace({ body: { metadata: { name: 'sched' } } });
     await core.createNamespacedServiceAccount({ namespace: 'sched', body: { metadata: { name: 'default' } } });
     await core.createNamespacedPod({

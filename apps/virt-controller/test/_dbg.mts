@@ -1,0 +1,12 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setUp, startController, createNamespace, qatVmi, vmisPath } from './harness.js';
+const env = await setUp({ keepTempDir: true });
+const ctl = startController(env, ['--leader-elect=false']);
+await new Promise((r) => setTimeout(r, 4000));
+await createNamespace(env, 'qat');
+await env.admin.create(vmisPath('qat'), qatVmi('vmi-qat', 'qat', 2));
+await new Promise((r) => setTimeout(r, 4000));
+for (const f of readdirSync(env.cp.tempDir)) if (f.startsWith('controller-')) console.log(readFileSync(join(env.cp.tempDir, f), 'utf8').slice(0, 6000));
+await ctl.kill('SIGTERM');
+await env.cp.stop();

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VirtualMachine } from '@qvirt/api';
+import { createNamespace, getVmi, launcherPods, qatVmi, setPodPhase, setUp, startController, vmisPath, vmsPath, waitFor, type ControllerProcess, type Env } from './harness.js';
+
+let env: Env;
+let ctl: ControllerProcess;
+
+beforeAll(async () => {
+  env = await setUp({ withScheduler: true });
+  // A node with one QAT VF, as virt-handler's device plugin would have advertised it.
+  await env.admin.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'qat-node', labels: { 'kubernetes.io/hostname': 'qat-node' } } });
+  // The TaintNodesByCondition admission plugin taints a new node not-ready; with no node
+  // lifecycle controller here, clear it as that controller would for a Ready node.
+  await env.admin.patch('/api/v1/nodes/qat-node', { spec: { taints: null } });
+  const capacity = { cpu: '8', memory: '16Gi', pods: '110', 'qat.intel.com/generic': '1' };
+  await env.admin.patch('/api/v1/nodes/qat-node/status', {
+    status: { capacity, allocatable: capacity, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'test node', lastHeartbeatTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] },
+  });
+  await createNamespace(env, 'sched');
+  ctl = startController(env, ['--leader-elect=false']);
+});
+afterAll(async () => {
+  await ctl?.kill('SIGTERM');
+  await env?.cp.stop();
+});
+
+describe('with the real kube-scheduler', () => {
+  it("copies the scheduler's Insufficient qat.intel.com/generic onto the VMI", async () => {
+    await env.admin.create(vmisPath('sched'), qatVmi('too-many', 'sched', 2));
+    const v = await waitFor('PodScheduled=False', async () => {
+      const x = await getVmi(env, 'sched', 'too-many');
+      return x.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False') && x;
+    }, 60_000);
+    const cond = v.status!.conditions!.find((c) => c.type === 'PodScheduled')!;
+    expect(cond.reason).toBe('Unschedulable');
+    expect(cond.message).toMatch(/Insufficient qat\.intel\.com\/generic/);
+    expect(v.status?.phase).toBe('Scheduling');
+    await env.admin.delete(vmisPath('sched', 'too-many'));
+  });
+
+  it('a VMI that fits is bound by the scheduler and reaches Scheduled once its pod runs', async () => {
+    const vmi = await env.admin.create<ReturnType<typeof qatVmi>>(vmisPath('sched'), qatVmi('fits', 'sched', 1));
+    const pod = await waitFor('bound pod', async () => {
+      const [p] = await launcherPods(env, 'sched', vmi.metadata.uid);
+      return p?.spec?.nodeName ? p : undefined;
+    }, 60_000);
+    expect(pod.spec?.nodeName).toBe('qat-node');
+    await setPodPhase(env, 'sched', pod.metadata!.name!, 'Running');
+    const v = await waitFor('Scheduled', async () => {
+      const x = await getVmi(env, 'sched', 'fits');
+      return x.status?.phase === 'Scheduled' && x;
+    });
+    expect(v.status?.nodeName).toBe('qat-node');
+    // Free the VF for the VM tests: as the kubelet, the pod ends and is removed.
+    await setPodPhase(env, 'sched', pod.metadata!.name!, 'Succeeded');
+    await env.admin.delete(vmisPath('sched', 'fits'));
+    await waitFor('pod gone', async () => (await launcherPods(env, 'sched', vmi.metadata.uid)).length === 0);
+  });
+});
+
+describe('VM controller run strategies', () => {
+  const vm = (name: string, runStrategy: VirtualMachine['spec']['runStrategy']): VirtualMachine => ({
+    apiVersion: 'kubevirt.io/v1',
+    kind: 'VirtualMachine',
+    metadata: { name, namespace: 'sched' },
+    spec: { runStrategy, template: { metadata: { labels: { app: name } }, spec: qatVmi(name, 'sched', 1).spec } },
+  });
+
+  /** As the kubelet: the launcher pod of the current VMI fails. */
+  async function failCurrentVmi(name: string): Promise<string> {
+    const vmi = await waitFor('VMI', () => getVmi(env, 'sched', name));
+    const pod = await waitFor('pod', async () => (await launcherPods(env, 'sched', vmi.metadata.uid))[0], 60_000);
+    await setPodPhase(env, 'sched', pod.metadata!.name!, 'Failed', 'Error');
+    await waitFor('VMI Failed', async () => (await getVmi(env, 'sched', name)).status?.phase === 'Failed');
+    return vmi.metadata.uid!;
+  }
+
+  it('RerunOnFailure recreates a failed VMI; Manual leaves it', async () => {
+    await env.admin.create(vmsPath('sched'), vm('rerun', 'RerunOnFailure'));
+    const first = await failCurrentVmi('rerun');
+    const second = await waitFor('a new VMI', async () => {
+      const v = await getVmi(env, 'sched', 'rerun');
+      return v.metadata.uid !== first && v;
+    }, 60_000);
+    expect(second.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'VirtualMachine', name: 'rerun', controller: true });
+    expect(second.metadata.labels).toMatchObject({ app: 'rerun' });
+    const status = await waitFor('VM status', async () => {
+      const v = await env.admin.get<VirtualMachine>(vmsPath('sched', 'rerun'));
+      return v.status?.created && v.status;
+    });
+    expect(status).toMatchObject({ created: true, ready: false, runStrategy: 'RerunOnFailure' });
+
+    // Manual: the controller must not restart it.
+    await env.admin.patch(vmsPath('sched', 'rerun'), { spec: { runStrategy: 'Manual' } });
+    await new Promise((r) => setTimeout(r, 500));
+    const failedUid = await failCurrentVmi('rerun');
+    await new Promise((r) => setTimeout(r, 3000));
+    const still = await getVmi(env, 'sched', 'rerun');
+    expect(still.metadata.uid).toBe(failedUid);
+    expect(still.status?.phase).toBe('Failed');
+    expect(still.metadata.deletionTimestamp).toBeUndefined();
+    const vmStatus = (await env.admin.get<VirtualMachine>(vmsPath('sched', 'rerun'))).status;
+    expect(vmStatus?.printableStatus).toBe('Stopped');
+  });
+
+  it('Halted deletes the VMI; Always starts one', async () => {
+    await env.admin.patch(vmsPath('sched', 'rerun'), { spec: { runStrategy: 'Halted' } });
+    await waitFor('VMI deleted', async () => getVmi(env, 'sched', 'rerun').then(() => false, () => true), 60_000);
+    await waitFor('Stopped', async () => (await env.admin.get<VirtualMachine>(vmsPath('sched', 'rerun'))).status?.printableStatus === 'Stopped');
+    await env.admin.patch(vmsPath('sched', 'rerun'), { spec: { runStrategy: 'Always' } });
+    await waitFor('VMI started', () => getVmi(env, 'sched', 'rerun'));
+  });
+});

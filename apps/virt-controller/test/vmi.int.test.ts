@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { V1Pod } from '@kubernetes/client-node';
+import { isForbidden, isNotFound, KubeClient, loadKubeConfig } from '@qvirt/kube';
+import { bindPod, createNamespace, getVmi, launcherPods, podsPath, qatVmi, setPodPhase, setUp, startController, vmisPath, waitFor, type ControllerProcess, type Env } from './harness.js';
+
+let env: Env;
+let ctl: ControllerProcess;
+
+beforeAll(async () => {
+  env = await setUp();
+  ctl = startController(env, ['--leader-elect=false']);
+});
+afterAll(async () => {
+  await ctl?.kill('SIGTERM');
+  await env?.cp.stop();
+});
+
+describe('VMI controller on a real API server', () => {
+  it('creates exactly one launcher pod for a QAT VMI and follows binding to Scheduled', async () => {
+    await createNamespace(env, 'qat');
+    const vmi = await env.admin.create<ReturnType<typeof qatVmi>>(vmisPath('qat'), qatVmi('vmi-qat', 'qat', 2));
+    const uid = vmi.metadata.uid!;
+    const [pod] = await waitFor('launcher pod', async () => {
+      const pods = await launcherPods(env, 'qat', uid);
+      return pods.length > 0 && pods;
+    });
+    const c = pod!.spec!.containers[0]!;
+    expect(c.resources?.requests?.['qat.intel.com/generic']).toBe('2');
+    expect(c.resources?.limits?.['qat.intel.com/generic']).toBe('2');
+    expect(pod!.metadata?.name).toMatch(/^virt-launcher-vmi-qat-[a-z0-9]{5}$/);
+    expect(pod!.metadata?.labels).toMatchObject({ 'kubevirt.io': 'virt-launcher', 'kubevirt.io/created-by': uid });
+    expect(pod!.metadata?.ownerReferences).toEqual([{ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', name: 'vmi-qat', uid, controller: true, blockOwnerDeletion: true }]);
+    expect(c.securityContext?.privileged).toBe(false);
+
+    const scheduling = await waitFor('Scheduling', async () => {
+      const v = await getVmi(env, 'qat', 'vmi-qat');
+      return v.status?.phase === 'Scheduling' && v;
+    });
+    expect(scheduling.metadata.finalizers).toContain('foregroundDeleteVirtualMachine');
+    expect(scheduling.status?.conditions).toContainEqual(expect.objectContaining({ type: 'LiveMigratable', status: 'False', reason: 'HostDeviceNotLiveMigratable' }));
+
+    await bindPod(env, pod!, 'node-a');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await getVmi(env, 'qat', 'vmi-qat')).status?.phase).toBe('Scheduling'); // bound but not running yet
+    await setPodPhase(env, 'qat', pod!.metadata!.name!, 'Running');
+    const scheduled = await waitFor('Scheduled', async () => {
+      const v = await getVmi(env, 'qat', 'vmi-qat');
+      return v.status?.phase === 'Scheduled' && v;
+    });
+    expect(scheduled.status?.nodeName).toBe('node-a');
+    expect(scheduled.status?.phaseTransitionTimestamps?.map((t) => t.phase)).toEqual(['Pending', 'Scheduling', 'Scheduled']);
+    expect(await launcherPods(env, 'qat', uid)).toHaveLength(1);
+  });
+
+  it('does not fight virt-handler: Running stays Running, and a pod that fails afterwards fails the VMI', async () => {
+    const v = await getVmi(env, 'qat', 'vmi-qat');
+    await env.admin.patch(`${vmisPath('qat', 'vmi-qat')}/status`, { status: { phase: 'Running' } });
+    await new Promise((r) => setTimeout(r, 800));
+    expect((await getVmi(env, 'qat', 'vmi-qat')).status?.phase).toBe('Running');
+    const [pod] = await launcherPods(env, 'qat', v.metadata.uid);
+    await setPodPhase(env, 'qat', pod!.metadata!.name!, 'Failed', 'Error');
+    const failed = await waitFor('Failed', async () => {
+      const x = await getVmi(env, 'qat', 'vmi-qat');
+      return x.status?.phase === 'Failed' && x;
+    });
+    expect(failed.status?.reason).toBe('PodFailed');
+  });
+
+  it('deletes the launcher pod with the VMI and drops the finalizer only once the pod is gone', async () => {
+    await createNamespace(env, 'del');
+    const vmi = await env.admin.create<ReturnType<typeof qatVmi>>(vmisPath('del'), qatVmi('gone', 'del'));
+    const [pod] = await waitFor('pod', async () => {
+      const p = await launcherPods(env, 'del', vmi.metadata.uid);
+      return p.length > 0 && p;
+    });
+    await waitFor('finalizer', async () => (await getVmi(env, 'del', 'gone')).metadata.finalizers?.includes('foregroundDeleteVirtualMachine'));
+    await bindPod(env, pod!, 'node-a'); // a bound pod waits for its kubelet when deleted
+    await env.admin.delete(vmisPath('del', 'gone'));
+    const terminating = await waitFor('pod terminating', async () => {
+      const p = await env.admin.get<V1Pod>(podsPath('del', pod!.metadata!.name));
+      return p.metadata?.deletionTimestamp && p;
+    });
+    expect(terminating).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await getVmi(env, 'del', 'gone')).metadata.finalizers).toContain('foregroundDeleteVirtualMachine');
+    // As the kubelet: the container stopped, confirm the deletion.
+    await env.admin.delete(podsPath('del', pod!.metadata!.name), { gracePeriodSeconds: 0 });
+    await waitFor('VMI gone', async () => {
+      try {
+        await getVmi(env, 'del', 'gone');
+        return false;
+      } catch (err) {
+        return isNotFound(err);
+      }
+    });
+  });
+
+  it('does not render a device that permittedHostDevices does not permit: FailedCreate event and condition', async () => {
+    await createNamespace(env, 'perm');
+    await env.admin.create('/apis/kubevirt.io/v1/namespaces/kubevirt/kubevirts', {
+      apiVersion: 'kubevirt.io/v1',
+      kind: 'KubeVirt',
+      metadata: { name: 'kubevirt', namespace: 'kubevirt' },
+      spec: { configuration: { developerConfiguration: { featureGates: ['QAT'] }, permittedHostDevices: { pciHostDevices: [{ pciVendorSelector: '8086:4941', resourceName: 'qat.intel.com/cy' }] } } },
+    });
+    await new Promise((r) => setTimeout(r, 500)); // let the config informer see it
+    const vmi = await env.admin.create<ReturnType<typeof qatVmi>>(vmisPath('perm'), qatVmi('denied', 'perm'));
+    const msg = 'HostDevice qat.intel.com/generic is not permitted in permittedHostDevices configuration';
+    const v = await waitFor('Synchronized=False', async () => {
+      const x = await getVmi(env, 'perm', 'denied');
+      return x.status?.conditions?.some((c) => c.type === 'Synchronized' && c.status === 'False') && x;
+    });
+    expect(v.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Synchronized', status: 'False', reason: 'FailedCreate', message: msg }));
+    const events = await waitFor('FailedCreate event', async () => {
+      const list = await env.admin.get<{ items: { reason: string; message: string; type: string; involvedObject: { uid: string } }[] }>('/api/v1/namespaces/perm/events');
+      const e = list.items.filter((x) => x.reason === 'FailedCreate' && x.involvedObject.uid === vmi.metadata.uid);
+      return e.length > 0 && e;
+    });
+    expect(events[0]).toMatchObject({ type: 'Warning', message: msg });
+    expect(await launcherPods(env, 'perm', vmi.metadata.uid)).toHaveLength(0);
+
+    // Permitting the resource unblocks the VMI without touching it.
+    await env.admin.patch('/apis/kubevirt.io/v1/namespaces/kubevirt/kubevirts/kubevirt', {
+      spec: { configuration: { permittedHostDevices: { pciHostDevices: [{ pciVendorSelector: '8086:37c9', resourceName: 'qat.intel.com/generic' }] } } },
+    });
+    await waitFor('pod after permitting', async () => (await launcherPods(env, 'perm', vmi.metadata.uid)).length === 1);
+    await env.admin.delete('/apis/kubevirt.io/v1/namespaces/kubevirt/kubevirts/kubevirt');
+  });
+
+  it("the controller's ServiceAccount may do its job and nothing more", async () => {
+    const sa = new KubeClient({ kubeConfig: loadKubeConfig({ kubeconfigPath: env.saKubeconfig }) });
+    const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'evil' } };
+    const refused = await sa.create('/api/v1/nodes', node).catch((e: unknown) => e);
+    expect(isForbidden(refused)).toBe(true);
+    expect(isForbidden(await sa.get('/api/v1/namespaces/kubevirt/secrets').catch((e: unknown) => e))).toBe(true);
+    expect(isForbidden(await sa.get('/api/v1/namespaces/kubevirt/configmaps').catch((e: unknown) => e))).toBe(true); // only kubevirt-config, by field selector
+    expect(isForbidden(await sa.create(`${podsPath('qat', 'x')}/binding`, {}).catch((e: unknown) => e))).toBe(true);
+    // ... while what it needs is allowed.
+    await sa.get('/api/v1/namespaces/kubevirt/configmaps', { fieldSelector: 'metadata.name=kubevirt-config' });
+    await sa.get('/apis/kubevirt.io/v1/virtualmachineinstances');
+    await sa.close();
+  });
+});

@@ -1,0 +1,105 @@
+// `virt-handler run`: wires config -> clients -> node sync (device plugins, labels) and the VMI
+// controller. Returns once everything is started; stop() undoes it without touching any VM.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { kvmDecision } from '@qvirt/domain';
+import { sharedDiscovery } from '@qvirt/device-plugin';
+import { EventRecorder, KubeClient, errFields, isNotFound, loadKubeConfig, patchStatus, resourcePath, type Logger } from '@qvirt/kube';
+import type { VirtualMachineInstance } from '@qvirt/api';
+import { createHandlerMetrics } from './metrics.js';
+import { startMetricsServer, type MetricsServer } from './metrics-server.js';
+import { ClusterConfigSource } from './node/cluster-config.source.js';
+import { DevicePluginManager } from './node/device-plugin.manager.js';
+import { NodeSync } from './node/node-sync.js';
+import type { RunCommand } from './run-config.js';
+import { libvirtLauncherConnector } from './vmi/launcher-session.js';
+import { VmiController } from './vmi/vmi-controller.js';
+import type { StatusWriter } from './vmi/vmi.reconciler.js';
+
+export interface RunIo {
+  logger: Logger;
+  /** /proc/cpuinfo text (KVM decision). */
+  cpuinfo: string;
+}
+
+export interface RunningDaemon {
+  metricsPort: number | undefined;
+  stop(): Promise<void>;
+}
+
+export async function runDaemon(cmd: RunCommand, io: RunIo): Promise<RunningDaemon> {
+  const { logger } = io;
+  const kubeConfig = loadKubeConfig({ kubeconfigPath: cmd.kubeconfig });
+  const client = new KubeClient({ kubeConfig });
+  const kvm = kvmDecision({
+    cpuinfo: io.cpuinfo,
+    devKvmExists: existsSync(join(cmd.devRoot, 'kvm')),
+    ...(cmd.kvm === 'on' ? { force: 'kvm' as const } : cmd.kvm === 'off' ? { force: 'qemu' as const } : {}),
+  });
+  logger.info({ kvm: kvm.kvm, why: kvm.reason, runDir: cmd.runDir, devicePluginDir: cmd.devicePluginDir, sysfsRoot: cmd.sysfsRoot, devRoot: cmd.devRoot }, 'virt-handler starting');
+
+  const metrics = createHandlerMetrics(cmd.nodeName);
+  const clusterConfig = new ClusterConfigSource({ kubeConfig, client, logger });
+  const discover = sharedDiscovery({ sysfsRoot: cmd.sysfsRoot, devRoot: cmd.devRoot });
+  const plugins = new DevicePluginManager({ pluginDir: cmd.devicePluginDir, devRoot: cmd.devRoot, discover, logger });
+  const nodeSync = new NodeSync({
+    nodeName: cmd.nodeName,
+    client,
+    discover,
+    clusterConfig: () => clusterConfig.get(),
+    kvm: kvm.kvm,
+    plugins,
+    logger,
+    intervalMs: cmd.resyncSeconds * 1000,
+    onDiscovery: (d) => metrics.setDiscovery(d),
+  });
+  // The configuration only refines the plugin plan: do not hold the VMIs back while it lists.
+  clusterConfig.onChange(() => void nodeSync.trigger());
+  void clusterConfig.start().catch((err: unknown) => logger.error(errFields(err), 'cluster configuration informers stopped'));
+  await nodeSync.start();
+
+  const events = new EventRecorder({ client, component: 'virt-handler', instance: cmd.nodeName, logger });
+  const writeStatus: StatusWriter = async (vmi, build) => {
+    try {
+      await patchStatus<VirtualMachineInstance>({
+        client,
+        path: resourcePath({ group: 'kubevirt.io', version: 'v1', resource: 'virtualmachineinstances', namespace: vmi.metadata.namespace, name: vmi.metadata.name }),
+        current: vmi,
+        build,
+      });
+    } catch (err) {
+      if (!isNotFound(err)) throw err; // deleted meanwhile: nothing to report on
+    }
+  };
+  let synced = false;
+  const vmis = new VmiController({
+    kubeConfig,
+    client,
+    nodeName: cmd.nodeName,
+    runDir: cmd.runDir,
+    connector: libvirtLauncherConnector({ logger }),
+    writeStatus,
+    kvm: kvm.kvm,
+    logger,
+    events,
+    workers: cmd.workers,
+    onReconciled: (ms, outcome) => metrics.observeSync(ms, outcome),
+  });
+  let server: MetricsServer | undefined;
+  if (cmd.metricsPort > 0) server = await startMetricsServer({ registry: metrics.registry, port: cmd.metricsPort, address: cmd.metricsAddress, ready: () => synced });
+  await vmis.start();
+  synced = true;
+  logger.info({ node: cmd.nodeName, metricsPort: server?.port, plugins: plugins.resources() }, 'virt-handler running');
+
+  return {
+    metricsPort: server?.port,
+    async stop() {
+      await vmis.stop();
+      await nodeSync.stop();
+      await plugins.stop();
+      await clusterConfig.stop();
+      await server?.close();
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,118 @@
+// `virt-handler [run]`: the node daemon's configuration, parsed and validated once into a
+// frozen object. Flags win over env; env over defaults. Every problem names the flag or var.
+import { isAbsolute, normalize } from 'node:path';
+import { parseArgs } from 'node:util';
+import { NodePaths } from '@qvirt/api';
+
+export class RunConfigError extends Error {
+  override readonly name = 'RunConfigError';
+}
+
+export type KvmSetting = 'auto' | 'on' | 'off';
+
+export interface RunCommand {
+  readonly mode: 'run';
+  /** This node's name (NODE_NAME / --node-name): only VMIs with status.nodeName == it are handled. */
+  readonly nodeName: string;
+  /** undefined: the in-cluster service account. */
+  readonly kubeconfig: string | undefined;
+  /** Shared with the launchers: `<run-dir>/sockets/<uid>.sock`, `<run-dir>/<uid>/libvirt-sock`. */
+  readonly runDir: string;
+  readonly devicePluginDir: string;
+  readonly sysfsRoot: string;
+  readonly devRoot: string;
+  /** auto: CPU flags (vmx/svm) and /dev/kvm decide; on/off force it. */
+  readonly kvm: KvmSetting;
+  /** 0 disables the metrics server. */
+  readonly metricsPort: number;
+  readonly metricsAddress: string;
+  readonly workers: number;
+  /** How often node labels and device plugins are re-checked (they also follow config changes). */
+  readonly resyncSeconds: number;
+  readonly logLevel: string;
+}
+
+export interface RunEnv {
+  readonly NODE_NAME?: string | undefined;
+  readonly KUBECONFIG?: string | undefined;
+  readonly QVIRT_SYSFS_ROOT?: string | undefined;
+  readonly QVIRT_DEV_ROOT?: string | undefined;
+}
+
+export const DEFAULT_METRICS_PORT = 8444;
+
+export const RUN_USAGE = `  virt-handler [run] [--node-name NAME] [--kubeconfig FILE] [--run-dir DIR] [--device-plugin-dir DIR]
+      [--sysfs-root DIR] [--dev-root DIR] [--kvm auto|on|off] [--metrics-port N] [--metrics-address ADDR]
+      [--workers N] [--resync-seconds N] [--log-level info]
+      the node daemon: QAT/KVM device plugins, node labels, VMI sync with the launchers
+      env: NODE_NAME (required unless --node-name), KUBECONFIG (else in-cluster), QVIRT_SYSFS_ROOT, QVIRT_DEV_ROOT
+      defaults: --run-dir ${NodePaths.runDir}, --device-plugin-dir ${NodePaths.devicePluginDir}, --kvm auto,
+                --metrics-port ${DEFAULT_METRICS_PORT} (0: off), --workers 4, --resync-seconds 10`;
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function parseRunArgs(args: readonly string[], env: RunEnv): RunCommand {
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'node-name': { type: 'string' },
+        kubeconfig: { type: 'string' },
+        'run-dir': { type: 'string' },
+        'device-plugin-dir': { type: 'string' },
+        'sysfs-root': { type: 'string' },
+        'dev-root': { type: 'string' },
+        kvm: { type: 'string' },
+        'metrics-port': { type: 'string' },
+        'metrics-address': { type: 'string' },
+        workers: { type: 'string' },
+        'resync-seconds': { type: 'string' },
+        'log-level': { type: 'string' },
+      },
+    }) as { values: Record<string, string | undefined> });
+  } catch (err) {
+    throw new RunConfigError(`run: ${(err as Error).message}`);
+  }
+  const nonEmpty = (v: string | undefined): string | undefined => (v !== undefined && v !== '' ? v : undefined);
+
+  const nodeName = values['node-name'] ?? nonEmpty(env.NODE_NAME);
+  if (nodeName === undefined) throw new RunConfigError('run: NODE_NAME is not set (and no --node-name): the handler must know which node it serves');
+  if (!DNS_SUBDOMAIN.test(nodeName)) throw new RunConfigError(`run: node name ${JSON.stringify(nodeName)} is not a valid Kubernetes node name (lower-case DNS-1123 subdomain)`);
+
+  const kvm = values.kvm ?? 'auto';
+  if (kvm !== 'auto' && kvm !== 'on' && kvm !== 'off') throw new RunConfigError(`run: --kvm ${JSON.stringify(kvm)}: must be auto, on or off`);
+  const logLevel = values['log-level'] ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new RunConfigError(`run: --log-level ${JSON.stringify(logLevel)}: must be one of ${LOG_LEVELS.join(', ')}`);
+  const kubeconfig = values.kubeconfig ?? nonEmpty(env.KUBECONFIG);
+  if (kubeconfig === '') throw new RunConfigError('run: --kubeconfig must not be empty');
+
+  return Object.freeze({
+    mode: 'run',
+    nodeName,
+    kubeconfig,
+    runDir: absDir('--run-dir', values['run-dir'] ?? NodePaths.runDir),
+    devicePluginDir: absDir('--device-plugin-dir', values['device-plugin-dir'] ?? NodePaths.devicePluginDir),
+    sysfsRoot: absDir(values['sysfs-root'] ? '--sysfs-root' : 'QVIRT_SYSFS_ROOT', values['sysfs-root'] ?? nonEmpty(env.QVIRT_SYSFS_ROOT) ?? '/sys'),
+    devRoot: absDir(values['dev-root'] ? '--dev-root' : 'QVIRT_DEV_ROOT', values['dev-root'] ?? nonEmpty(env.QVIRT_DEV_ROOT) ?? '/dev'),
+    kvm,
+    metricsPort: int('--metrics-port', values['metrics-port'] ?? String(DEFAULT_METRICS_PORT), 0, 65535),
+    metricsAddress: values['metrics-address'] ?? '0.0.0.0',
+    workers: int('--workers', values.workers ?? '4', 1, 64),
+    resyncSeconds: int('--resync-seconds', values['resync-seconds'] ?? '10', 1, 3600),
+    logLevel,
+  });
+}
+
+function absDir(what: string, v: string): string {
+  if (v === '' || !isAbsolute(v)) throw new RunConfigError(`run: ${what} ${JSON.stringify(v)}: must be an absolute path`);
+  return normalize(v).replace(/(.)\/+$/, '$1');
+}
+
+function int(flag: string, v: string, min: number, max: number): number {
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new RunConfigError(`run: ${flag} ${JSON.stringify(v)}: must be a whole number from ${min} to ${max}`);
+  return Number(v);
+}

@@ -1,0 +1,136 @@
+// The side-effect layer against InMemoryDomainManager (libvirt's observable behaviour, no daemon).
+import { describe, expect, it } from 'vitest';
+import type { VirtualMachineInstance } from '@qvirt/api';
+import { silentLogger } from '@qvirt/kube';
+import { InMemoryDomainManager, type LifecycleEvent } from '@qvirt/libvirt';
+import type { ResourceAllocation } from '@qvirt/launcher-rpc';
+import type { LauncherConnector, SessionHooks } from './launcher-session.js';
+import { VmiReconciler } from './vmi.reconciler.js';
+import { testVmi } from './test-vmis.fixture.js';
+
+class FakeLauncher implements LauncherConnector {
+  readonly domains = new InMemoryDomainManager();
+  socket = true;
+  ready = true;
+  allocations: ResourceAllocation[] = [];
+  opens = 0;
+  hooks: SessionHooks | undefined;
+  private unsubscribe: (() => void) | undefined;
+  socketExists(): boolean {
+    return this.socket;
+  }
+  async open(_socket: string, hooks: SessionHooks) {
+    if (!this.ready) return { kind: 'notReady' as const, cause: 'not ready' };
+    this.opens++;
+    this.hooks = hooks;
+    this.unsubscribe = await this.domains.onLifecycle((e: LifecycleEvent) => hooks.onLifecycle(e));
+    return {
+      kind: 'open' as const,
+      session: { domains: this.domains, consoleLog: '/run/x/console.log', getAllocation: async () => this.allocations, close: async () => this.unsubscribe?.() },
+    };
+  }
+}
+
+function harness(vmi: VirtualMachineInstance, launcher = new FakeLauncher()) {
+  const store = { vmi };
+  const writes: Record<string, unknown>[] = [];
+  let clock = 1_000_000;
+  const r = new VmiReconciler({
+    nodeName: 'node1',
+    runDir: '/run/x',
+    vmis: { get: () => store.vmi },
+    connector: launcher,
+    kvm: false,
+    enqueue: () => undefined,
+    logger: silentLogger,
+    now: () => clock,
+    writeStatus: async (v, build) => {
+      const patch = build(v);
+      if (!patch) return;
+      writes.push(patch);
+      store.vmi = { ...store.vmi, status: { ...store.vmi.status, ...(patch as object) } };
+    },
+  });
+  return { r, store, writes, launcher, tick: (ms: number) => (clock += ms), settle: () => new Promise((res) => setImmediate(res)) };
+}
+
+describe('VmiReconciler', () => {
+  it('starts a scheduled VMI once its launcher answers, and writes Running once', async () => {
+    const h = harness(testVmi());
+    h.launcher.socket = false;
+    expect(await h.r.reconcile('ns1/vm1')).toMatchObject({ requeueAfterMs: 400 });
+    expect(h.writes).toEqual([]);
+    h.launcher.socket = true;
+    await h.r.reconcile('ns1/vm1');
+    expect((await h.launcher.domains.list()).map((d) => [d.name, d.state])).toEqual([['ns1_vm1', 'running']]);
+    expect(await h.launcher.domains.xml('ns1_vm1')).toContain('/run/x/console.log');
+    expect(h.store.vmi.status?.phase).toBe('Running');
+    await h.r.reconcile('ns1/vm1');
+    expect(h.writes).toHaveLength(1);
+  });
+
+  it('an allocation with fewer addresses than devices fails the VMI with the typed message; nothing is defined', async () => {
+    const h = harness(testVmi({ qat: true }));
+    h.launcher.allocations = [{ resourceName: 'qat.intel.com/generic', pciAddresses: [], sourceEnv: 'PCI_RESOURCE_QAT_INTEL_COM_GENERIC' }];
+    await h.r.reconcile('ns1/vm1');
+    expect(h.store.vmi.status).toMatchObject({ phase: 'Failed', reason: 'AllocationFailed', message: 'resource qat.intel.com/generic: 1 device requested, 0 addresses allocated (set PCI_RESOURCE_QAT_INTEL_COM_GENERIC)' });
+    expect(await h.launcher.domains.list()).toEqual([]);
+    expect(h.r.sessions()).toEqual([]);
+  });
+
+  it('resumes a running VM after a restart without redefining or restarting it', async () => {
+    const launcher = new FakeLauncher();
+    await launcher.domains.define('<domain><name>ns1_vm1</name></domain>');
+    await launcher.domains.start('ns1_vm1');
+    const h = harness(testVmi({ status: { phase: 'Running', nodeName: 'node1' } }), launcher);
+    await h.settle();
+    const events: string[] = [];
+    await launcher.domains.onLifecycle((e) => events.push(`${e.event}/${e.detail}`));
+    await h.r.reconcile('ns1/vm1');
+    await h.settle();
+    expect(events).toEqual([]); // no define, no start
+    expect(await launcher.domains.xml('ns1_vm1')).toBe('<domain><name>ns1_vm1</name></domain>');
+    expect(h.store.vmi.status?.phase).toBe('Running');
+  });
+
+  it('deletion: ACPI, re-sent while the guest ignores it, destroy after the grace period, then Succeeded', async () => {
+    const h = harness(testVmi());
+    await h.r.reconcile('ns1/vm1');
+    h.launcher.domains.guestObeysAcpi = false;
+    h.store.vmi = { ...h.store.vmi, metadata: { ...h.store.vmi.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' }, spec: { ...h.store.vmi.spec, terminationGracePeriodSeconds: 10 } };
+    const shutdowns: number[] = [];
+    const orig = h.launcher.domains.shutdown.bind(h.launcher.domains);
+    h.launcher.domains.shutdown = async (n) => {
+      shutdowns.push(1);
+      return orig(n);
+    };
+    expect(await h.r.reconcile('ns1/vm1')).toEqual({ requeueAfterMs: 3000 });
+    h.tick(3000);
+    await h.r.reconcile('ns1/vm1');
+    expect(shutdowns).toHaveLength(2);
+    h.tick(7000);
+    await h.r.reconcile('ns1/vm1');
+    await h.settle();
+    expect((await h.launcher.domains.state('ns1_vm1'))).toEqual({ state: 'shutoff', reason: 'destroyed' });
+    expect(h.store.vmi.status?.phase).toBe('Succeeded');
+  });
+
+  it('a launcher that vanishes under a running VMI fails it with the cause', async () => {
+    const h = harness(testVmi());
+    await h.r.reconcile('ns1/vm1');
+    h.launcher.hooks!.onLost('connection to its libvirtd closed (eof)');
+    await h.r.reconcile('ns1/vm1');
+    expect(h.store.vmi.status).toMatchObject({ phase: 'Failed', reason: 'LauncherExited', message: 'launcher for VMI ns1/vm1 exited: connection to its libvirtd closed (eof)' });
+  });
+
+  it('a guest that shuts itself down: Succeeded from the lifecycle event, even once the launcher is gone', async () => {
+    const h = harness(testVmi());
+    await h.r.reconcile('ns1/vm1');
+    await h.launcher.domains.shutdown('ns1_vm1');
+    await h.settle();
+    await h.settle();
+    h.launcher.hooks!.onLost('connection to its libvirtd closed (eof)');
+    await h.r.reconcile('ns1/vm1');
+    expect(h.store.vmi.status?.phase).toBe('Succeeded');
+  });
+});

@@ -1,0 +1,238 @@
+// The thin side-effect layer of the VMI sync: observe (launcher, domain), ask the pure
+// deciders what to do (domain-action.ts, vmi-status.ts), do it, write the status.
+// Level-based: every reconcile re-reads the live domain state; events only make it sooner.
+import { launcherSocketPath, type VirtualMachineInstance } from '@qvirt/api';
+import { AllocationError, DomainRenderError, assignDevices, renderDomain, requestedResources } from '@qvirt/domain';
+import { errFields, type Logger, type ReconcileResult } from '@qvirt/kube';
+import { LauncherRpcError } from '@qvirt/launcher-rpc';
+import { LibvirtError, isConnectionLost, isNotFound, isOperationInvalid, type LifecycleEvent } from '@qvirt/libvirt';
+import { DEFAULT_DOMAIN_ACTION_OPTIONS, planDomainAction, type DomainAction, type DomainActionOptions } from './domain-action.js';
+import type { LauncherConnector, LauncherSession } from './launcher-session.js';
+import { allocatedDevices, desiredStatusPatch, observedPhase } from './vmi-status.js';
+import { domainNameOf, isFinalPhase, isHandledPhase, vmiRef, type Failure, type VmiObservation } from './vmi-observation.js';
+
+export interface EventSink {
+  event(obj: VirtualMachineInstance, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+}
+
+/** Writes `/status` as a merge patch built from the current object (conflict retry inside). */
+export type StatusWriter = (vmi: VirtualMachineInstance, build: (current: VirtualMachineInstance) => Record<string, unknown> | undefined) => Promise<void>;
+
+export interface VmiReconcilerOptions {
+  nodeName: string;
+  runDir: string;
+  vmis: { get(namespace: string | undefined, name: string): VirtualMachineInstance | undefined };
+  connector: LauncherConnector;
+  writeStatus: StatusWriter;
+  /** Node facts for rendering (the launcher adds the console log path). */
+  kvm: boolean;
+  /** Called when an event or a lost connection needs the key looked at again. */
+  enqueue: (key: string) => void;
+  logger: Logger;
+  events?: EventSink;
+  now?: () => number;
+  actionOptions?: DomainActionOptions;
+  /** Re-check a running VMI this often even without events. Default 30 s. */
+  resyncMs?: number;
+}
+
+/** What events and earlier reconciles taught us about one VMI (lost on handler restart: re-observed). */
+interface VmiRuntime {
+  uid: string;
+  session?: LauncherSession;
+  lost?: string;
+  ended?: { event: string; detail: string };
+  devices?: VmiObservation['devices'];
+  failure?: Failure;
+  shutdown?: { firstAt: number; lastAt: number };
+  failures: number;
+}
+
+export class VmiReconciler {
+  private readonly runtimes = new Map<string, VmiRuntime>();
+  private readonly now: () => number;
+  private readonly actionOptions: DomainActionOptions;
+
+  constructor(private readonly o: VmiReconcilerOptions) {
+    this.now = o.now ?? Date.now;
+    this.actionOptions = o.actionOptions ?? DEFAULT_DOMAIN_ACTION_OPTIONS;
+  }
+
+  /** Keys with a live launcher session (tests, metrics). */
+  sessions(): string[] {
+    return [...this.runtimes.entries()].filter(([, r]) => r.session).map(([k]) => k);
+  }
+
+  async reconcile(key: string): Promise<ReconcileResult | void> {
+    const [namespace, name] = splitKey(key);
+    const vmi = this.o.vmis.get(namespace, name);
+    if (!vmi || vmi.status?.nodeName !== this.o.nodeName || isFinalPhase(vmi.status?.phase)) return this.release(key);
+    if (!isHandledPhase(vmi.status?.phase)) return;
+    const rt = this.runtime(key, vmi);
+    let obs = await this.observe(key, vmi, rt);
+    const action = planDomainAction(vmi, obs, this.now(), this.actionOptions);
+    if (await this.act(vmi, rt, action)) obs = await this.observe(key, vmi, rt);
+    await this.o.writeStatus(vmi, (current) => desiredStatusPatch(current, obs, new Date(this.now())));
+    if (isFinalPhase(observedPhase(vmi, obs).phase)) return this.release(key);
+    const next = planDomainAction(vmi, obs, this.now(), this.actionOptions);
+    if (next.kind === 'wait') return { requeueAfterMs: next.afterMs };
+    if (next.kind !== 'none') return { requeueAfterMs: 100 };
+    return { requeueAfterMs: this.o.resyncMs ?? 30_000 };
+  }
+
+  /** Closes every launcher session (handler shutdown); domains keep running. */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.runtimes.keys()].map((k) => this.release(k)));
+  }
+
+  private runtime(key: string, vmi: VirtualMachineInstance): VmiRuntime {
+    const uid = vmi.metadata.uid ?? '';
+    let rt = this.runtimes.get(key);
+    if (rt && rt.uid !== uid) {
+      // Same name, new object: nothing of the old one applies.
+      void rt.session?.close().catch(() => undefined);
+      rt = undefined;
+    }
+    if (!rt) {
+      rt = { uid, failures: 0 };
+      this.runtimes.set(key, rt);
+    }
+    return rt;
+  }
+
+  private async release(key: string): Promise<void> {
+    const rt = this.runtimes.get(key);
+    this.runtimes.delete(key);
+    if (rt?.session) {
+      const s = rt.session;
+      rt.session = undefined;
+      await s.close().catch((err: unknown) => this.o.logger.warn({ key, ...errFields(err) }, 'closing launcher session failed'));
+    }
+  }
+
+  private async observe(key: string, vmi: VirtualMachineInstance, rt: VmiRuntime): Promise<VmiObservation> {
+    const base = { ended: rt.ended, devices: rt.devices, failure: rt.failure, shutdown: rt.shutdown };
+    const gone = async (cause: string): Promise<VmiObservation> => {
+      rt.lost ??= cause;
+      const s = rt.session;
+      rt.session = undefined;
+      await s?.close().catch(() => undefined);
+      return { ...base, ended: rt.ended, launcher: { kind: 'gone', cause: rt.lost } };
+    };
+    if (rt.lost) return gone(rt.lost);
+    if (!rt.session) {
+      const socket = launcherSocketPath(this.o.runDir, rt.uid);
+      const unreachable = (cause: string, socketExists: boolean): VmiObservation => ({ ...base, launcher: { kind: 'unreachable', cause, socketExists, failures: ++rt.failures } });
+      if (!this.o.connector.socketExists(socket)) return unreachable(`launcher socket ${socket} does not exist`, false);
+      try {
+        const r = await this.o.connector.open(socket, this.hooks(key, vmi, rt));
+        if (r.kind === 'notReady') return unreachable(r.cause, true);
+        rt.session = r.session;
+        rt.failures = 0;
+        this.o.logger.info({ vmi: vmi.metadata.name, namespace: vmi.metadata.namespace, socket }, 'connected to the launcher');
+      } catch (err) {
+        return unreachable(err instanceof Error ? err.message : String(err), true);
+      }
+    }
+    try {
+      const st = await rt.session.domains.state(domainNameOf(vmi));
+      return { ...base, launcher: { kind: 'connected', domain: { kind: 'present', state: st.state, reason: st.reason } } };
+    } catch (err) {
+      if (isNotFound(err)) return { ...base, launcher: { kind: 'connected', domain: { kind: 'absent' } } };
+      if (isConnectionLost(err)) return gone((err as Error).message);
+      throw err;
+    }
+  }
+
+  private hooks(key: string, vmi: VirtualMachineInstance, rt: VmiRuntime) {
+    const domain = domainNameOf(vmi);
+    return {
+      onLifecycle: (e: LifecycleEvent) => {
+        if (e.domainName !== domain) return;
+        if (e.event === 'stopped' || e.event === 'crashed') rt.ended = { event: e.event, detail: e.detail };
+        this.o.enqueue(key);
+      },
+      onLost: (cause: string) => {
+        rt.lost ??= cause;
+        this.o.enqueue(key);
+      },
+    };
+  }
+
+  /** Does the action; true when something was done (the domain is observed again). */
+  private async act(vmi: VirtualMachineInstance, rt: VmiRuntime, action: DomainAction): Promise<boolean> {
+    const s = rt.session;
+    const name = domainNameOf(vmi);
+    const log = { vmi: vmi.metadata.name, namespace: vmi.metadata.namespace };
+    if (!s || (action.kind !== 'start' && action.kind !== 'acpiShutdown' && action.kind !== 'destroy')) return false;
+    try {
+      if (action.kind === 'start') {
+        await this.start(vmi, rt, s);
+      } else if (action.kind === 'acpiShutdown') {
+        const now = this.now();
+        const first = rt.shutdown === undefined;
+        rt.shutdown = { firstAt: rt.shutdown?.firstAt ?? now, lastAt: now };
+        this.o.logger.info({ ...log, first }, 'ACPI shutdown of the domain');
+        if (first) void this.o.events?.event(vmi, 'Normal', 'ShuttingDown', 'Signaled Graceful Shutdown');
+        await s.domains.shutdown(name).catch((err: unknown) => tolerateGone(err));
+      } else {
+        this.o.logger.warn(log, 'grace period over: destroying the domain');
+        void this.o.events?.event(vmi, 'Warning', 'Destroyed', 'Grace period expired: the domain was destroyed');
+        await s.domains.destroy(name).catch((err: unknown) => tolerateGone(err));
+      }
+    } catch (err) {
+      if (!isConnectionLost(err)) throw err;
+      rt.lost ??= (err as Error).message;
+    }
+    return true;
+  }
+
+  private async start(vmi: VirtualMachineInstance, rt: VmiRuntime, s: LauncherSession): Promise<void> {
+    const name = domainNameOf(vmi);
+    const fail = (f: Failure, err: unknown): void => {
+      rt.failure = f;
+      this.o.logger.warn({ vmi: vmi.metadata.name, namespace: vmi.metadata.namespace, reason: f.reason, ...errFields(err) }, 'starting the VMI failed');
+      void this.o.events?.event(vmi, 'Warning', 'SyncFailed', f.message);
+    };
+    const resources = requestedResources(vmi);
+    let allocation: Map<string, string[]>;
+    try {
+      const allocations = resources.length > 0 ? await s.getAllocation(resources) : [];
+      allocation = new Map(allocations.map((a) => [a.resourceName, a.pciAddresses]));
+    } catch (err) {
+      if (err instanceof LauncherRpcError && err.code === 'FAILED_PRECONDITION') return fail({ reason: 'AllocationFailed', message: err.message }, err);
+      throw err;
+    }
+    let xml: string;
+    try {
+      rt.devices = allocatedDevices(assignDevices(vmi, allocation));
+      xml = renderDomain(vmi, allocation, { kvm: this.o.kvm, consoleLogPath: s.consoleLog });
+    } catch (err) {
+      if (err instanceof AllocationError) return fail({ reason: 'AllocationFailed', message: err.message }, err);
+      if (err instanceof DomainRenderError) return fail({ reason: 'DomainRenderFailed', message: err.message }, err);
+      throw err;
+    }
+    try {
+      await s.domains.define(xml);
+      await s.domains.start(name);
+    } catch (err) {
+      if (isOperationInvalid(err)) return; // already running (a race): the next observation tells
+      if (isConnectionLost(err)) throw err; // handled by act()
+      if (err instanceof LibvirtError) return fail({ reason: 'StartFailed', message: err.libvirtMessage }, err);
+      throw err;
+    }
+    this.o.logger.info({ vmi: vmi.metadata.name, namespace: vmi.metadata.namespace, domain: name, devices: rt.devices }, 'domain started');
+    void this.o.events?.event(vmi, 'Normal', 'Started', `VirtualMachineInstance ${vmiRef(vmi)} started`);
+  }
+}
+
+/** The domain went away or is already off meanwhile: the next observation tells. */
+function tolerateGone(err: unknown): void {
+  if (isNotFound(err) || isOperationInvalid(err)) return;
+  throw err;
+}
+
+export function splitKey(key: string): [string, string] {
+  const i = key.indexOf('/');
+  return i < 0 ? ['', key] : [key.slice(0, i), key.slice(i + 1)];
+}
