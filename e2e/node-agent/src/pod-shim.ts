@@ -4,6 +4,7 @@
 // pod it did not start ended.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import { podProcessTree } from './process-tree.js';
 
 const SHIM = `exit_file=$1; shift
 trap 'kill -TERM "$child" 2>/dev/null' TERM
@@ -80,9 +81,12 @@ export function terminate(p: ShimProcess): void {
   if (shimAlive(p)) signal(p.pid, 'SIGTERM');
 }
 
-/** SIGKILL to the shim's whole process group. */
+/** SIGKILL to the shim's process group and everything else of the pod (see process-tree.ts). */
 export function killGroup(p: ShimProcess): void {
-  if (shimAlive(p)) signal(-p.pid, 'SIGKILL');
+  if (!shimAlive(p)) return;
+  const all = podProcessTree(p.pid);
+  signal(-p.pid, 'SIGKILL');
+  for (const pid of all) signal(pid, 'SIGKILL');
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {

@@ -65,6 +65,7 @@ function permittedFromConfigMap(raw: string | undefined): PermittedHostDevices |
 
 /** Checks the shape, so a malformed config is a ClusterConfigError naming the entry, not a crash later. */
 function checkPermittedHostDevices(doc: Record<string, unknown>, where: string): PermittedHostDevices {
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ClusterConfigError(`${where} must be an object with pciHostDevices`);
   for (const key of ['pciHostDevices', 'mediatedDevices'] as const) {
     const list = doc[key];
     if (list === undefined || list === null) continue;

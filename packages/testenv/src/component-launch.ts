@@ -1,4 +1,4 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ControlPlaneStartError } from './errors.js';
 import { ManagedProcess } from './managed-process.js';
@@ -17,15 +17,18 @@ export interface LaunchInput {
   timeoutMs: number;
   /** Receives the process as soon as it is spawned, so a failed start can still stop it. */
   onSpawn: (p: ManagedProcess) => void;
+  /** Persistent mode: unref the child and write its pid to <dir>/<name>.pid. */
+  persistent?: boolean;
 }
 
 /** Starts one binary in its own process group and waits until `ready` says so, the process dies, or time runs out. */
 export async function launchComponent(i: LaunchInput): Promise<ManagedProcess> {
   await mkdir(i.dir, { recursive: true });
   const logPath = join(i.dir, `${i.name}.log`);
-  const proc = new ManagedProcess({ name: i.name, command: join(i.binDir, i.name), args: i.args, logPath, cwd: i.dir });
+  const proc = new ManagedProcess({ name: i.name, command: join(i.binDir, i.name), args: i.args, logPath, cwd: i.dir, keepRunningAfterExit: i.persistent ?? false });
   i.onSpawn(proc);
   await appendFile(i.pgidsFile, `${proc.pid}\n`);
+  if (i.persistent) await writeFile(join(i.dir, `${i.name}.pid`), `${proc.pid}\n`);
   try {
     await waitFor(i.ready, {
       timeoutMs: i.timeoutMs,

@@ -33,6 +33,17 @@ export interface ControlPlaneOptions {
   tmpRoot?: string;
   /** Keep the temp directory (logs, certs, etcd data) after stop(). */
   keepTempDir?: boolean;
+  /**
+   * A control plane that outlives this process (the local stack): state in `stateDir` (not a temp
+   * dir; kept after stop()), fixed ports where given, no clean-up on exit or watchdog, children
+   * unref'd, and each component's pid in `<stateDir>/<component>/<component>.pid`.
+   */
+  persistent?: PersistentControlPlaneOptions;
+}
+
+export interface PersistentControlPlaneOptions {
+  stateDir: string;
+  ports?: Partial<Record<'etcdClientPort' | 'etcdPeerPort' | 'apiPort' | 'schedPort' | 'cmPort', number>>;
 }
 
 export interface ControlPlane {
@@ -68,17 +79,19 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   if (opts.controllers?.length === 0) throw new TestEnvInputError('controllers: must list at least one controller (use ["*"] for the defaults)');
   const binDir = opts.binDir ?? (await kubeBinDir());
   await assertBinDir(binDir);
-  const tempDir = await mkdtemp(join(opts.tmpRoot ?? tmpdir(), 'qvirt-testenv-'));
+  const persistent = opts.persistent;
+  const tempDir = persistent ? persistent.stateDir : await mkdtemp(join(opts.tmpRoot ?? tmpdir(), 'qvirt-testenv-'));
+  if (persistent) await mkdir(tempDir, { recursive: true });
   const pgidsFile = join(tempDir, '.pgids');
   const procs: ManagedProcess[] = [];
-  let watchdogPid: number | undefined = startWatchdog(tempDir);
-  let removeDir = !opts.keepTempDir;
+  let watchdogPid: number | undefined = persistent ? undefined : startWatchdog(tempDir);
+  let removeDir = !opts.keepTempDir && !persistent;
   const killNow = (): void => {
     for (const p of procs) p.killNow();
     if (watchdogPid) killGroup(watchdogPid);
     if (removeDir) rmSync(tempDir, { recursive: true, force: true });
   };
-  const unregister = cleanupOnExit({ killNow });
+  const unregister = persistent ? () => undefined : cleanupOnExit({ killNow });
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
@@ -93,10 +106,13 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   try {
     const dirs = { pki: join(tempDir, 'pki'), kubeconfigs: join(tempDir, 'kubeconfigs') };
     await Promise.all(Object.values(dirs).map((d) => mkdir(d, { recursive: true })));
-    const { etcdClientPort, etcdPeerPort, apiPort, schedPort, cmPort } = await distinctFreePorts(['etcdClientPort', 'etcdPeerPort', 'apiPort', 'schedPort', 'cmPort'] as const);
+    const { etcdClientPort, etcdPeerPort, apiPort, schedPort, cmPort } = {
+      ...(await distinctFreePorts(['etcdClientPort', 'etcdPeerPort', 'apiPort', 'schedPort', 'cmPort'] as const)),
+      ...(persistent?.ports ?? {}),
+    };
     const pki = await createControlPlanePki(dirs.pki, SERVICE_IP);
     const server = `https://127.0.0.1:${apiPort}`;
-    const base = { binDir, pgidsFile, timeoutMs, onSpawn: (p: ManagedProcess) => procs.push(p) };
+    const base = { binDir, pgidsFile, timeoutMs, onSpawn: (p: ManagedProcess) => procs.push(p), persistent: persistent !== undefined };
 
     const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
     const etcd = await launchComponent({
@@ -187,7 +203,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   }
 }
 
-type LaunchBase = { binDir: string; pgidsFile: string; timeoutMs: number; onSpawn: (p: ManagedProcess) => void };
+type LaunchBase = { binDir: string; pgidsFile: string; timeoutMs: number; onSpawn: (p: ManagedProcess) => void; persistent: boolean };
 type ClientFlagsInput = { kubeconfig: string; securePort: number; certDir: string };
 
 /** Scheduler or controller-manager: own client cert + kubeconfig, ready when its /healthz says ok. */

@@ -1,5 +1,7 @@
-export { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.js';
+export { startControlPlane, type ControlPlane, type ControlPlaneOptions, type PersistentControlPlaneOptions } from './control-plane.js';
 export { kubeBinDir, KUBE_BINARIES, type KubeBinary } from './kube-bin.js';
 export { renderKubeconfig, writeKubeconfig, type KubeconfigSpec, type KubeconfigUser } from './kubeconfig-file.js';
 export type { KubectlOptions, KubectlResult } from './kubectl.js';
 export { ControlPlaneStartError, KubeBinError, TestEnvInputError } from './errors.js';
+export { ManagedProcess, type ManagedProcessOptions, type ExitInfo } from './managed-process.js';
+export { waitFor, httpGet, type WaitOptions, type ProbeTls } from './readiness.js';

@@ -10,6 +10,10 @@ export interface ManagedProcessOptions {
   /** stdout and stderr are appended here. */
   logPath: string;
   cwd?: string;
+  /** Environment of the child; default this process's. */
+  env?: Record<string, string | undefined>;
+  /** Do not hold this Node process open for the child (a persistent stack outlives its starter). */
+  keepRunningAfterExit?: boolean;
 }
 
 export interface ExitInfo {
@@ -35,7 +39,7 @@ export class ManagedProcess {
     this.logPath = opts.logPath;
     const fd = openSync(opts.logPath, 'a');
     try {
-      this.child = spawn(opts.command, opts.args, { cwd: opts.cwd, detached: true, stdio: ['ignore', fd, fd] });
+      this.child = spawn(opts.command, opts.args, { cwd: opts.cwd, env: opts.env ?? process.env, detached: true, stdio: ['ignore', fd, fd] });
     } finally {
       closeSync(fd);
     }
@@ -51,6 +55,7 @@ export class ManagedProcess {
     });
     if (this.child.pid === undefined) throw new Error(`${opts.name}: could not spawn ${opts.command}`);
     this.pid = this.child.pid;
+    if (opts.keepRunningAfterExit) this.child.unref();
   }
 
   get hasExited(): ExitInfo | undefined {

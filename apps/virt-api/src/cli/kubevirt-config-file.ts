@@ -27,7 +27,6 @@ export function clusterConfigFromFile(text: string | undefined, source: string, 
     if (err instanceof ClusterConfigError) throw new CliInputError(`${source}: ${err.message}`);
     throw err;
   }
-  checkPermitted(config, source);
   return { ...config, featureGates: new Set([...config.featureGates, ...extraGates]) };
 }
 
@@ -59,17 +58,4 @@ function kubevirtOf(doc: Doc, where: string): KubeVirt {
   const machineType = configuration['machineType'];
   if (machineType !== undefined && typeof machineType !== 'string') throw new CliInputError(`${where}: spec.configuration.machineType must be a string`);
   return doc as unknown as KubeVirt;
-}
-
-/** permittedHostDevices from either source: lists of entries that each name a resource. */
-function checkPermitted(config: ClusterConfig, source: string): void {
-  const permitted: unknown = config.permittedHostDevices;
-  if (permitted === undefined) return;
-  if (!isDoc(permitted)) throw new CliInputError(`${source}: permittedHostDevices must be an object`);
-  for (const list of ['pciHostDevices', 'mediatedDevices']) {
-    const entries = permitted[list] ?? [];
-    if (!Array.isArray(entries) || !entries.every((e) => isDoc(e) && typeof e['resourceName'] === 'string')) {
-      throw new CliInputError(`${source}: permittedHostDevices.${list} must be a list of entries with a resourceName`);
-    }
-  }
 }

@@ -77,7 +77,7 @@ describe('virt-api validate', () => {
     [
       ['v.yaml', '--kubevirt-config', 'kv.yaml'],
       { 'v.yaml': 'a: 1\n', 'kv.yaml': 'kind: ConfigMap\ndata:\n  permittedHostDevices: "pciHostDevices: 5"\n' },
-      'virt-api validate: kv.yaml: permittedHostDevices.pciHostDevices must be a list of entries with a resourceName\n',
+      'virt-api validate: kv.yaml: kubevirt-config key permittedHostDevices: pciHostDevices must be a list\n',
     ],
   ] as [string[], Record<string, string>, string][])('exits 2 with one line on unreadable input: %j', async (args, files, stderr) => {
     const { io, out } = fakeIo(files);

@@ -1,0 +1,193 @@
+// virt-handler end to end on one simulated node: real kube-apiserver + etcd, virt-handler as a
+// process with its own ServiceAccount (deploy/base/virt-handler/rbac.yaml), real launchers
+// (private libvirtd + QEMU, emulation) started as the kubelet would, a simulated QAT sysfs and a
+// fake kubelet Registration peer. The test plays virt-controller (phase Scheduled + nodeName).
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFakeQatHost, type FakeQatHost } from '@qvirt/qat';
+import { resourcePath } from '@qvirt/kube';
+import { LibvirtConnection, qemuUnixUri } from '@qvirt/libvirt';
+import type { VirtualMachineInstance } from '@qvirt/api';
+import {
+  FakeKubelet,
+  createScheduledVmi,
+  getVmi,
+  qemuPid,
+  releaseVmi,
+  removeDir,
+  startCluster,
+  startHandler,
+  startLauncher,
+  stopProc,
+  until,
+  vmiPath,
+  type Cluster,
+  type HandlerOptions,
+  type Proc,
+} from './harness.js';
+
+const NODE = 'qvirt-it-node';
+const QAT = 'qat.intel.com/generic';
+
+let cluster: Cluster;
+let handler: Proc | undefined;
+let handlerOpts: HandlerOptions;
+let runDir: string;
+let scratch: string;
+let host: FakeQatHost;
+let kubelet: FakeKubelet;
+const launchers: Proc[] = [];
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'vh-it-'));
+  // /var/run/kubevirt is under /run on a node; keep socket paths short.
+  runDir = await mkdtemp('/run/vh-it-');
+  host = await buildFakeQatHost(join(scratch, 'host'), { pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfs: 4 }] });
+  const pluginDir = join(scratch, 'device-plugins');
+  await mkdir(pluginDir, { recursive: true });
+  kubelet = new FakeKubelet(pluginDir);
+  await kubelet.start();
+  cluster = await startCluster(NODE);
+  handlerOpts = { nodeName: NODE, kubeconfig: cluster.handlerKubeconfig, runDir, pluginDir, sysfsRoot: host.sysfsRoot, devRoot: host.devRoot, metricsPort: 18444 + Math.floor(Math.random() * 1000) };
+  handler = await startHandler(handlerOpts);
+});
+
+afterAll(async () => {
+  if (process.env['VH_IT_LOG']) (await import('node:fs')).writeFileSync(process.env['VH_IT_LOG'], handler?.out() ?? '');
+  for (const l of launchers) await stopProc(l, 'SIGKILL');
+  await stopProc(handler);
+  kubelet?.stop();
+  await cluster?.cp.stop();
+  await removeDir(runDir);
+  await removeDir(scratch);
+});
+
+async function scheduled(file: string, name: string, env?: Record<string, string>): Promise<{ vmi: VirtualMachineInstance; launcher: Proc }> {
+  let launcher: Proc | undefined;
+  const vmi = await createScheduledVmi(cluster.admin, file, name, NODE, async (created) => {
+    launcher = startLauncher({ uid: created.metadata.uid!, runDir, namespace: 'default', name, ...(env ? { env } : {}) });
+    launchers.push(launcher);
+  });
+  return { vmi, launcher: launcher! };
+}
+
+const phaseOf = async (name: string, want: string) => {
+  const v = await getVmi(cluster.admin, name);
+  return v.status?.phase === want ? v : undefined;
+};
+
+describe('virt-handler run', () => {
+  it('serves the QAT device plugin, labels its Node and exports VF metrics', async () => {
+    await until(() => kubelet.registrations.find((r) => r.resource_name === QAT), 30_000, 'registration of the QAT plugin');
+    const reg = kubelet.registrations.find((r) => r.resource_name === QAT)!;
+    expect(reg).toMatchObject({ version: 'v1beta1', endpoint: 'qat.intel.com-generic.sock' });
+    // --kvm off: no KVM plugin.
+    expect(kubelet.registrations.some((r) => r.resource_name === 'devices.kubevirt.io/kvm')).toBe(false);
+    const devices = await kubelet.firstDevices(reg.endpoint);
+    expect(devices.map((d) => [d.ID, d.health])).toEqual(host.vfs.map((a) => [a, 'Healthy']));
+    const alloc = await kubelet.allocate(reg.endpoint, ['0000:3d:01.1']);
+    expect(alloc.container_responses[0]!.envs).toEqual({ PCI_RESOURCE_QAT_INTEL_COM_GENERIC: '0000:3d:01.1' });
+
+    const node = await until(async () => {
+      const n = await cluster.admin.get<{ metadata: { labels?: Record<string, string> } }>(resourcePath({ version: 'v1', resource: 'nodes', name: NODE }));
+      return n.metadata.labels?.['qvirt.io/qat-vfs'] ? n : undefined;
+    }, 30_000, 'node labels');
+    expect(node.metadata.labels).toMatchObject({ 'qvirt.io/qat-generation': 'c62x', 'qvirt.io/qat-vfs': '4', 'kubevirt.io/schedulable': 'true' });
+
+    const metrics = await (await fetch(`http://127.0.0.1:${handlerOpts.metricsPort}/metrics`)).text();
+    expect(metrics).toContain(`qvirt_qat_vfs{node="${NODE}",resource="${QAT}",health="Healthy"} 4`);
+    expect(metrics).toContain('qvirt_handler_vmi_sync_duration_seconds');
+
+    // permittedHostDevices marks the resource external (Intel's plugin): this node stops serving it.
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kubevirt-config', namespace: 'kubevirt' }, data: { permittedHostDevices: `pciHostDevices:\n- pciVendorSelector: "8086:37c9"\n  resourceName: ${QAT}\n  externalResourceProvider: true\n` } };
+    await cluster.admin.create(resourcePath({ version: 'v1', resource: 'configmaps', namespace: 'kubevirt' }), cm);
+    const socket = join(handlerOpts.pluginDir, reg.endpoint);
+    await until(() => !existsSync(socket), 20_000, 'the QAT plugin socket to go away');
+    await cluster.admin.delete(resourcePath({ version: 'v1', resource: 'configmaps', namespace: 'kubevirt', name: 'kubevirt-config' }));
+    await until(() => existsSync(socket), 20_000, 'the QAT plugin to be served again');
+  });
+
+  it('drives a plain VMI to Running, survives a handler restart untouched, and shuts the guest down on deletion', async () => {
+    const name = 'vmi-plain';
+    const { vmi, launcher } = await scheduled('vmi-plain.yaml', name);
+    const running = await until(() => phaseOf(name, 'Running'), 120_000, 'phase Running');
+    expect(running.status?.conditions).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'Ready', status: 'True' }), expect.objectContaining({ type: 'LiveMigratable', status: 'True' })]),
+    );
+    const consoleLog = join(runDir, vmi.metadata.uid!, 'console.log');
+    await until(async () => (await readFile(consoleLog, 'utf8').catch(() => '')).includes('QVIRT-GUEST-BOOTED'), 120_000, 'the guest boot marker');
+
+    // Handler restart: the VM keeps running (same QEMU), status is recomputed from the domain.
+    const pid = qemuPid(`default_${name}`);
+    expect(pid).toBeGreaterThan(0);
+    expect(await stopProc(handler)).toEqual({ code: 0, signal: null });
+    await cluster.admin.patch(`${vmiPath('default', name)}/status`, { status: { conditions: [] } }, 'merge');
+    handler = await startHandler(handlerOpts);
+    const recomputed = await until(async () => {
+      const v = await getVmi(cluster.admin, name);
+      return v.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? v : undefined;
+    }, 30_000, 'Ready recomputed after the restart');
+    expect(recomputed.status?.phase).toBe('Running');
+    expect(qemuPid(`default_${name}`)).toBe(pid);
+    expect(handler.logs().some((l) => l.msg === 'domain started')).toBe(false);
+    expect((await readFile(consoleLog, 'utf8')).match(/QVIRT-GUEST-BOOTED/g)).toHaveLength(1);
+
+    // Deletion: ACPI shutdown, the guest powers off, the VMI reaches Succeeded, the launcher exits 0.
+    await cluster.admin.delete(vmiPath('default', name));
+    const done = await until(() => phaseOf(name, 'Succeeded'), 90_000, 'phase Succeeded');
+    expect(await readFile(consoleLog, 'utf8')).toContain('QVIRT-GUEST-POWEROFF');
+    expect(done.status?.conditions).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Ready', status: 'False' })]));
+    expect(await launcher.exited).toEqual({ code: 0, signal: null });
+    await releaseVmi(cluster.admin, name);
+  });
+
+  it('a launcher killed under a running VMI turns it Failed with the reason', async () => {
+    const name = 'vmi-kill';
+    const { launcher } = await scheduled('vmi-plain.yaml', name);
+    await until(() => phaseOf(name, 'Running'), 120_000, 'phase Running');
+    launcher.child.kill('SIGKILL');
+    const failed = await until(() => phaseOf(name, 'Failed'), 60_000, 'phase Failed');
+    expect(failed.status?.reason).toBe('LauncherExited');
+    expect(failed.status?.message).toMatch(new RegExp(`^launcher for VMI default/${name} exited: `));
+    expect(failed.status?.conditions).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Ready', status: 'False', reason: 'LauncherExited' })]));
+    await releaseVmi(cluster.admin, name);
+    await cluster.admin.delete(vmiPath('default', name)).catch(() => undefined);
+  });
+
+  it('a QAT VMI: domain defined with the allocated VF, start fails with libvirt\'s message, VMI Failed with it; the VF is listed', async () => {
+    const name = 'vmi-qat';
+    const { vmi, launcher } = await scheduled('vmi-qat.yaml', name, { PCI_RESOURCE_QAT_INTEL_COM_GENERIC: '0000:3d:01.1' });
+    const failed = await until(() => phaseOf(name, 'Failed'), 120_000, 'phase Failed');
+    expect(failed.status?.reason).toBe('StartFailed');
+    // libvirt's own words (no IOMMU here, or the device is not on this host's vfio-pci).
+    expect(failed.status?.message).toMatch(/passthrough of host PCI devices|0000:3d:01\.1|PCI device/i);
+    expect(failed.status?.deviceStatus?.hostDeviceStatuses).toEqual([{ name: 'qat1', deviceName: QAT, pciAddress: '0000:3d:01.1', phase: 'Allocated' }]);
+    expect(failed.status?.conditions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'LiveMigratable', status: 'False', reason: 'HostDeviceNotLiveMigratable' }),
+        expect.objectContaining({ type: 'Synchronized', status: 'False', reason: 'StartFailed', message: failed.status?.message }),
+      ]),
+    );
+    // Nothing claims passthrough: never Running, no "domain started", no QEMU.
+    expect(failed.status?.phaseTransitionTimestamps?.some((t) => t.phase === 'Running')).toBe(false);
+    expect(handler!.logs().some((l) => l.msg === 'domain started' && l.vmi === name)).toBe(false);
+    expect(qemuPid(`default_${name}`)).toBeUndefined();
+    // The hostdev the handler defined (the launcher's libvirtd keeps the definition until the pod goes).
+    const conn = await LibvirtConnection.open(qemuUnixUri(join(runDir, vmi.metadata.uid!, 'libvirt-sock')));
+    try {
+      const dom = await conn.lookupByName(`default_${name}`);
+      const xml = await dom.getXMLDesc();
+      await dom.free();
+      expect(xml).toMatch(/<hostdev mode=['"]subsystem['"] type=['"]pci['"] managed=['"]no['"]>/);
+      expect(xml).toMatch(/<address domain=['"]0x0000['"] bus=['"]0x3d['"] slot=['"]0x01['"] function=['"]0x1['"]\/>/);
+      expect(xml).toMatch(/<alias name=['"]ua-qat-qat1['"]\/>/);
+    } finally {
+      await conn.close();
+    }
+    expect(await stopProc(launcher)).toEqual({ code: 0, signal: null });
+    await releaseVmi(cluster.admin, name);
+  });
+});
