@@ -20,9 +20,10 @@ try {
 
 const logger = pino({ level: config.logLevel, base: { component: 'virt-controller', identity: config.identity } });
 const client = new KubeClient({ kubeConfig });
-let manager: ControllerManager | undefined;
-const metrics = createControllerMetrics({ listVmis: () => manager?.vmis.list() ?? [] });
-manager = new ControllerManager({
+// The metrics read the VMI cache that the manager owns; the manager reports into the metrics.
+const cache: { manager?: ControllerManager } = {};
+const metrics = createControllerMetrics({ listVmis: () => cache.manager?.vmis.list() ?? [] });
+const mgr = new ControllerManager({
   kubeConfig,
   client,
   logger,
@@ -32,7 +33,7 @@ manager = new ControllerManager({
   vmWorkers: config.vmWorkers,
   instance: config.identity,
 });
-const mgr = manager;
+cache.manager = mgr;
 
 let synced = false;
 let leading = false;

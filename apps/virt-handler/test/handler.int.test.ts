@@ -131,6 +131,9 @@ describe('virt-handler run', () => {
       return v.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? v : undefined;
     }, 30_000, 'Ready recomputed after the restart');
     expect(recomputed.status?.phase).toBe('Running');
+    // Converged: no further status writes (a write loop would bump the resourceVersion).
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await getVmi(cluster.admin, name)).metadata.resourceVersion).toBe(recomputed.metadata.resourceVersion);
     expect(qemuPid(`default_${name}`)).toBe(pid);
     expect(handler.logs().some((l) => l.msg === 'domain started')).toBe(false);
     expect((await readFile(consoleLog, 'utf8')).match(/QVIRT-GUEST-BOOTED/g)).toHaveLength(1);

@@ -36,9 +36,9 @@ export async function applyExamples(l: StackLayout, out: StepPrinter, admin: Kub
 export function qatFailure(v: VirtualMachineInstance): string | undefined {
   const s = v.status;
   if (!s) return undefined;
-  const cond = (s.conditions ?? []).find((c) => (c.type === 'Failure' || c.type === 'Synchronized') && c.status !== 'True' ? true : c.type === 'Failure' && c.status === 'True');
-  if (s.phase === 'Failed') return [s.reason, s.message, cond?.message].filter(Boolean).join(': ') || 'Failed';
-  return cond?.message && /passthrough|PCI|IOMMU|vfio/i.test(cond.message) ? cond.message : undefined;
+  const sync = (s.conditions ?? []).find((c) => c.type === 'Synchronized' && c.status === 'False');
+  if (s.phase === 'Failed') return [s.reason, s.message].filter(Boolean).join(': ') || sync?.message || 'Failed';
+  return sync?.message;
 }
 
 export async function printSummary(l: StackLayout, out: StepPrinter, admin: KubeClient, kubectl: Kubectl): Promise<void> {

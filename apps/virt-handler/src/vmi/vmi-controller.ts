@@ -2,7 +2,7 @@
 // label VMIs with kubevirt.io/nodeName (apps/virt-controller), and CRDs support no field
 // selector on status.nodeName, so the informer lists every VMI and filters here.
 import type { VirtualMachineInstance } from '@qvirt/api';
-import { WorkQueue, createInformer, keyOf, runWorkers, type KubeClient, type KubeConfigLike, type Logger, type ResilientInformer } from '@qvirt/kube';
+import { WorkQueue, createInformer, keyOf, runWorkers, type KubeClient, type KubeConfigLike, type ResilientInformer } from '@qvirt/kube';
 import { VmiReconciler, type VmiReconcilerOptions } from './vmi.reconciler.js';
 
 export const VMI_API_PATH = '/apis/kubevirt.io/v1/virtualmachineinstances';
