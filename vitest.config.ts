@@ -30,6 +30,8 @@ export default defineConfig({
           hookTimeout: 300_000,
           // Integration suites share one machine's libvirt, ports and CPUs.
           fileParallelism: false,
+          // Stops the local stack if an e2e suite of this run started it (a no-op otherwise).
+          globalSetup: ['e2e/src/e2e/global-setup.ts'],
         },
       },
     ],

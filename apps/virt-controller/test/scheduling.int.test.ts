@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VirtualMachine } from '@qvirt/api';
-import { createNamespace, getVmi, launcherPods, qatVmi, setPodPhase, setUp, startController, vmisPath, vmsPath, waitFor, type ControllerProcess, type Env } from './harness.js';
+import { createNamespace, getVmi, launcherPods, podsPath, qatVmi, setPodPhase, setUp, startController, vmisPath, vmsPath, waitFor, type ControllerProcess, type Env } from './harness.js';
 
 let env: Env;
 let ctl: ControllerProcess;
@@ -8,7 +8,7 @@ let ctl: ControllerProcess;
 beforeAll(async () => {
   env = await setUp({ withScheduler: true });
   // A node with one QAT VF, as virt-handler's device plugin would have advertised it.
-  await env.admin.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'qat-node', labels: { 'kubernetes.io/hostname': 'qat-node' } } });
+  await env.admin.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'qat-node', labels: { 'kubernetes.io/hostname': 'qat-node', 'kubevirt.io/schedulable': 'true' } } });
   // The TaintNodesByCondition admission plugin taints a new node not-ready; with no node
   // lifecycle controller here, clear it as that controller would for a Ready node.
   await env.admin.patch('/api/v1/nodes/qat-node', { spec: { taints: null } });
@@ -71,7 +71,11 @@ describe('VM controller run strategies', () => {
     const vmi = await waitFor('VMI', () => getVmi(env, 'sched', name));
     const pod = await waitFor('pod', async () => (await launcherPods(env, 'sched', vmi.metadata.uid))[0], 60_000);
     await setPodPhase(env, 'sched', pod.metadata!.name!, 'Failed', 'Error');
-    await waitFor('VMI Failed', async () => (await getVmi(env, 'sched', name)).status?.phase === 'Failed');
+    // Failed, or already replaced by a new VMI (the VM controller can be faster than our polling).
+    await waitFor('VMI Failed', async () => {
+      const v = await getVmi(env, 'sched', name).catch(() => undefined);
+      return !v || v.metadata.uid !== vmi.metadata.uid || v.status?.phase === 'Failed';
+    });
     return vmi.metadata.uid!;
   }
 
@@ -104,8 +108,15 @@ describe('VM controller run strategies', () => {
   });
 
   it('Halted deletes the VMI; Always starts one', async () => {
+    const old = await getVmi(env, 'sched', 'rerun');
     await env.admin.patch(vmsPath('sched', 'rerun'), { spec: { runStrategy: 'Halted' } });
-    await waitFor('VMI deleted', async () => getVmi(env, 'sched', 'rerun').then(() => false, () => true), 60_000);
+    await waitFor('VMI deleted', async () => {
+      // As the kubelet: confirm the deletion of a launcher pod that was bound to our node.
+      for (const p of await launcherPods(env, 'sched', old.metadata.uid)) {
+        if (p.metadata?.deletionTimestamp) await env.admin.delete(podsPath('sched', p.metadata.name), { gracePeriodSeconds: 0 }).catch(() => undefined);
+      }
+      return getVmi(env, 'sched', 'rerun').then(() => false, () => true);
+    }, 60_000);
     await waitFor('Stopped', async () => (await env.admin.get<VirtualMachine>(vmsPath('sched', 'rerun'))).status?.printableStatus === 'Stopped');
     await env.admin.patch(vmsPath('sched', 'rerun'), { spec: { runStrategy: 'Always' } });
     await waitFor('VMI started', () => getVmi(env, 'sched', 'rerun'));

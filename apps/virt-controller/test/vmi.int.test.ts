@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { V1Pod } from '@kubernetes/client-node';
 import { isForbidden, isNotFound, KubeClient, loadKubeConfig } from '@qvirt/kube';
@@ -5,10 +6,20 @@ import { bindPod, createNamespace, getVmi, launcherPods, podsPath, qatVmi, setPo
 
 let env: Env;
 let ctl: ControllerProcess;
+let metricsPort: number;
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
 
 beforeAll(async () => {
   env = await setUp();
-  ctl = startController(env, ['--leader-elect=false']);
+  metricsPort = await freePort();
+  ctl = startController(env, ['--leader-elect=false', '--metrics-port', String(metricsPort), '--metrics-address', '127.0.0.1']);
 });
 afterAll(async () => {
   await ctl?.kill('SIGTERM');
@@ -139,5 +150,14 @@ describe('VMI controller on a real API server', () => {
     await sa.get('/api/v1/namespaces/kubevirt/configmaps', { fieldSelector: 'metadata.name=kubevirt-config' });
     await sa.get('/apis/kubevirt.io/v1/virtualmachineinstances');
     await sa.close();
+  });
+
+  it('serves KubeVirt VMI metrics, queue depth and reconcile latency', async () => {
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(text).toContain(`kubevirt_vmi_phase_count{phase="failed",node="node-a"} 1`);
+    expect(text).toMatch(/kubevirt_vmi_phase_transition_time_from_creation_seconds_bucket\{le="600",phase="scheduled"\} [1-9]/);
+    expect(text).toContain('kubevirt_virt_controller_workqueue_depth{queue="virtualmachineinstance"}');
+    expect(text).toMatch(/kubevirt_virt_controller_reconcile_duration_seconds_count\{controller="virtualmachineinstance",outcome="success"\} [1-9]/);
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status).toBe(200);
   });
 });

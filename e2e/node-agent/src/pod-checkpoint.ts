@@ -11,6 +11,8 @@ export interface PodCheckpoint {
   readonly shimStartTime: string;
   readonly startedAt: string;
   readonly containerID: string;
+  /** The command line the pod runs (for `down` and for humans). */
+  readonly argv?: readonly string[];
   /** resource name -> device IDs */
   readonly devices: Readonly<Record<string, readonly string[]>>;
 }

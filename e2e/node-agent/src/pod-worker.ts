@@ -183,6 +183,7 @@ export class PodWorker {
       shimStartTime: shim.startTime,
       startedAt: startedAt.toISOString(),
       containerID: `${CONTAINER_ID_PREFIX}${uid}`,
+      argv,
       devices: Object.fromEntries(allocations.map((a) => [a.resourceName, a.deviceIds])),
     };
     await writeCheckpoint(this.o.stateDir, cp);

@@ -1,10 +1,10 @@
 // `npm run down`: stops what `up` started and checks that nothing is left: components first (so
 // nothing recreates pods), then the VM launchers (SIGTERM: each shuts its guest down over ACPI;
 // SIGKILL to the whole pod after a grace period), then the control plane.
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { podProcessTree } from '../../node-agent/src/process-tree.js';
-import { readCheckpoints } from '../../node-agent/src/pod-checkpoint.js';
+import { podFiles, readCheckpoints } from '../../node-agent/src/pod-checkpoint.js';
 import type { StackLayout } from './stack-layout.js';
 import { isAlive, readPidFiles, removePidFile, stopGroup } from './stack-process.js';
 import { step, type StepPrinter } from './steps.js';
@@ -51,8 +51,14 @@ export async function stopStack(l: StackLayout, out: StepPrinter, opts: { launch
         }
       }
       stopped.push(`launcher ${t.cp.namespace}/${t.cp.name} (${alive.length > 0 ? `${alive.length} processes killed` : 'shut down'})`);
-      await rm(join(l.runDir, t.cp.podUid), { recursive: true, force: true });
-      await rm(join(l.runDir, 'sockets', `${t.cp.podUid}.sock`), { force: true });
+      // The launcher keeps <run-dir>/<vmi-uid> (console, logs) for the handler, which is gone now.
+      const vmiUid = t.cp.argv?.[(t.cp.argv?.indexOf('--vmi-uid') ?? -2) + 1];
+      if (vmiUid && /^[A-Za-z0-9._-]+$/.test(vmiUid) && vmiUid !== '..') {
+        await rm(join(l.runDir, vmiUid), { recursive: true, force: true });
+        await rm(join(l.runDir, 'sockets', `${vmiUid}.sock`), { force: true });
+      }
+      await mkdir(join(l.logs, 'pods'), { recursive: true });
+      await rename(podFiles(l.nodeAgentState, t.cp.podUid).log, join(l.logs, 'pods', `${t.cp.namespace}_${t.cp.name}.log`)).catch(() => undefined);
     }
     return trees;
   });
@@ -68,23 +74,35 @@ export async function stopStack(l: StackLayout, out: StepPrinter, opts: { launch
   const leftovers = await step(out, 'check for leftovers', undefined, async () => {
     const left: string[] = [];
     for (const t of launchers) for (const pid of t.pids) if (isAlive(pid)) left.push(`pid ${pid} of launcher ${t.cp.name}`);
-    left.push(...(await processesMentioning(l.root)));
+    // Strays: anything else started from the stack's files (e.g. a component restarted by hand).
+    for (const stray of await processesMentioning(l.root)) {
+      try {
+        process.kill(stray.pid, 'SIGKILL');
+        stopped.push(`stray pid ${stray.pid} (killed)`);
+      } catch {
+        // gone
+      }
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    left.push(...(await processesMentioning(l.root)).filter((p) => isAlive(p.pid)).map((p) => `pid ${p.pid}: ${p.cmd}`));
     for (const d of [l.devicePlugins]) {
       for (const f of await readdir(d).catch(() => [] as string[])) if (f.endsWith('.sock')) await rm(join(d, f), { force: true });
     }
     await rm(join(l.nodeAgentState, 'pods'), { recursive: true, force: true });
+    if (left.length === 0) await rm(l.stateFile, { force: true });
     return left;
   });
   return { stopped, leftovers };
 }
 
 /** Processes whose command line names the stack directory (anything `up` started, however it forked). */
-async function processesMentioning(dir: string): Promise<string[]> {
-  const out: string[] = [];
+async function processesMentioning(dir: string): Promise<{ pid: number; cmd: string }[]> {
+  const out: { pid: number; cmd: string }[] = [];
   for (const e of await readdir('/proc')) {
     if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
     const cmd = await readFile(`/proc/${e}/cmdline`, 'utf8').catch(() => '');
-    if (cmd.includes(dir) && isAlive(Number(e))) out.push(`pid ${e}: ${cmd.replace(/\0/g, ' ').trim().slice(0, 200)}`);
+    // The directory as an argument (or a path below it), not just a prefix of another name.
+    if (cmd.split('\0').some((a) => a === dir || a.includes(`${dir}/`)) && isAlive(Number(e))) out.push({ pid: Number(e), cmd: cmd.replace(/\0/g, ' ').trim().slice(0, 200) });
   }
   return out;
 }

@@ -3,10 +3,9 @@
 //   down                 stop everything `up` started and check nothing is left
 //   status               say whether a stack is running
 // Composition root: the only file here that reads argv/env.
-import { existsSync } from 'node:fs';
 import { mkdir, symlink, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { repoRoot } from './repo-root.js';
 import { stopStack } from './down.js';
 import { applyExamples, printSummary } from './examples.js';
 import { stackLayout } from './stack-layout.js';
@@ -15,15 +14,6 @@ import { runKubectlFor } from './stack-kubectl.js';
 import { StepError } from './steps.js';
 import { startStack } from './up.js';
 
-/** The repository root: the nearest directory above this file with turbo.json (from src/ and dist/). */
-function repoRoot(): string {
-  let d = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(d, 'turbo.json'))) {
-    if (dirname(d) === d) throw new Error(`no turbo.json above ${fileURLToPath(import.meta.url)}`);
-    d = dirname(d);
-  }
-  return d;
-}
 const layout = stackLayout(repoRoot());
 const out = { write: (t: string) => void process.stdout.write(t) };
 const [cmd, ...rest] = process.argv.slice(2);
@@ -32,7 +22,8 @@ async function up(): Promise<void> {
   const t0 = Date.now();
   const status = await stackStatus(layout);
   if (status.kind === 'running') {
-    out.write(`A stack is already running (started ${status.state.startedAt}); nothing to do. \`npm run down\` stops it.\n`);
+    out.write(`A stack is already running (started ${status.state.startedAt}); nothing to do. \`npm run down\` stops it.\n\n`);
+    out.write(await runKubectlFor(status.state.binDir, layout.kubeconfig)(['get', 'vmi', '-A', '-o', 'wide']).catch((e: Error) => `${e.message}\n`));
   } else {
     if (status.kind === 'broken') {
       out.write(`Found a stack that is not (fully) running (${status.why}); stopping it first.\n`);

@@ -16,7 +16,7 @@ export async function stackStatus(l: StackLayout): Promise<StackStatus> {
   if (dead.length > 0 || missing.length > 0) return { kind: 'broken', why: `not running: ${[...dead, ...missing].join(', ')}` };
   const client = new KubeClient({ kubeConfig: loadKubeConfig({ kubeconfigPath: l.kubeconfig }), timeoutMs: 5000 });
   try {
-    await client.get('/readyz');
+    await client.get('/version');
     return { kind: 'running', state };
   } catch (err) {
     return { kind: 'broken', why: `kube-apiserver not ready: ${(err as Error).message}` };

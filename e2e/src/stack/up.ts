@@ -36,7 +36,7 @@ export async function startStack(o: UpOptions): Promise<RunningStack> {
     // Keep nothing from an earlier stack but its logs (renamed), so a rerun starts clean.
     await rm(join(l.root, 'logs.previous'), { recursive: true, force: true });
     await rename(l.logs, join(l.root, 'logs.previous')).catch(() => undefined);
-    for (const d of ['control-plane', 'pids', 'node', 'virt-api', 'stack.json', 'kubeconfig', 'audit-policy.yaml']) await rm(join(l.root, d), { recursive: true, force: true });
+    for (const d of ['control-plane', 'pids', 'node', 'virt-api', 'stack.json', 'kubeconfig', 'audit-policy.yaml']) await rm(join(l.root, d), { recursive: true, force: true, maxRetries: 3 });
     await mkdir(l.logs, { recursive: true });
     await mkdir(l.pids, { recursive: true });
     await writeFile(l.auditPolicy, AUDIT_POLICY);
@@ -76,7 +76,12 @@ export async function startStack(o: UpOptions): Promise<RunningStack> {
   });
 
   const kubeconfigs = await step(out, 'credentials: ServiceAccount tokens, node identity, virt-api serving cert', undefined, async () => {
-    const [virtApi, virtController, virtHandler] = await Promise.all(['virt-api', 'virt-controller', 'virt-handler'].map((n) => cp.serviceAccountKubeconfig('kubevirt', n)));
+    // Each component runs as the ServiceAccount its deploy/ manifests bind (RBAC really enforced).
+    const sa = async (component: string) => {
+      const ref = await serviceAccountOf(join(l.repo, 'deploy/base', component, 'rbac.yaml'));
+      return cp.serviceAccountKubeconfig(ref.namespace, ref.name);
+    };
+    const [virtApi, virtController, virtHandler] = await Promise.all(['virt-api', 'virt-controller', 'virt-handler'].map(sa));
     await mkdir(join(l.root, 'node'), { recursive: true });
     const node = await writeNodeKubeconfig({ pkiDir: join(l.controlPlane, 'pki'), server: cp.server, nodeName: STACK_NODE_NAME, kubeconfigPath: l.nodeKubeconfig });
     await mkdir(l.virtApiCerts, { recursive: true });
@@ -140,6 +145,14 @@ export async function startComponent(l: StackLayout, s: ComponentSpec, caPem?: s
     );
   }
   return p.pid;
+}
+
+/** The ServiceAccount a component's rbac.yaml declares. */
+async function serviceAccountOf(file: string): Promise<{ namespace: string; name: string }> {
+  const docs = parseAllDocuments(await readFile(file, 'utf8')).map((d) => d.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string } });
+  const sa = docs.find((d) => d.kind === 'ServiceAccount');
+  if (!sa?.metadata?.name) throw new Error(`${file}: no ServiceAccount`);
+  return { namespace: sa.metadata.namespace ?? 'kubevirt', name: sa.metadata.name };
 }
 
 export type { ControlPlane };

@@ -6,9 +6,18 @@ import { defaultedVm, defaultedVmi, defaultVm, defaultVmi } from './vmi-spec.def
 const vmi = (spec: unknown) => ({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'v' }, spec });
 
 describe('defaultVmi', () => {
+  it("adds KubeVirt's foreground finalizer once, keeping the user's finalizers", () => {
+    const withOthers = { ...vmiQat(), metadata: { name: 'v', finalizers: ['example.com/keep'] } };
+    const out = applyJsonPatch(withOthers, defaultVmi(withOthers, gatesOn())) as { metadata: { finalizers: string[] } };
+    expect(out.metadata.finalizers).toEqual(['example.com/keep', 'foregroundDeleteVirtualMachine']);
+    const again = defaultVmi(out, gatesOn());
+    expect(again.filter((op) => op.path.startsWith('/metadata'))).toEqual([]);
+  });
+
   it('fills in what examples/vmi-qat.yaml leaves out, as a patch against it', () => {
     const input = vmiQat();
     expect(defaultVmi(input, gatesOn())).toEqual([
+      { op: 'add', path: '/metadata/finalizers', value: ['foregroundDeleteVirtualMachine'] },
       { op: 'add', path: '/spec/domain/machine', value: { type: 'q35' } },
       { op: 'add', path: '/spec/domain/cpu/sockets', value: 1 },
       { op: 'add', path: '/spec/domain/cpu/threads', value: 1 },
@@ -17,8 +26,8 @@ describe('defaultVmi', () => {
   });
 
   it('defaults an empty domain: topology, grace period, devices', () => {
-    const out = applyJsonPatch(vmi({ domain: {} }), defaultVmi(vmi({ domain: {} }), { ...gatesOn(), machineType: 'pc-q35-7.2' }));
-    expect(out).toEqual(
+    const out = applyJsonPatch(vmi({ domain: {} }), defaultVmi(vmi({ domain: {} }), { ...gatesOn(), machineType: 'pc-q35-7.2' })) as { spec: unknown };
+    expect(out.spec).toEqual(
       vmi({
         terminationGracePeriodSeconds: 30,
         domain: {
@@ -27,7 +36,7 @@ describe('defaultVmi', () => {
           features: { acpi: { enabled: true } },
           devices: {},
         },
-      }),
+      }).spec,
     );
   });
 
@@ -65,7 +74,9 @@ describe('defaultVmi', () => {
 
   it('keeps what the user set, including acpi off, and replaces nulls', () => {
     const doc = vmi({ terminationGracePeriodSeconds: null, domain: { machine: { type: 'pc' }, cpu: { cores: 2, sockets: 2, threads: 1 }, features: { acpi: { enabled: false } }, devices: {} } });
-    expect(defaultVmi(doc, gatesOn())).toEqual([{ op: 'replace', path: '/spec/terminationGracePeriodSeconds', value: 30 }]);
+    expect(defaultVmi(doc, gatesOn()).filter((op) => op.path.startsWith('/spec'))).toEqual([
+      { op: 'replace', path: '/spec/terminationGracePeriodSeconds', value: 30 },
+    ]);
   });
 
   it('never throws and never patches through mistyped values', () => {

@@ -1,4 +1,4 @@
-import { MAX_DEVICES, tryParseQuantity, type ClusterConfig } from '@qvirt/api';
+import { Finalizers, MAX_DEVICES, tryParseQuantity, type ClusterConfig } from '@qvirt/api';
 import type { JsonPatchOperation } from './json-patch.js';
 import { PatchBuilder } from './patch-builder.js';
 import { isRecord, own } from './untrusted.js';
@@ -13,7 +13,7 @@ export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
  * Total on any input: values of the wrong type are left alone for validation to report.
  */
 export function defaultVmi(vmi: unknown, config: ClusterConfig): JsonPatchOperation[] {
-  return defaulted(vmi, ['spec'], config).ops;
+  return defaultedVmi(vmi, config).ops;
 }
 
 /** The same defaults for a VM's template, at `/spec/template/spec`. */
@@ -28,17 +28,32 @@ export interface Defaulted {
 }
 
 export function defaultedVmi(vmi: unknown, config: ClusterConfig): Defaulted {
-  return defaulted(vmi, ['spec'], config);
+  return defaulted(vmi, ['spec'], config, defaultVmiFinalizer);
 }
 
 export function defaultedVm(vm: unknown, config: ClusterConfig): Defaulted {
   return defaulted(vm, ['spec', 'template', 'spec'], config);
 }
 
-function defaulted(obj: unknown, specPath: Path, config: ClusterConfig): Defaulted {
+function defaulted(obj: unknown, specPath: Path, config: ClusterConfig, defaultMeta?: (b: PatchBuilder) => void): Defaulted {
   const builder = new PatchBuilder(obj);
-  if (isRecord(obj)) defaultSpecAt(builder, specPath, config);
+  if (isRecord(obj)) {
+    defaultMeta?.(builder);
+    defaultSpecAt(builder, specPath, config);
+  }
   return { ops: builder.ops, result: builder.result() };
+}
+
+/**
+ * KubeVirt's VMI mutator adds the foreground finalizer at create, so the controller does not
+ * spend an extra PATCH on it (it still adds it to VMIs created while the webhook was bypassed).
+ */
+function defaultVmiFinalizer(b: PatchBuilder): void {
+  if (!isRecord(b.get(['metadata']))) return;
+  const path = ['metadata', 'finalizers'];
+  const current = b.get(path);
+  if (current === undefined || current === null) b.set(path, [Finalizers.vmi]);
+  else if (Array.isArray(current) && !current.includes(Finalizers.vmi)) b.set(path, [...current, Finalizers.vmi]);
 }
 
 function defaultSpecAt(b: PatchBuilder, spec: Path, config: ClusterConfig): void {

@@ -79,7 +79,7 @@ describe('renderLauncherPod', () => {
     vmi.spec.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [] } } };
     vmi.spec.terminationGracePeriodSeconds = 60;
     const spec = renderLauncherPod(vmi, inputsFixture()).spec!;
-    expect(spec.nodeSelector).toEqual({ 'qvirt.io/qat-generation': 'c62x' });
+    expect(spec.nodeSelector).toEqual({ 'qvirt.io/qat-generation': 'c62x', 'kubevirt.io/schedulable': 'true' });
     expect(spec.tolerations).toEqual([{ key: 'qat', operator: 'Exists', effect: 'NoSchedule' }]);
     expect(spec.affinity).toEqual(vmi.spec.affinity);
     expect(spec.terminationGracePeriodSeconds).toBe(60 + GRACE_PERIOD_MARGIN_SECONDS);

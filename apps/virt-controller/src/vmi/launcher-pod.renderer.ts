@@ -83,7 +83,8 @@ export function renderLauncherPod(vmi: VirtualMachineInstance, inputs: LauncherP
       restartPolicy: 'Never',
       automountServiceAccountToken: false,
       terminationGracePeriodSeconds: grace,
-      ...(vmi.spec.nodeSelector ? { nodeSelector: { ...vmi.spec.nodeSelector } } : {}),
+      // As KubeVirt: only nodes whose virt-handler is up (it sets the label) get launchers.
+      nodeSelector: { ...vmi.spec.nodeSelector, [Labels.schedulable]: 'true' },
       ...(vmi.spec.affinity ? { affinity: structuredClone(vmi.spec.affinity) as V1Affinity } : {}),
       ...(vmi.spec.tolerations ? { tolerations: vmi.spec.tolerations.map((t) => ({ ...t }) as V1Toleration) } : {}),
       securityContext: { runAsUser: 0, runAsNonRoot: false },

@@ -1,0 +1,23 @@
+// vitest globalSetup of the integration project: gives this run an id, and afterwards stops the
+// local stack if (and only if) an e2e suite of this run started it. Other suites pay nothing.
+import { randomUUID } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stopStack } from '../stack/down.js';
+import { repoRoot } from '../stack/repo-root.js';
+import { stackLayout } from '../stack/stack-layout.js';
+import { OWNER_FILE, RUN_ID_ENV } from './cluster.js';
+
+export default function setup(): () => Promise<void> {
+  const runId = randomUUID();
+  // Set before the workers start, so they inherit it.
+  process.env[RUN_ID_ENV] = runId;
+  return async () => {
+    const layout = stackLayout(repoRoot());
+    const owner = await readFile(join(layout.root, OWNER_FILE), 'utf8').catch(() => '');
+    if (owner !== runId) return;
+    const r = await stopStack(layout, { write: (t) => void process.stderr.write(t) });
+    await rm(join(layout.root, OWNER_FILE), { force: true });
+    if (r.leftovers.length > 0) throw new Error(`the local stack left processes behind:\n${r.leftovers.join('\n')}`);
+  };
+}

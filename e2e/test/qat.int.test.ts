@@ -1,0 +1,86 @@
+// QAT admission, scheduling against real allocatable counts, and VF exclusivity.
+import type { VirtualMachineInstance } from '@qvirt/api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { e2eCluster, type E2eCluster } from '../src/e2e/cluster.js';
+import { cleanup, ensureNamespace, getVmi, poll, testVmi, vmiPath } from '../src/e2e/vmis.js';
+
+let k: E2eCluster;
+const GATE_MESSAGE = 'QAT feature gate is not enabled in kubevirt-config';
+const cm = '/api/v1/namespaces/kubevirt/configmaps/kubevirt-config';
+let gates: string;
+
+beforeAll(async () => {
+  k = await e2eCluster();
+  await ensureNamespace(k.client);
+  await cleanup(k.client);
+  gates = (await k.client.get<{ data?: Record<string, string> }>(cm)).data?.['feature-gates'] ?? '';
+  await k.client.patch(cm, { data: { 'feature-gates': 'QAT,HostDevices' } }, 'merge');
+});
+afterAll(async () => {
+  if (k) {
+    await k.client.patch(cm, { data: { 'feature-gates': gates } }, 'merge').catch(() => undefined);
+    await cleanup(k.client);
+  }
+  await k?.client.close();
+});
+
+const createVmi = (v: VirtualMachineInstance) => k.client.create<VirtualMachineInstance>(vmiPath(), v);
+
+describe('QAT VMIs', () => {
+  it('are denied while the QAT feature gate is off', async () => {
+    await k.client.patch(cm, { data: { 'feature-gates': '' } }, 'merge');
+    try {
+      // virt-api follows kubevirt-config through a watch: retry until it has seen the change.
+      const err = await poll('denial', 30_000, async () => {
+        try {
+          await createVmi(testVmi('gate-off', { qats: 1 }));
+          await k.client.delete(vmiPath('gate-off'));
+          return undefined;
+        } catch (e) {
+          return e as Error;
+        }
+      }, 500);
+      expect(err.message).toContain(GATE_MESSAGE);
+      expect(err.message).toMatch(/HTTP 422/);
+    } finally {
+      await k.client.patch(cm, { data: { 'feature-gates': 'QAT,HostDevices' } }, 'merge');
+    }
+    // ... and admitted again once it is on.
+    await poll('admitted with the gate on', 30_000, async () => createVmi(testVmi('gate-on', { qats: 1 })).then((v) => v, () => undefined), 500);
+  });
+
+  it('asking for more VFs than the node has free stays Scheduling with Insufficient qat.intel.com/generic', async () => {
+    await createVmi(testVmi('too-many', { qats: k.qatVfs + 1 }));
+    const v = await poll('too-many Scheduling with PodScheduled=False', 60_000, async () => {
+      const got = await getVmi(k.client, 'too-many');
+      const c = got?.status?.conditions?.find((x) => x.type === 'PodScheduled' && x.status === 'False');
+      return got?.status?.phase === 'Scheduling' && c ? { got, c } : undefined;
+    });
+    expect(v.c.message).toContain('Insufficient qat.intel.com/generic');
+    // It stays there.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await getVmi(k.client, 'too-many'))?.status?.phase).toBe('Scheduling');
+  });
+
+  it('two QAT VMIs never share a VF; each VF shows in deviceStatus', async () => {
+    await createVmi(testVmi('qat-a', { qats: 2 }));
+    await createVmi(testVmi('qat-b', { qats: 2 }));
+    const addrs = async (name: string) =>
+      poll(`${name} deviceStatus`, 90_000, async () => {
+        const v = await getVmi(k.client, name);
+        const a = (v?.status?.deviceStatus?.hostDeviceStatuses ?? []).map((d) => d.pciAddress).filter((x): x is string => !!x);
+        return a.length === 2 ? { v, a } : undefined;
+      });
+    const [a, b] = [await addrs('qat-a'), await addrs('qat-b')];
+    expect(new Set([...a.a, ...b.a]).size).toBe(4);
+    for (const x of [...a.a, ...b.a]) expect(x).toMatch(/^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/);
+    if (k.local) {
+      // This host has no IOMMU: the domain is defined with the VFs, then libvirt refuses to start it.
+      const failed = await poll('qat-a Failed', 90_000, async () => {
+        const v = await getVmi(k.client, 'qat-a');
+        return v?.status?.phase === 'Failed' ? v : undefined;
+      });
+      expect(failed.status?.message).toContain("host doesn't support passthrough of host PCI devices");
+    }
+  });
+});
