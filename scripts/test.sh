@@ -5,5 +5,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npx tsc --version >/dev/null
 npx turbo run typecheck --output-logs=errors-only
+npx eslint .
 npx vitest run --project unit
 npx vitest run --project integration

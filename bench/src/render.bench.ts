@@ -2,6 +2,7 @@
 // against a baseline measured in the same run: the same-sized XML document written directly
 // with xmlbuilder2 (what the rendering costs beyond the XML library itself).
 import type { VirtualMachineInstance } from '@qvirt/api';
+import { TEST_GUEST, vmiFixture } from '@qvirt/api/testing';
 import { assignDevices, buildDomain, parseDomainXml, renderDomain, renderDomainXml } from '@qvirt/domain';
 import { create } from 'xmlbuilder2';
 import { figure, throughput, type BenchFigure } from './figure.js';
@@ -10,20 +11,13 @@ const QAT = 'qat.intel.com/generic';
 const ADDRESSES = Array.from({ length: 8 }, (_, i) => `0000:3d:01.${i}`);
 
 function qatVmi(): VirtualMachineInstance {
-  return {
-    apiVersion: 'kubevirt.io/v1',
-    kind: 'VirtualMachineInstance',
-    metadata: { name: 'bench-qat8', namespace: 'bench', uid: '7d1e3c59-2f4b-4a8e-9c61-0d5b8a2e4f17' },
-    spec: {
-      terminationGracePeriodSeconds: 30,
-      domain: {
-        cpu: { cores: 2 },
-        memory: { guest: '1Gi' },
-        firmware: { kernelBoot: { kernelArgs: 'console=ttyS0 quiet', hostPath: { kernelPath: '/var/lib/qvirt/images/vmlinuz', initrdPath: '/var/lib/qvirt/images/initrd.img' } } },
-        devices: { qats: ADDRESSES.map((_, i) => ({ name: `qat${i + 1}`, deviceName: QAT })) },
-      },
-    },
-  };
+  return vmiFixture({
+    name: 'bench-qat8',
+    namespace: 'bench',
+    metadata: { uid: '7d1e3c59-2f4b-4a8e-9c61-0d5b8a2e4f17' },
+    qats: ADDRESSES.length,
+    domain: { cpu: { cores: 2 }, memory: { guest: '1Gi' } },
+  });
 }
 
 /** The same elements and attributes, written straight with the XML library. */
@@ -41,9 +35,9 @@ function directXml(): string {
   root.ele('vcpu', { placement: 'static' }).txt('2');
   const os = root.ele('os');
   os.ele('type', { arch: 'x86_64', machine: 'q35' }).txt('hvm');
-  os.ele('kernel').txt('/var/lib/qvirt/images/vmlinuz');
-  os.ele('initrd').txt('/var/lib/qvirt/images/initrd.img');
-  os.ele('cmdline').txt('console=ttyS0 quiet');
+  os.ele('kernel').txt(TEST_GUEST.kernelPath);
+  os.ele('initrd').txt(TEST_GUEST.initrdPath);
+  os.ele('cmdline').txt(TEST_GUEST.kernelArgs);
   root.ele('features').ele('acpi');
   const cpu = root.ele('cpu', { mode: 'custom', match: 'exact', check: 'none' });
   cpu.ele('model', { fallback: 'forbid' }).txt('qemu64');

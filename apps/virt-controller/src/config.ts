@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
+import { flagReader, nonEmpty } from '@qvirt/cli-config';
 import type { KvmMode } from './vmi/launcher-resources.js';
 
 export class ControllerConfigError extends Error {
@@ -37,90 +37,57 @@ export const USAGE = `usage: virt-controller [--kubeconfig FILE] [--leader-elect
   [--workers N] [--vm-workers N] [--log-level info]
 env (defaults for flags): KUBECONFIG, QVIRT_LAUNCHER_IMAGE, QVIRT_KVM_MODE, POD_NAMESPACE (lease namespace), POD_NAME (identity)`;
 
+const flags = flagReader((p) => new ControllerConfigError(p.kind === 'syntax' ? `${p.message}\n${USAGE}` : p.message));
+
 /** Parses flags (env as defaults) once into a frozen config; every problem names the flag. */
 export function parseControllerConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Readonly<ControllerConfig> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        kubeconfig: { type: 'string' },
-        'leader-elect': { type: 'string' },
-        'lease-namespace': { type: 'string' },
-        'lease-name': { type: 'string' },
-        'lease-duration': { type: 'string' },
-        'renew-deadline': { type: 'string' },
-        'retry-period': { type: 'string' },
-        identity: { type: 'string' },
-        'launcher-image': { type: 'string' },
-        'kvm-mode': { type: 'string' },
-        'run-dir': { type: 'string' },
-        'metrics-port': { type: 'string' },
-        'metrics-address': { type: 'string' },
-        'metrics-tls-cert': { type: 'string' },
-        'metrics-tls-key': { type: 'string' },
-        workers: { type: 'string' },
-        'vm-workers': { type: 'string' },
-        'log-level': { type: 'string' },
-      },
-    }));
-  } catch (err) {
-    throw new ControllerConfigError(`${(err as Error).message}\n${USAGE}`);
-  }
-  const str = (k: string): string | undefined => values[k] as string | undefined;
-  const kvmMode = str('kvm-mode') ?? env.QVIRT_KVM_MODE ?? 'emulation';
-  if (kvmMode !== 'emulation' && kvmMode !== 'kvm') throw new ControllerConfigError(`--kvm-mode ${JSON.stringify(kvmMode)}: must be emulation or kvm`);
-  const leaderElect = str('leader-elect') ?? 'true';
-  if (leaderElect !== 'true' && leaderElect !== 'false') throw new ControllerConfigError(`--leader-elect ${JSON.stringify(leaderElect)}: must be true or false`);
-  const cert = str('metrics-tls-cert');
-  const key = str('metrics-tls-key');
-  if ((cert === undefined) !== (key === undefined)) throw new ControllerConfigError('--metrics-tls-cert and --metrics-tls-key go together');
-  const runDir = str('run-dir') ?? '/var/run/kubevirt';
-  if (!runDir.startsWith('/')) throw new ControllerConfigError(`--run-dir ${JSON.stringify(runDir)}: must be an absolute path`);
+  const values = flags.parse(argv, {
+    kubeconfig: { type: 'string' },
+    'leader-elect': { type: 'string' },
+    'lease-namespace': { type: 'string' },
+    'lease-name': { type: 'string' },
+    'lease-duration': { type: 'string' },
+    'renew-deadline': { type: 'string' },
+    'retry-period': { type: 'string' },
+    identity: { type: 'string' },
+    'launcher-image': { type: 'string' },
+    'kvm-mode': { type: 'string' },
+    'run-dir': { type: 'string' },
+    'metrics-port': { type: 'string' },
+    'metrics-address': { type: 'string' },
+    'metrics-tls-cert': { type: 'string' },
+    'metrics-tls-key': { type: 'string' },
+    workers: { type: 'string' },
+    'vm-workers': { type: 'string' },
+    'log-level': { type: 'string' },
+  });
+  const kvmMode = flags.oneOf('--kvm-mode', values['kvm-mode'] ?? env.QVIRT_KVM_MODE ?? 'emulation', ['emulation', 'kvm']);
+  const leaderElect = flags.oneOf('--leader-elect', values['leader-elect'] ?? 'true', ['true', 'false']);
+  const cert = values['metrics-tls-cert'];
+  const key = values['metrics-tls-key'];
+  if ((cert === undefined) !== (key === undefined)) flags.fail('--metrics-tls-cert', undefined, 'and --metrics-tls-key go together');
   const cfg: ControllerConfig = {
-    kubeconfig: str('kubeconfig') ?? (env.KUBECONFIG || undefined),
+    kubeconfig: values.kubeconfig ?? nonEmpty(env.KUBECONFIG),
     leaderElect: leaderElect === 'true',
-    leaseNamespace: dnsName('lease-namespace', str('lease-namespace') ?? env.POD_NAMESPACE ?? 'kubevirt'),
-    leaseName: dnsName('lease-name', str('lease-name') ?? 'virt-controller'),
-    leaseDurationMs: duration('lease-duration', str('lease-duration') ?? '15s'),
-    renewDeadlineMs: duration('renew-deadline', str('renew-deadline') ?? '10s'),
-    retryPeriodMs: duration('retry-period', str('retry-period') ?? '2s'),
-    identity: str('identity') ?? `${env.POD_NAME ?? hostname()}_${randomBytes(4).toString('hex')}`,
-    launcherImage: str('launcher-image') ?? env.QVIRT_LAUNCHER_IMAGE ?? 'qvirt/virt-launcher:latest',
+    leaseNamespace: flags.dnsSubdomain('--lease-namespace', values['lease-namespace'] ?? env.POD_NAMESPACE ?? 'kubevirt'),
+    leaseName: flags.dnsSubdomain('--lease-name', values['lease-name'] ?? 'virt-controller'),
+    leaseDurationMs: flags.durationMs('--lease-duration', values['lease-duration'] ?? '15s'),
+    renewDeadlineMs: flags.durationMs('--renew-deadline', values['renew-deadline'] ?? '10s'),
+    retryPeriodMs: flags.durationMs('--retry-period', values['retry-period'] ?? '2s'),
+    identity: values.identity ?? `${env.POD_NAME ?? hostname()}_${randomBytes(4).toString('hex')}`,
+    launcherImage: values['launcher-image'] ?? env.QVIRT_LAUNCHER_IMAGE ?? 'qvirt/virt-launcher:latest',
     kvmMode,
-    runDir,
-    metricsPort: int('metrics-port', str('metrics-port') ?? '8443', 0, 65535),
-    metricsAddress: str('metrics-address') ?? '0.0.0.0',
+    runDir: flags.absolutePath('--run-dir', values['run-dir'] ?? '/var/run/kubevirt'),
+    metricsPort: flags.wholeNumber('--metrics-port', values['metrics-port'], { min: 0, max: 65535, default: 8443 }),
+    metricsAddress: values['metrics-address'] ?? '0.0.0.0',
     metricsTlsCert: cert,
     metricsTlsKey: key,
-    vmiWorkers: int('workers', str('workers') ?? '3', 1, 64),
-    vmWorkers: int('vm-workers', str('vm-workers') ?? '2', 1, 64),
-    logLevel: str('log-level') ?? 'info',
+    vmiWorkers: flags.wholeNumber('--workers', values.workers, { min: 1, max: 64, default: 3 }),
+    vmWorkers: flags.wholeNumber('--vm-workers', values['vm-workers'], { min: 1, max: 64, default: 2 }),
+    logLevel: flags.logLevel('--log-level', values['log-level'] ?? 'info'),
   };
   if (!(cfg.leaseDurationMs > cfg.renewDeadlineMs && cfg.renewDeadlineMs > cfg.retryPeriodMs)) {
     throw new ControllerConfigError(`--lease-duration (${cfg.leaseDurationMs} ms) must exceed --renew-deadline (${cfg.renewDeadlineMs} ms), which must exceed --retry-period (${cfg.retryPeriodMs} ms)`);
   }
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(cfg.logLevel)) throw new ControllerConfigError(`--log-level ${JSON.stringify(cfg.logLevel)}: not a pino level`);
   return Object.freeze(cfg);
-}
-
-/** "15s", "500ms", "1m" -> milliseconds. */
-export function duration(flag: string, v: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(v);
-  if (!m) throw new ControllerConfigError(`--${flag} ${JSON.stringify(v)}: must be a duration like 500ms, 15s or 1m`);
-  const n = Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 's' ? 1000 : 60_000);
-  if (n <= 0) throw new ControllerConfigError(`--${flag} ${JSON.stringify(v)}: must be positive`);
-  return n;
-}
-
-function int(flag: string, v: string, min: number, max: number): number {
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new ControllerConfigError(`--${flag} ${JSON.stringify(v)}: must be a whole number from ${min} to ${max}`);
-  return Number(v);
-}
-
-function dnsName(flag: string, v: string): string {
-  if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(v)) throw new ControllerConfigError(`--${flag} ${JSON.stringify(v)}: not a valid Kubernetes name`);
-  return v;
 }

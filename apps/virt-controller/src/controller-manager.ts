@@ -1,7 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { LabelValues, Labels, type VirtualMachine, type VirtualMachineInstance } from '@qvirt/api';
-import { EventRecorder, WorkQueue, createInformer, keyOf, runWorkers, type KubeClient, type KubeConfigLike, type Logger, type ResilientInformer } from '@qvirt/kube';
-import { ClusterConfigSource } from './cluster-config.source.js';
+import { ClusterConfigSource, EventRecorder, WorkQueue, createInformer, keyOf, runWorkers, type KubeClient, type KubeConfigLike, type Logger, type ResilientInformer } from '@qvirt/kube';
 import { Expectations } from './expectations.js';
 import type { ControllerMetrics } from './metrics.js';
 import { PodIndex } from './pod-index.js';
@@ -84,7 +83,7 @@ export class ControllerManager {
       client: this.o.client,
       vmis: this.vmis,
       pods: this.podIndex,
-      clusterConfig: () => this.config.get(),
+      clusterConfig: () => this.config.current(),
       launcher: this.o.launcher,
       expectations: this.vmiExpectations,
       events: events('virtualmachineinstance-controller'),

@@ -2,11 +2,10 @@
 // SIGTERM/SIGINT: stop the workers, release the lease, stop informers, exit 0.
 // Leadership lost: exit 1 so the Deployment restarts us as a clean standby (client-go's practice).
 import { pino } from 'pino';
-import { KubeClient, KubeConfigError, LeaderElector, errFields, loadKubeConfig, type KubeConfigLike } from '@qvirt/kube';
+import { KubeClient, KubeConfigError, LeaderElector, errFields, loadKubeConfig, startMetricsServer, type KubeConfigLike } from '@qvirt/kube';
 import { ControllerConfigError, parseControllerConfig, type ControllerConfig } from './config.js';
 import { ControllerManager } from './controller-manager.js';
 import { createControllerMetrics } from './metrics.js';
-import { startMetricsServer } from './metrics-server.js';
 
 let config: Readonly<ControllerConfig>;
 let kubeConfig: KubeConfigLike;
@@ -46,7 +45,9 @@ const metricsServer =
         address: config.metricsAddress,
         ...(config.metricsTlsCert && config.metricsTlsKey ? { tls: { certFile: config.metricsTlsCert, keyFile: config.metricsTlsKey } } : {}),
         ready: () => synced,
-        leading: () => leading,
+        notReadyMessage: 'informers not synced',
+        // Handy for probes and tests: which replica leads.
+        probes: { '/leader': { check: () => leading, ok: 'leader', failing: 'standby' } },
       })
     : undefined;
 if (metricsServer) logger.info({ port: metricsServer.port, tls: Boolean(config.metricsTlsCert) }, 'metrics server listening');

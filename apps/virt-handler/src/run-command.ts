@@ -4,11 +4,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { kvmDecision } from '@qvirt/domain';
 import { sharedDiscovery } from '@qvirt/device-plugin';
-import { EventRecorder, KubeClient, errFields, isNotFound, loadKubeConfig, patchStatus, resourcePath, type Logger } from '@qvirt/kube';
+import { ClusterConfigSource, EventRecorder, KubeClient, errFields, isNotFound, loadKubeConfig, patchStatus, resourcePath, startMetricsServer, type Logger, type MetricsServer } from '@qvirt/kube';
 import type { VirtualMachineInstance } from '@qvirt/api';
 import { createHandlerMetrics } from './metrics.js';
-import { startMetricsServer, type MetricsServer } from './metrics-server.js';
-import { ClusterConfigSource } from './node/cluster-config.source.js';
 import { DevicePluginManager } from './node/device-plugin.manager.js';
 import { NodeSync } from './node/node-sync.js';
 import type { RunCommand } from './run-config.js';
@@ -46,7 +44,7 @@ export async function runDaemon(cmd: RunCommand, io: RunIo): Promise<RunningDaem
     nodeName: cmd.nodeName,
     client,
     discover,
-    clusterConfig: () => clusterConfig.get(),
+    clusterConfig: () => clusterConfig.current(),
     kvm: kvm.kvm,
     plugins,
     logger,
@@ -86,7 +84,7 @@ export async function runDaemon(cmd: RunCommand, io: RunIo): Promise<RunningDaem
     onReconciled: (ms, outcome) => metrics.observeSync(ms, outcome),
   });
   let server: MetricsServer | undefined;
-  if (cmd.metricsPort > 0) server = await startMetricsServer({ registry: metrics.registry, port: cmd.metricsPort, address: cmd.metricsAddress, ready: () => synced });
+  if (cmd.metricsPort > 0) server = await startMetricsServer({ registry: metrics.registry, port: cmd.metricsPort, address: cmd.metricsAddress, ready: () => synced, notReadyMessage: 'not synced' });
   await vmis.start();
   synced = true;
   logger.info({ node: cmd.nodeName, metricsPort: server?.port, plugins: plugins.resources() }, 'virt-handler running');

@@ -1,7 +1,7 @@
 // `virt-handler [run]`: the node daemon's configuration, parsed and validated once into a
 // frozen object. Flags win over env; env over defaults. Every problem names the flag or var.
-import { isAbsolute, normalize } from 'node:path';
-import { parseArgs } from 'node:util';
+import { normalize } from 'node:path';
+import { DNS_SUBDOMAIN, flagReader, nonEmpty } from '@qvirt/cli-config';
 import { NodePaths } from '@qvirt/api';
 
 export class RunConfigError extends Error {
@@ -49,44 +49,30 @@ export const RUN_USAGE = `  virt-handler [run] [--node-name NAME] [--kubeconfig 
       defaults: --run-dir ${NodePaths.runDir}, --device-plugin-dir ${NodePaths.devicePluginDir}, --kvm auto,
                 --metrics-port ${DEFAULT_METRICS_PORT} (0: off), --workers 4, --resync-seconds 10`;
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const flags = flagReader((p) => new RunConfigError(`run: ${p.message}`));
 
 export function parseRunArgs(args: readonly string[], env: RunEnv): RunCommand {
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        'node-name': { type: 'string' },
-        kubeconfig: { type: 'string' },
-        'run-dir': { type: 'string' },
-        'device-plugin-dir': { type: 'string' },
-        'sysfs-root': { type: 'string' },
-        'dev-root': { type: 'string' },
-        kvm: { type: 'string' },
-        'metrics-port': { type: 'string' },
-        'metrics-address': { type: 'string' },
-        workers: { type: 'string' },
-        'resync-seconds': { type: 'string' },
-        'log-level': { type: 'string' },
-      },
-    }) as { values: Record<string, string | undefined> });
-  } catch (err) {
-    throw new RunConfigError(`run: ${(err as Error).message}`);
-  }
-  const nonEmpty = (v: string | undefined): string | undefined => (v !== undefined && v !== '' ? v : undefined);
+  const values = flags.parse(args, {
+    'node-name': { type: 'string' },
+    kubeconfig: { type: 'string' },
+    'run-dir': { type: 'string' },
+    'device-plugin-dir': { type: 'string' },
+    'sysfs-root': { type: 'string' },
+    'dev-root': { type: 'string' },
+    kvm: { type: 'string' },
+    'metrics-port': { type: 'string' },
+    'metrics-address': { type: 'string' },
+    workers: { type: 'string' },
+    'resync-seconds': { type: 'string' },
+    'log-level': { type: 'string' },
+  });
 
   const nodeName = values['node-name'] ?? nonEmpty(env.NODE_NAME);
   if (nodeName === undefined) throw new RunConfigError('run: NODE_NAME is not set (and no --node-name): the handler must know which node it serves');
   if (!DNS_SUBDOMAIN.test(nodeName)) throw new RunConfigError(`run: node name ${JSON.stringify(nodeName)} is not a valid Kubernetes node name (lower-case DNS-1123 subdomain)`);
 
-  const kvm = values.kvm ?? 'auto';
-  if (kvm !== 'auto' && kvm !== 'on' && kvm !== 'off') throw new RunConfigError(`run: --kvm ${JSON.stringify(kvm)}: must be auto, on or off`);
-  const logLevel = values['log-level'] ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) throw new RunConfigError(`run: --log-level ${JSON.stringify(logLevel)}: must be one of ${LOG_LEVELS.join(', ')}`);
+  const kvm = flags.oneOf('--kvm', values.kvm ?? 'auto', ['auto', 'on', 'off']);
+  const logLevel = flags.logLevel('--log-level', values['log-level'] ?? 'info');
   const kubeconfig = values.kubeconfig ?? nonEmpty(env.KUBECONFIG);
   if (kubeconfig === '') throw new RunConfigError('run: --kubeconfig must not be empty');
 
@@ -99,20 +85,15 @@ export function parseRunArgs(args: readonly string[], env: RunEnv): RunCommand {
     sysfsRoot: absDir(values['sysfs-root'] ? '--sysfs-root' : 'QVIRT_SYSFS_ROOT', values['sysfs-root'] ?? nonEmpty(env.QVIRT_SYSFS_ROOT) ?? '/sys'),
     devRoot: absDir(values['dev-root'] ? '--dev-root' : 'QVIRT_DEV_ROOT', values['dev-root'] ?? nonEmpty(env.QVIRT_DEV_ROOT) ?? '/dev'),
     kvm,
-    metricsPort: int('--metrics-port', values['metrics-port'] ?? String(DEFAULT_METRICS_PORT), 0, 65535),
+    metricsPort: flags.wholeNumber('--metrics-port', values['metrics-port'], { min: 0, max: 65535, default: DEFAULT_METRICS_PORT }),
     metricsAddress: values['metrics-address'] ?? '0.0.0.0',
-    workers: int('--workers', values.workers ?? '4', 1, 64),
-    resyncSeconds: int('--resync-seconds', values['resync-seconds'] ?? '10', 1, 3600),
+    workers: flags.wholeNumber('--workers', values.workers, { min: 1, max: 64, default: 4 }),
+    resyncSeconds: flags.wholeNumber('--resync-seconds', values['resync-seconds'], { min: 1, max: 3600, default: 10 }),
     logLevel,
   });
 }
 
+/** An absolute directory, normalized without a trailing slash (paths are joined onto it). */
 function absDir(what: string, v: string): string {
-  if (v === '' || !isAbsolute(v)) throw new RunConfigError(`run: ${what} ${JSON.stringify(v)}: must be an absolute path`);
-  return normalize(v).replace(/(.)\/+$/, '$1');
-}
-
-function int(flag: string, v: string, min: number, max: number): number {
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new RunConfigError(`run: ${flag} ${JSON.stringify(v)}: must be a whole number from ${min} to ${max}`);
-  return Number(v);
+  return normalize(flags.absolutePath(what, v)).replace(/(.)\/+$/, '$1');
 }

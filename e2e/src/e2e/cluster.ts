@@ -11,6 +11,7 @@ import { stackLayout, type StackLayout } from '../stack/stack-layout.js';
 import { stackStatus } from '../stack/stack-status.js';
 import { startStack } from '../stack/up.js';
 import { localControl, remoteControl, type ComponentControl } from './component-control.js';
+import { OWNER_FILE, RUN_ID_ENV } from './run-owner.js';
 
 export interface E2eCluster {
   readonly kubeconfig: string;
@@ -24,8 +25,6 @@ export interface E2eCluster {
   readonly qatVfs: number;
 }
 
-export const OWNER_FILE = 'e2e-owner';
-export const RUN_ID_ENV = 'QVIRT_E2E_RUN_ID';
 
 export async function e2eCluster(env: Readonly<Record<string, string | undefined>> = process.env): Promise<E2eCluster> {
   const external = env['QVIRT_E2E_KUBECONFIG'];

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { ResourceNames } from '@qvirt/api';
 import type { StackLayout, StackPorts } from './stack-layout.js';
-import { STACK_NODE_NAME } from './stack-layout.js';
+import { STACK_NODE_CPUS, STACK_NODE_NAME } from './stack-layout.js';
 
 export type ComponentName = 'virt-api' | 'node-agent' | 'virt-handler' | 'virt-controller';
 
@@ -54,6 +54,7 @@ export function componentSpecs(i: ComponentInputs): ComponentSpec[] {
         '--device-plugin-dir', l.devicePlugins,
         '--state-dir', l.nodeAgentState,
         '--bin-path', join(l.repo, 'node_modules', '.bin'),
+        '--cpu', String(STACK_NODE_CPUS),
       ],
       env: {},
     },

@@ -70,6 +70,12 @@ export const DEFAULT_PORTS: StackPorts = {
 };
 
 export const STACK_NODE_NAME = 'qvirt-node-0';
+/**
+ * CPUs the simulated node advertises. Launcher pods request 100m each, so the 2-core machine's
+ * real count would cap the node at 20 VMIs; the emulated test guests idle, and the density run
+ * (50 VMIs, as KubeVirt's) must fit. Memory stays the host's real amount.
+ */
+export const STACK_NODE_CPUS = 32;
 
 /** Request counting for the density bench: metadata of every request, nothing else. */
 export const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1

@@ -1,38 +1,15 @@
 import type { VirtualMachineInstance } from '@qvirt/api';
+import { qatDevices, vmiFixture } from '@qvirt/api/testing';
 
-/** Like examples/vmi-plain.yaml, with a uid as in the cluster. */
+const UID = '0b8f2d9e-3c1a-4f6b-9d2e-7a5c4b3e2f10';
+
+/** examples/vmi-plain.yaml, with a uid as in the cluster. */
 export function plainVmi(overrides: Partial<VirtualMachineInstance['spec']['domain']> = {}): VirtualMachineInstance {
-  return {
-    apiVersion: 'kubevirt.io/v1',
-    kind: 'VirtualMachineInstance',
-    metadata: { name: 'vmi-plain', namespace: 'default', uid: '0b8f2d9e-3c1a-4f6b-9d2e-7a5c4b3e2f10' },
-    spec: {
-      terminationGracePeriodSeconds: 30,
-      domain: {
-        cpu: { cores: 1 },
-        memory: { guest: '128Mi' },
-        resources: { requests: { memory: '128Mi' } },
-        firmware: {
-          kernelBoot: {
-            kernelArgs: 'console=ttyS0 quiet',
-            hostPath: {
-              kernelPath: '/var/lib/qvirt/images/qvirt-test-guest/vmlinuz',
-              initrdPath: '/var/lib/qvirt/images/qvirt-test-guest/initrd.img',
-            },
-          },
-        },
-        devices: {},
-        ...overrides,
-      },
-    },
-  };
+  return vmiFixture({ name: 'vmi-plain', metadata: { uid: UID }, domain: overrides });
 }
 
 export function qatVmi(count: number, deviceName = 'qat.intel.com/generic'): VirtualMachineInstance {
-  const vmi = plainVmi();
-  vmi.metadata.name = `vmi-qat${count}`;
-  vmi.spec.domain.devices.qats = Array.from({ length: count }, (_, i) => ({ name: `qat${i + 1}`, deviceName }));
-  return vmi;
+  return vmiFixture({ name: `vmi-qat${count}`, metadata: { uid: UID }, qats: qatDevices(count, { deviceName }) });
 }
 
 /** `count` distinct, valid VF addresses from bus 0x3d on: 0000:3d:00.0, 0000:3d:00.1, ... */

@@ -21,6 +21,15 @@ export { runWorkers, TerminalError, type ReconcileResult, type RunWorkersOptions
 export { LeaderElector, type LeaderElectorOptions, type LeaderElectionOutcome } from './leader-election.js';
 export { decideLease, desiredLease, leaseRecord, microTime, type Lease, type LeaseAction, type LeaseObservation } from './lease.js';
 export { updateStatus, patchStatus, StatusConflictError, type UpdateStatusOptions, type PatchStatusOptions } from './status.js';
+export {
+  ClusterConfigSource,
+  type ClusterConfigSourceOptions,
+  type ClusterConfigWatch,
+  type ClusterConfigInformers,
+  type ConfigInformer,
+  type ConfigMapLike,
+} from './cluster-config-source.js';
 export { EventRecorder, type EventRecorderOptions, type EventType } from './events.js';
+export { startMetricsServer, type MetricsServer, type MetricsServerOptions, type Probe } from './metrics-server.js';
 export { silentLogger, errFields, type Logger } from './logger.js';
 export type { KubeObject, KubeList } from './object.js';

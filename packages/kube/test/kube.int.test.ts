@@ -1,26 +1,19 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startControlPlane, type ControlPlane } from '@qvirt/testenv';
-import { createInformer, EventRecorder, KubeClient, LeaderElector, loadKubeConfig, patchStatus, silentLogger, type KubeConfigLike, type Lease } from '../src/index.js';
+import { createInformer, EventRecorder, LeaderElector, patchStatus, silentLogger, type KubeClient, type KubeConfigLike, type Lease } from '../src/index.js';
+import { startTestApiServer, type TestApiServer } from './support/api-server.js';
 
-const repoRoot = resolve(import.meta.dirname, '../../..');
-let cp: ControlPlane;
+let api: TestApiServer;
+let cp: TestApiServer['cp'];
 let admin: KubeClient;
 let kc: KubeConfigLike;
 
 beforeAll(async () => {
-  cp = await startControlPlane();
-  const r = await cp.kubectl(['apply', '-f', join(repoRoot, 'deploy/crds')]);
-  if (r.code !== 0) throw new Error(r.stderr);
-  await cp.kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd/virtualmachineinstances.kubevirt.io']);
-  kc = loadKubeConfig({ kubeconfigPath: cp.kubeconfigPath });
-  admin = new KubeClient({ kubeConfig: kc });
-  await admin.create('/api/v1/namespaces', { metadata: { name: 'kt' } });
+  api = await startTestApiServer(['kt']);
+  ({ cp, admin, kubeConfig: kc } = api);
 });
 afterAll(async () => {
-  await admin?.close();
-  await cp?.stop();
+  await api?.stop();
 });
 
 /** A TCP proxy to the API server whose connections can be cut and refused on demand. */

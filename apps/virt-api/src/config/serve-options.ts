@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { parseArgs } from 'node:util';
+import { flagReader } from '@qvirt/cli-config';
 
 export class ServeOptionsError extends Error {
   override name = 'ServeOptionsError';
@@ -60,48 +60,36 @@ export const SERVE_USAGE = `usage: virt-api [serve] [flags]
   --body-limit-bytes N         (default 4194304)
   --cert-check-seconds N       (default 60)`;
 
-function positiveInt(flag: string, raw: string | undefined, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ServeOptionsError(flag, `expected a positive integer, got ${JSON.stringify(raw)}`);
-  const n = Number(raw);
-  if (n <= 0 || n > max) throw new ServeOptionsError(flag, `must be between 1 and ${max}, got ${n}`);
-  return n;
-}
+const flags = flagReader((p) =>
+  p.kind === 'syntax' ? new ServeOptionsError('flags', p.message) : new ServeOptionsError(p.name, p.value === undefined ? p.reason : `${p.reason}, got ${JSON.stringify(p.value)}`),
+);
+const MAX = Number.MAX_SAFE_INTEGER;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Parses `virt-api serve` flags (env only for defaults: KUBECONFIG, QVIRT_LOG_LEVEL) into a frozen value. */
 export function parseServeOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): Readonly<ServeOptions> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
-      strict: true,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        'tls-cert-file': { type: 'string' },
-        'tls-key-file': { type: 'string' },
-        'self-signed-secret': { type: 'string' },
-        'cert-dir': { type: 'string' },
-        service: { type: 'string' },
-        'extra-san': { type: 'string', multiple: true },
-        'ca-validity-days': { type: 'string' },
-        'cert-validity-days': { type: 'string' },
-        kubeconfig: { type: 'string' },
-        'config-namespace': { type: 'string' },
-        'validating-webhook': { type: 'string' },
-        'mutating-webhook': { type: 'string' },
-        'log-level': { type: 'string' },
-        'body-limit-bytes': { type: 'string' },
-        'cert-check-seconds': { type: 'string' },
-      },
-    }));
-  } catch (err) {
-    throw new ServeOptionsError('flags', (err as Error).message);
-  }
-  const port = values.port === '0' ? 0 : positiveInt('--port', values.port, 8443, 65535);
+  const values = flags.parse(argv, {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'tls-cert-file': { type: 'string' },
+    'tls-key-file': { type: 'string' },
+    'self-signed-secret': { type: 'string' },
+    'cert-dir': { type: 'string' },
+    service: { type: 'string' },
+    'extra-san': { type: 'string', multiple: true },
+    'ca-validity-days': { type: 'string' },
+    'cert-validity-days': { type: 'string' },
+    kubeconfig: { type: 'string' },
+    'config-namespace': { type: 'string' },
+    'validating-webhook': { type: 'string' },
+    'mutating-webhook': { type: 'string' },
+    'log-level': { type: 'string' },
+    'body-limit-bytes': { type: 'string' },
+    'cert-check-seconds': { type: 'string' },
+  });
+  // 0 picks a free port (tests).
+  const port = flags.wholeNumber('--port', values.port, { min: 0, max: 65535, default: 8443 });
   const certFile = values['tls-cert-file'];
   const keyFile = values['tls-key-file'];
   const secretRef = values['self-signed-secret'];
@@ -127,8 +115,8 @@ export function parseServeOptions(argv: readonly string[], env: Readonly<Record<
       certDir: values['cert-dir'] ?? '/var/run/virt-api/certs',
       dnsNames: [`${svcName}.${svcNs}.svc`, `${svcName}.${svcNs}.svc.cluster.local`, ...extra.filter((s) => isIP(s) === 0)],
       ipAddresses: extra.filter((s) => isIP(s) !== 0),
-      caValidityDays: positiveInt('--ca-validity-days', values['ca-validity-days'], 7, 3650),
-      certValidityDays: positiveInt('--cert-validity-days', values['cert-validity-days'], 1, 3650),
+      caValidityDays: flags.wholeNumber('--ca-validity-days', values['ca-validity-days'], { min: 1, max: 3650, default: 7 }),
+      certValidityDays: flags.wholeNumber('--cert-validity-days', values['cert-validity-days'], { min: 1, max: 3650, default: 1 }),
     };
   } else if (certFile !== undefined && keyFile !== undefined) {
     certs = { kind: 'files', certFile, keyFile };
@@ -144,7 +132,7 @@ export function parseServeOptions(argv: readonly string[], env: Readonly<Record<
     validatingWebhookConfiguration: values['validating-webhook'] ?? 'virt-api-validator',
     mutatingWebhookConfiguration: values['mutating-webhook'] ?? 'virt-api-mutator',
     logLevel: values['log-level'] ?? env['QVIRT_LOG_LEVEL'] ?? 'info',
-    bodyLimitBytes: positiveInt('--body-limit-bytes', values['body-limit-bytes'], 4 * 1024 * 1024),
-    certCheckIntervalMs: positiveInt('--cert-check-seconds', values['cert-check-seconds'], 60) * 1000,
+    bodyLimitBytes: flags.wholeNumber('--body-limit-bytes', values['body-limit-bytes'], { min: 1, max: MAX, default: 4 * 1024 * 1024 }),
+    certCheckIntervalMs: flags.wholeNumber('--cert-check-seconds', values['cert-check-seconds'], { min: 1, max: MAX, default: 60 }) * 1000,
   });
 }

@@ -1,8 +1,7 @@
-import { createInformer, KubeClient, loadKubeConfig, type KubeObject } from '@qvirt/kube';
+import { KubeClient, loadKubeConfig } from '@qvirt/kube';
 import { pino } from 'pino';
 import { validationRules } from '../admitters/validation-rules.js';
 import { kubeSecretClient, kubeWebhookConfigurationClient } from '../certs/kube-clients.js';
-import type { ObjectInformer } from '../config/cluster-config-source.js';
 import { parseServeOptions, SERVE_USAGE, ServeOptionsError } from '../config/serve-options.js';
 import { startServe } from './serve.js';
 
@@ -34,8 +33,7 @@ export async function runServeCommand(argv: readonly string[], env: Readonly<Rec
     options,
     logger,
     rules: validationRules,
-    createInformer: <T>(req: { apiPath: string; fieldSelector?: string }) =>
-      createInformer<KubeObject>({ kubeConfig, client, logger: logger.child({ informer: req.apiPath }), ...req }) as unknown as ObjectInformer<T>,
+    kube: { kubeConfig, client },
     secrets: kubeSecretClient(client),
     webhookConfigurations: kubeWebhookConfigurationClient(client),
   });

@@ -1,27 +1,22 @@
-import { KubeVirtConfig, type KubeVirt } from '@qvirt/api';
+import { ClusterConfigSource, type KubeClient, type KubeConfigLike } from '@qvirt/kube';
 import type { Logger } from 'pino';
 import type { AdmissionRules } from '../admitters/webhooks.js';
 import { webhookAdmitters } from '../admitters/webhooks.js';
 import type { WebhookConfigurationClient } from '../certs/ca-bundle-sync.js';
 import type { SecretClient } from '../certs/cert-secret.js';
 import { SelfSignedCerts } from '../certs/self-signed-certs.js';
-import { ClusterConfigSource, type ConfigMapLike, type ObjectInformer } from '../config/cluster-config-source.js';
 import type { ServeOptions } from '../config/serve-options.js';
 import { createApiMetrics } from './metrics.js';
 import { readTlsFiles, TlsReloader, type TlsFiles } from './tls-reloader.js';
 import { createWebhookServer } from './webhook-server.js';
-
-export interface InformerRequest {
-  apiPath: string;
-  fieldSelector?: string;
-}
 
 /** Everything `serve` needs from outside, built by main.ts. */
 export interface ServeDeps {
   options: Readonly<ServeOptions>;
   logger: Logger;
   rules: AdmissionRules;
-  createInformer: <T>(req: InformerRequest) => ObjectInformer<T>;
+  /** Where the cluster configuration (kubevirt-config, KubeVirt CR) is watched. */
+  kube: { kubeConfig: KubeConfigLike; client: KubeClient };
   /** Only for --self-signed-secret. */
   secrets?: SecretClient;
   webhookConfigurations?: WebhookConfigurationClient;
@@ -38,6 +33,8 @@ export async function startServe(deps: ServeDeps): Promise<RunningServe> {
   const { options, logger } = deps;
   let selfSigned: SelfSignedCerts | undefined;
   let files: TlsFiles;
+  // Assigned once the TLS files exist; selfSigned's callback may run (and find none) before that.
+  // eslint-disable-next-line prefer-const
   let reloader: TlsReloader | undefined;
   if (options.certs.kind === 'selfSigned') {
     if (!deps.secrets || !deps.webhookConfigurations) throw new Error('startServe: --self-signed-secret needs the secrets and webhookConfigurations clients');
@@ -58,13 +55,10 @@ export async function startServe(deps: ServeDeps): Promise<RunningServe> {
   }
   const tls = await readTlsFiles(files);
 
-  const ns = options.configNamespace;
+  // Until it has synced, the webhooks answer 503 (judging with an empty config would deny QAT VMIs).
   const configSource = new ClusterConfigSource({
-    configMaps: deps.createInformer<ConfigMapLike>({
-      apiPath: `/api/v1/namespaces/${ns}/configmaps`,
-      fieldSelector: `metadata.name=${KubeVirtConfig.configMapName}`,
-    }),
-    kubevirts: deps.createInformer<KubeVirt>({ apiPath: `/apis/kubevirt.io/v1/namespaces/${ns}/kubevirts` }),
+    ...deps.kube,
+    namespace: options.configNamespace,
     logger: logger.child({ component: 'cluster-config' }),
   });
 
@@ -91,7 +85,7 @@ export async function startServe(deps: ServeDeps): Promise<RunningServe> {
       server.markShuttingDown();
       reloader?.stop();
       selfSigned?.stop();
-      configSource.stop();
+      await configSource.stop();
       await server.close();
     },
   };

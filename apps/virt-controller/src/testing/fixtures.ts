@@ -1,29 +1,18 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { emptyClusterConfig, type VirtualMachine, type VirtualMachineInstance } from '@qvirt/api';
+import { qatDevices, vmiFixture as apiVmiFixture } from '@qvirt/api/testing';
 import type { LauncherPodInputs } from '../vmi/launcher-pod.renderer.js';
 
-/** A fresh VMI as the API server would return it (uid, namespace set). */
+/** A fresh VMI as the API server would return it (uid, namespace set): examples/vmi-qat.yaml with `qats` QATs. */
 export function vmiFixture(over: { qats?: number; hostDevices?: string[]; name?: string; phase?: VirtualMachineInstance['status'] } = {}): VirtualMachineInstance {
   const name = over.name ?? 'vmi-qat';
-  return {
-    apiVersion: 'kubevirt.io/v1',
-    kind: 'VirtualMachineInstance',
-    metadata: { name, namespace: 'default', uid: `uid-${name}`, resourceVersion: '10', creationTimestamp: '2025-01-01T00:00:00Z' },
-    spec: {
-      terminationGracePeriodSeconds: 30,
-      domain: {
-        cpu: { cores: 1 },
-        memory: { guest: '128Mi' },
-        resources: { requests: { memory: '128Mi' } },
-        firmware: { kernelBoot: { kernelArgs: 'console=ttyS0', hostPath: { kernelPath: '/var/lib/qvirt/images/g/vmlinuz', initrdPath: '/var/lib/qvirt/images/g/initrd.img' } } },
-        devices: {
-          qats: Array.from({ length: over.qats ?? 1 }, (_, i) => ({ name: `qat${i}`, deviceName: 'qat.intel.com/generic' })),
-          ...(over.hostDevices ? { hostDevices: over.hostDevices.map((d, i) => ({ name: `hd${i}`, deviceName: d })) } : {}),
-        },
-      },
-    },
+  return apiVmiFixture({
+    name,
+    metadata: { uid: `uid-${name}`, resourceVersion: '10', creationTimestamp: '2025-01-01T00:00:00Z' },
+    qats: qatDevices(over.qats ?? 1, { firstIndex: 0 }),
+    ...(over.hostDevices ? { hostDevices: over.hostDevices.map((d, i) => ({ name: `hd${i}`, deviceName: d })) } : {}),
     ...(over.phase ? { status: over.phase } : {}),
-  };
+  });
 }
 
 export function inputsFixture(over: Partial<LauncherPodInputs> = {}): LauncherPodInputs {

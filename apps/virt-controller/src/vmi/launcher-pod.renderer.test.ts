@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clusterConfigFrom } from '@qvirt/api';
+import { TEST_GUEST } from '@qvirt/api/testing';
 import { inputsFixture, vmiFixture } from '../testing/fixtures.js';
 import { GRACE_PERIOD_MARGIN_SECONDS, launcherPodName, launcherPodSuffix, renderLauncherPod } from './launcher-pod.renderer.js';
 import { LauncherPodRenderError } from './render-errors.js';
@@ -63,7 +64,7 @@ describe('renderLauncherPod', () => {
     const hostPaths = (pod.spec!.volumes ?? []).map((v) => v.hostPath?.path);
     expect(hostPaths).toContain('/var/run/kubevirt');
     expect(hostPaths.some((p) => p === '/sys' || p?.startsWith('/sys/'))).toBe(false);
-    expect(hostPaths).toContain('/var/lib/qvirt/images/g/vmlinuz');
+    expect(hostPaths).toContain(TEST_GUEST.kernelPath);
   });
 
   it('refuses a host disk under /sys', () => {
