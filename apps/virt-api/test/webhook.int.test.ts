@@ -57,6 +57,13 @@ async function apply(file: string) {
   return cp.kubectl(['apply', '-f', file]);
 }
 
+/** No virt-controller runs here to drop the finalizer the mutator adds: drop it, so the VMI really goes. */
+async function deleteVmi(name: string): Promise<void> {
+  await kubectlOk(cp, ['delete', 'vmi', name, '-n', 'default', '--wait=false']);
+  await cp.kubectl(['patch', 'vmi', name, '-n', 'default', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']);
+  await kubectlOk(cp, ['wait', '--for=delete', `vmi/${name}`, '-n', 'default', '--timeout=20s']);
+}
+
 interface StoredVmi {
   spec: {
     terminationGracePeriodSeconds?: number;
@@ -120,13 +127,13 @@ describe('virt-api webhooks through the real API server', () => {
   });
 
   it('follows the KubeVirt CR as a second gate source', async () => {
-    await kubectlOk(cp, ['delete', 'vmi', 'vmi-qat', '-n', 'default', '--wait=false']);
+    await deleteVmi('vmi-qat');
     await setConfigMapGates('');
     await eventually('vmi-qat denied again', async () => ((await apply(VMI_QAT)).stderr.includes(QAT_GATE_DISABLED_MESSAGE) ? true : undefined), 5_000);
     await kubectlOk(cp, ['apply', '-f', join(repoRoot, 'examples/kubevirt-cr.yaml')]);
     const { ms } = await eventually('vmi-qat admitted via the CR', async () => ((await apply(VMI_QAT)).code === 0 ? true : undefined), 5_000);
     console.log(`QAT VMI admitted ${ms} ms after the KubeVirt CR was created`);
-    await kubectlOk(cp, ['delete', 'vmi', 'vmi-qat', '-n', 'default', '--wait=false']);
+    await deleteVmi('vmi-qat');
   });
 
   it('answers a body that is not an AdmissionReview with HTTP 400 and a message', async () => {
