@@ -78,6 +78,8 @@ export class ControllerManager {
     const vmQueue = new WorkQueue<string>({ onDepth: (d) => metrics.setQueueDepth('virtualmachine', d) });
     this.vmiQueue = vmiQueue;
     this.vmQueue = vmQueue;
+    // Report an empty queue from the start: the gauge is otherwise absent until a key ever waits.
+    for (const q of ['virtualmachineinstance', 'virtualmachine']) metrics.setQueueDepth(q, 0);
     const events = (component: string) => new EventRecorder({ client: this.o.client, component, instance: this.o.instance, logger });
     const vmiReconciler = new VmiReconciler({
       client: this.o.client,

@@ -75,6 +75,38 @@ describe('VMI controller on a real API server', () => {
       return x.status?.phase === 'Failed' && x;
     });
     expect(failed.status?.reason).toBe('PodFailed');
+    // A final VMI keeps no launcher pod (a terminated pod is deleted at once).
+    await waitFor('failed pod deleted', async () => (await launcherPods(env, 'qat', v.metadata.uid)).length === 0);
+    expect((await getVmi(env, 'qat', 'vmi-qat')).status?.phase).toBe('Failed');
+  });
+
+  it('a VMI that virt-handler marks Failed has its still running launcher pod deleted (its VFs freed)', async () => {
+    await createNamespace(env, 'final');
+    const vmi = await env.admin.create<ReturnType<typeof qatVmi>>(vmisPath('final'), qatVmi('start-failed', 'final'));
+    const [pod] = await waitFor('pod', async () => {
+      const p = await launcherPods(env, 'final', vmi.metadata.uid);
+      return p.length > 0 && p;
+    });
+    const podName = pod!.metadata!.name!;
+    await bindPod(env, pod!, 'node-a');
+    await setPodPhase(env, 'final', podName, 'Running');
+    await waitFor('Scheduled', async () => (await getVmi(env, 'final', 'start-failed')).status?.phase === 'Scheduled');
+    // As virt-handler when libvirt refuses to start the domain (no IOMMU): Failed while the launcher still runs.
+    await env.admin.patch(`${vmisPath('final', 'start-failed')}/status`, { status: { phase: 'Failed', reason: 'StartFailed', message: "host doesn't support passthrough of host PCI devices" } });
+    const terminating = await waitFor('pod terminating', async () => {
+      const p = await env.admin.get<V1Pod>(podsPath('final', podName));
+      return p.metadata?.deletionTimestamp && p;
+    });
+    expect(terminating.metadata?.deletionGracePeriodSeconds).toBe(pod!.spec?.terminationGracePeriodSeconds); // the pod's own grace period
+    const failed = await getVmi(env, 'final', 'start-failed');
+    expect(failed.status).toMatchObject({ phase: 'Failed', reason: 'StartFailed' });
+    expect(failed.metadata.finalizers).toContain('foregroundDeleteVirtualMachine');
+    // As the kubelet: the launcher stopped. No new pod for a final VMI, and it stays Failed.
+    await env.admin.delete(podsPath('final', podName), { gracePeriodSeconds: 0 });
+    await waitFor('pod gone', async () => (await launcherPods(env, 'final', vmi.metadata.uid)).length === 0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await launcherPods(env, 'final', vmi.metadata.uid)).toHaveLength(0);
+    expect((await getVmi(env, 'final', 'start-failed')).status).toMatchObject({ phase: 'Failed', reason: 'StartFailed' });
   });
 
   it('deletes the launcher pod with the VMI and drops the finalizer only once the pod is gone', async () => {
@@ -154,7 +186,7 @@ describe('VMI controller on a real API server', () => {
 
   it('serves KubeVirt VMI metrics, queue depth and reconcile latency', async () => {
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-    expect(text).toContain(`kubevirt_vmi_phase_count{phase="failed",node="node-a"} 1`);
+    expect(text).toContain(`kubevirt_vmi_phase_count{phase="failed",node="node-a"} 2`); // vmi-qat and start-failed
     expect(text).toMatch(/kubevirt_vmi_phase_transition_time_from_creation_seconds_bucket\{le="600",phase="scheduled"\} [1-9]/);
     expect(text).toContain('kubevirt_virt_controller_workqueue_depth{queue="virtualmachineinstance"}');
     expect(text).toMatch(/kubevirt_virt_controller_reconcile_duration_seconds_count\{controller="virtualmachineinstance",outcome="success"\} [1-9]/);

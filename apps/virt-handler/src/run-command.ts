@@ -59,7 +59,7 @@ export async function runDaemon(cmd: RunCommand, io: RunIo): Promise<RunningDaem
   const events = new EventRecorder({ client, component: 'virt-handler', instance: cmd.nodeName, logger });
   const writeStatus: StatusWriter = async (vmi, build) => {
     try {
-      await patchStatus<VirtualMachineInstance>({
+      return await patchStatus<VirtualMachineInstance>({
         client,
         path: resourcePath({ group: 'kubevirt.io', version: 'v1', resource: 'virtualmachineinstances', namespace: vmi.metadata.namespace, name: vmi.metadata.name }),
         current: vmi,

@@ -145,6 +145,9 @@ describe('virt-handler run', () => {
     expect(done.status?.conditions).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Ready', status: 'False' })]));
     expect(await launcher.exited).toEqual({ code: 0, signal: null });
     await releaseVmi(cluster.admin, name);
+    // Once the VMI is gone from the API and its launcher has exited, the handler removes its run directory.
+    await until(() => !existsSync(join(runDir, vmi.metadata.uid!)), 30_000, 'the run directory removed');
+    expect(handler.logs().some((l) => l.msg === 'removed the run directory of a VMI whose launcher is gone' && l.uid === vmi.metadata.uid)).toBe(true);
   });
 
   it('a launcher killed under a running VMI turns it Failed with the reason', async () => {

@@ -11,5 +11,8 @@ describe('parseAgentConfig', () => {
     expect(() => parseAgentConfig(['--kubeconfig', '/k', '--node-name', 'Node_A'])).toThrow(/--node-name "Node_A": not a valid Kubernetes node name/);
     expect(() => parseAgentConfig(['--kubeconfig', '/k', '--node-name', 'n', '--state-dir', 'rel'])).toThrow(new AgentConfigError('--state-dir "rel": must be an absolute path'));
     expect(() => parseAgentConfig(['--kubeconfig', '/k', '--node-name', 'n', '--max-pods', '0'])).toThrow(/--max-pods "0": must be a whole number from 1 to 10000/);
+    expect(() => parseAgentConfig(['--kubeconfig', '/k', '--node-name', 'n', '--log-level', 'loud'])).toThrow(new AgentConfigError('--log-level "loud": must be fatal, error, warn, info, debug, trace or silent'));
+    expect(() => parseAgentConfig(['--kubeconfig', '/k', '--node-name', 'n', '--bin-path', 'bin'])).toThrow(new AgentConfigError('--bin-path "bin": must be an absolute path'));
+    expect(() => parseAgentConfig(['--kubeconfig', '/k', '--node-name', 'n', '--bogus'])).toThrow(/Unknown option '--bogus'[\s\S]*usage: qvirt-node-agent/);
   });
 });

@@ -33,3 +33,4 @@ export { EventRecorder, type EventRecorderOptions, type EventType } from './even
 export { startMetricsServer, type MetricsServer, type MetricsServerOptions, type Probe } from './metrics-server.js';
 export { silentLogger, errFields, type Logger } from './logger.js';
 export type { KubeObject, KubeList } from './object.js';
+export { OwnStatusWrites } from './own-status-writes.js';

@@ -42,6 +42,25 @@ describe('planVmiSync', () => {
     expect(planVmiSync({ vmi, pods: [], expectationsSatisfied: true, inputs: inputsFixture() }).removeFinalizer).toBe(true);
   });
 
+  it('a final VMI: delete its running launcher pod (frees its VFs), once, keeping the finalizer logic', () => {
+    for (const phase of ['Failed', 'Succeeded'] as const) {
+      const vmi = vmiFixture({ phase: { phase } });
+      vmi.metadata.finalizers = ['foregroundDeleteVirtualMachine'];
+      const running = podFixture({ phase: 'Running', nodeName: 'node-a' });
+      const p = planVmiSync({ vmi, pods: [running], expectationsSatisfied: true, inputs: inputsFixture() });
+      expect(p.deletePods).toEqual([running]);
+      expect(p.createPod).toBeUndefined();
+      expect(p.addFinalizer).toBe(false);
+      expect(p.removeFinalizer).toBe(false);
+      // Already terminating, or our delete not yet seen by the cache: nothing more to delete.
+      expect(planVmiSync({ vmi, pods: [podFixture({ deleting: true })], expectationsSatisfied: true, inputs: inputsFixture() }).deletePods).toEqual([]);
+      expect(planVmiSync({ vmi, pods: [running], expectationsSatisfied: false, inputs: inputsFixture() }).deletePods).toEqual([]);
+      expect(planVmiSync({ vmi, pods: [], expectationsSatisfied: true, inputs: inputsFixture() }).deletePods).toEqual([]);
+    }
+    // Not final: the VMI's pod stays.
+    expect(planVmiSync({ vmi: vmiFixture({ phase: { phase: 'Running' } }), pods: [podFixture({ phase: 'Running' })], expectationsSatisfied: true, inputs: inputsFixture() }).deletePods).toEqual([]);
+  });
+
   it('a forbidden device: no pod, a renderFailed observation', () => {
     const inputs = inputsFixture({ clusterConfig: { featureGates: new Set(['QAT']), machineType: 'q35', permittedHostDevices: { pciHostDevices: [] } } });
     const p = planVmiSync({ vmi: vmiFixture(), pods: [], expectationsSatisfied: true, inputs });

@@ -8,7 +8,7 @@ import { isFinal, type PodObservation } from './vmi-status.js';
 export interface VmiSyncPlan {
   addFinalizer: boolean;
   removeFinalizer: boolean;
-  /** Pods to delete (VMI going away, or extra pods that must not exist). */
+  /** Pods to delete (VMI going away or final, or extra pods that must not exist). */
   deletePods: V1Pod[];
   /** Rendered pod to create (after the API double-check). */
   createPod?: V1Pod;
@@ -52,6 +52,10 @@ export function planVmiSync(opts: { vmi: VirtualMachineInstance; pods: readonly 
     writeStatus: true,
   };
   const phase = vmi.status?.phase ?? 'Pending';
+  if (isFinal(phase) && opts.expectationsSatisfied) {
+    // As KubeVirt: a final VMI's launcher must not keep running and holding its devices (a QAT VF).
+    plan.deletePods = pods.filter((p) => !p.metadata?.deletionTimestamp);
+  }
   if (!pod && phase === 'Pending' && opts.expectationsSatisfied) {
     try {
       plan.createPod = renderLauncherPod(vmi, opts.inputs);

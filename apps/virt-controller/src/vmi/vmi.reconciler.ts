@@ -1,6 +1,6 @@
 import type { V1Pod, V1PodList } from '@kubernetes/client-node';
 import { Finalizers, Labels, type ClusterConfig, type VirtualMachineInstance } from '@qvirt/api';
-import { errFields, isAlreadyExists, isNotFound, patchStatus, resourcePath, type KubeClient, type Logger, type ReconcileResult } from '@qvirt/kube';
+import { OwnStatusWrites, errFields, isAlreadyExists, isNotFound, patchStatus, resourcePath, type KubeClient, type Logger, type ReconcileResult } from '@qvirt/kube';
 import type { Expectations } from '../expectations.js';
 import type { PodIndex } from '../pod-index.js';
 import type { LauncherPodInputs } from './launcher-pod.renderer.js';
@@ -33,15 +33,19 @@ const podsPath = (namespace: string, name?: string) => resourcePath({ version: '
  * writes. Safe to rerun at any point.
  */
 export class VmiReconciler {
+  private readonly ownWrites = new OwnStatusWrites<VirtualMachineInstance>();
+
   constructor(private readonly o: VmiReconcilerOptions) {}
 
   async reconcile(key: string): Promise<ReconcileResult | void> {
     const [namespace, name] = splitKey(key);
-    let vmi = this.o.vmis.get(namespace, name);
-    if (!vmi) {
+    const cached = this.o.vmis.get(namespace, name);
+    if (!cached) {
       this.o.expectations.forget(key);
+      this.ownWrites.forget(key);
       return;
     }
+    let vmi = cached;
     const log = { vmi: name, namespace };
     const plan = planVmiSync({
       vmi,
@@ -68,7 +72,7 @@ export class VmiReconciler {
       void this.o.events.event(vmi, 'Warning', 'FailedCreate', plan.observation.message);
     }
     if (!plan.writeStatus && !plan.createPod) return;
-    await this.writeStatus(vmi, observation);
+    await this.writeStatus(key, cached, vmi, observation);
   }
 
   /** Creates the launcher pod unless the API (not just the cache) already has one for this VMI. */
@@ -118,18 +122,20 @@ export class VmiReconciler {
     });
   }
 
-  private async writeStatus(vmi: VirtualMachineInstance, observation: PodObservation): Promise<void> {
+  /** `cached`: the informer's object this sync started from; `vmi`: the same or our finalizer write's result. */
+  private async writeStatus(key: string, cached: VirtualMachineInstance, vmi: VirtualMachineInstance, observation: PodObservation): Promise<void> {
     const now = (this.o.now ?? (() => new Date()))();
     try {
-      await patchStatus<VirtualMachineInstance>({
+      const written = await patchStatus<VirtualMachineInstance>({
         client: this.o.client,
         path: vmiPath(vmi.metadata.namespace!, vmi.metadata.name),
-        current: vmi,
+        current: vmi === cached ? this.ownWrites.freshest(key, vmi) : vmi,
         build: (current) => {
           const want = desiredVmiStatus({ vmi: current, observation, now });
           return want && statusPatch(want);
         },
       });
+      this.ownWrites.record(key, cached, written);
     } catch (err) {
       if (isNotFound(err)) return; // deleted meanwhile
       this.o.logger.warn({ vmi: vmi.metadata.name, namespace: vmi.metadata.namespace, ...errFields(err) }, 'VMI status update failed');

@@ -5,6 +5,7 @@ import { silentLogger } from '@qvirt/kube';
 import { InMemoryDomainManager, type LifecycleEvent } from '@qvirt/libvirt';
 import type { ResourceAllocation } from '@qvirt/launcher-rpc';
 import type { LauncherConnector, SessionHooks } from './launcher-session.js';
+import type { RunDirs } from './run-dirs.js';
 import { VmiReconciler } from './vmi.reconciler.js';
 import { testVmi } from './test-vmis.fixture.js';
 
@@ -31,14 +32,31 @@ class FakeLauncher implements LauncherConnector {
   }
 }
 
-function harness(vmi: VirtualMachineInstance, launcher = new FakeLauncher()) {
-  const store = { vmi };
+/** Run directories by uid; `answering` uids have a launcher that still accepts connections. */
+class FakeRunDirs implements RunDirs {
+  readonly dirs = new Set<string>(['uid-1']);
+  readonly answering = new Set<string>(['uid-1']);
+  exists(uid: string): boolean {
+    return this.dirs.has(uid);
+  }
+  async launcherAnswers(uid: string): Promise<boolean> {
+    return this.answering.has(uid);
+  }
+  async remove(uid: string): Promise<void> {
+    if (this.answering.has(uid)) throw new Error(`removed ${uid} while its launcher answers`);
+    this.dirs.delete(uid);
+  }
+}
+
+function harness(vmi: VirtualMachineInstance, launcher = new FakeLauncher(), runDirs = new FakeRunDirs()) {
+  const store = { vmi, deleted: false };
   const writes: Record<string, unknown>[] = [];
   let clock = 1_000_000;
   const r = new VmiReconciler({
     nodeName: 'node1',
     runDir: '/run/x',
-    vmis: { get: () => store.vmi },
+    vmis: { get: () => (store.deleted ? undefined : store.vmi) },
+    runDirs,
     connector: launcher,
     kvm: false,
     enqueue: () => undefined,
@@ -51,7 +69,7 @@ function harness(vmi: VirtualMachineInstance, launcher = new FakeLauncher()) {
       store.vmi = { ...store.vmi, status: { ...store.vmi.status, ...(patch as object) } };
     },
   });
-  return { r, store, writes, launcher, tick: (ms: number) => (clock += ms), settle: () => new Promise((res) => setImmediate(res)) };
+  return { r, store, writes, launcher, runDirs, tick: (ms: number) => (clock += ms), settle: () => new Promise((res) => setImmediate(res)) };
 }
 
 describe('VmiReconciler', () => {
@@ -133,4 +151,69 @@ describe('VmiReconciler', () => {
     await h.r.reconcile('ns1/vm1');
     expect(h.store.vmi.status?.phase).toBe('Succeeded');
   });
+
+  it('removes the run directory of a deleted VMI only once its launcher is gone', async () => {
+    const h = harness(testVmi());
+    await h.r.reconcile('ns1/vm1');
+    expect(h.store.vmi.status?.phase).toBe('Running');
+    h.store.deleted = true;
+    // The launcher still tears its domain down: keep the directory, look again with backoff.
+    expect(await h.r.reconcile('ns1/vm1')).toEqual({ requeueAfterMs: 500 });
+    expect(h.r.sessions()).toEqual([]);
+    expect(await h.r.reconcile('ns1/vm1')).toEqual({ requeueAfterMs: 1000 });
+    expect(h.runDirs.dirs.has('uid-1')).toBe(true);
+    h.runDirs.answering.delete('uid-1');
+    expect(await h.r.reconcile('ns1/vm1')).toBeUndefined();
+    expect(h.runDirs.dirs.has('uid-1')).toBe(false);
+    expect(await h.r.reconcile('ns1/vm1')).toBeUndefined(); // idempotent: nothing left to do
+  });
+
+  it('removes the run directory of a final VMI once its launcher is gone; never an active VMI\'s', async () => {
+    const h = harness(testVmi());
+    await h.r.reconcile('ns1/vm1');
+    h.runDirs.answering.delete('uid-1');
+    await h.r.reconcile('ns1/vm1'); // Running, launcher not probed: the directory stays
+    expect(h.runDirs.dirs.has('uid-1')).toBe(true);
+    h.store.vmi = { ...h.store.vmi, status: { ...h.store.vmi.status, phase: 'Failed' } };
+    expect(await h.r.reconcile('ns1/vm1')).toBeUndefined();
+    expect(h.runDirs.dirs.has('uid-1')).toBe(false);
+  });
+
+  it('a VMI deleted and created again under the same name: the old uid\'s directory goes, the new one stays', async () => {
+    const h = harness(testVmi());
+    await h.r.reconcile('ns1/vm1');
+    h.runDirs.dirs.add('uid-2');
+    h.runDirs.answering.clear();
+    h.store.vmi = { ...testVmi(), metadata: { ...testVmi().metadata, uid: 'uid-2' } };
+    await h.r.reconcile('ns1/vm1');
+    expect([...h.runDirs.dirs]).toEqual(['uid-2']);
+  });
+
+  it('a reconcile before the informer has our Running write builds on that write: no second PATCH', async () => {
+    const stale = { ...testVmi(), metadata: { ...testVmi().metadata, resourceVersion: '5' } };
+    const patches: Record<string, unknown>[] = [];
+    let rv = 5;
+    const r = new VmiReconciler({
+      nodeName: 'node1',
+      runDir: '/run/x',
+      vmis: { get: () => stale }, // the informer never catches up in this test
+      connector: new FakeLauncher(),
+      runDirs: new FakeRunDirs(),
+      kvm: false,
+      enqueue: () => undefined,
+      logger: silentLogger,
+      writeStatus: async (v, build) => {
+        const patch = build(v);
+        if (!patch) return undefined;
+        patches.push(patch);
+        return { ...v, metadata: { ...v.metadata, resourceVersion: String(++rv) }, status: { ...v.status, ...(patch as object) } };
+      },
+    });
+    await r.reconcile('ns1/vm1');
+    expect(patches.map((p) => p['phase'])).toEqual(['Running']);
+    await r.reconcile('ns1/vm1'); // e.g. the domain's RESUMED event
+    await r.reconcile('ns1/vm1');
+    expect(patches).toHaveLength(1);
+  });
 });
+

@@ -3,11 +3,13 @@
 // Level-based: every reconcile re-reads the live domain state; events only make it sooner.
 import { launcherSocketPath, type VirtualMachineInstance } from '@qvirt/api';
 import { AllocationError, DomainRenderError, assignDevices, renderDomain, requestedResources } from '@qvirt/domain';
-import { errFields, type Logger, type ReconcileResult } from '@qvirt/kube';
+import { OwnStatusWrites, errFields, type Logger, type ReconcileResult } from '@qvirt/kube';
 import { LauncherRpcError } from '@qvirt/launcher-rpc';
 import { LibvirtError, isConnectionLost, isNotFound, isOperationInvalid, type LifecycleEvent } from '@qvirt/libvirt';
 import { DEFAULT_DOMAIN_ACTION_OPTIONS, planDomainAction, type DomainAction, type DomainActionOptions } from './domain-action.js';
 import type { LauncherConnector, LauncherSession } from './launcher-session.js';
+import { planRunDirCleanup, unusedRunDirUid } from './run-dir-cleanup.js';
+import { fsRunDirs, type RunDirs } from './run-dirs.js';
 import { allocatedDevices, desiredStatusPatch, observedPhase } from './vmi-status.js';
 import { domainNameOf, isFinalPhase, isHandledPhase, vmiRef, type Failure, type VmiObservation } from './vmi-observation.js';
 
@@ -15,8 +17,8 @@ export interface EventSink {
   event(obj: VirtualMachineInstance, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
 }
 
-/** Writes `/status` as a merge patch built from the current object (conflict retry inside). */
-export type StatusWriter = (vmi: VirtualMachineInstance, build: (current: VirtualMachineInstance) => Record<string, unknown> | undefined) => Promise<void>;
+/** Writes `/status` as a merge patch built from the current object (conflict retry inside); returns the written object, if any. */
+export type StatusWriter = (vmi: VirtualMachineInstance, build: (current: VirtualMachineInstance) => Record<string, unknown> | undefined) => Promise<VirtualMachineInstance | undefined | void>;
 
 export interface VmiReconcilerOptions {
   nodeName: string;
@@ -34,6 +36,8 @@ export interface VmiReconcilerOptions {
   actionOptions?: DomainActionOptions;
   /** Re-check a running VMI this often even without events. Default 30 s. */
   resyncMs?: number;
+  /** Probes and removes `<run-dir>/<uid>/`. Default: the filesystem under runDir. */
+  runDirs?: RunDirs;
 }
 
 /** What events and earlier reconciles taught us about one VMI (lost on handler restart: re-observed). */
@@ -50,12 +54,17 @@ interface VmiRuntime {
 
 export class VmiReconciler {
   private readonly runtimes = new Map<string, VmiRuntime>();
+  /** Run directories of deleted or final VMIs, by uid, waiting for their launcher to be gone. */
+  private readonly unusedDirs = new Map<string, { key: string; attempts: number }>();
+  private readonly runDirs: RunDirs;
+  private readonly ownWrites = new OwnStatusWrites<VirtualMachineInstance>();
   private readonly now: () => number;
   private readonly actionOptions: DomainActionOptions;
 
   constructor(private readonly o: VmiReconcilerOptions) {
     this.now = o.now ?? Date.now;
     this.actionOptions = o.actionOptions ?? DEFAULT_DOMAIN_ACTION_OPTIONS;
+    this.runDirs = o.runDirs ?? fsRunDirs(o.runDir);
   }
 
   /** Keys with a live launcher session (tests, metrics). */
@@ -66,13 +75,23 @@ export class VmiReconciler {
   async reconcile(key: string): Promise<ReconcileResult | void> {
     const [namespace, name] = splitKey(key);
     const vmi = this.o.vmis.get(namespace, name);
-    if (!vmi || vmi.status?.nodeName !== this.o.nodeName || isFinalPhase(vmi.status?.phase)) return this.release(key);
+    if (!vmi || vmi.status?.nodeName !== this.o.nodeName || isFinalPhase(vmi.status?.phase)) {
+      const unused = unusedRunDirUid(vmi, this.o.nodeName, this.runtimes.get(key)?.uid);
+      await this.release(key);
+      if (!vmi) this.ownWrites.forget(key);
+      if (unused && !this.unusedDirs.has(unused)) this.unusedDirs.set(unused, { key, attempts: 0 });
+      return this.cleanRunDirs(key);
+    }
     if (!isHandledPhase(vmi.status?.phase)) return;
     const rt = this.runtime(key, vmi);
+    // A same-named VMI deleted before this one: its directory (every path below requeues, so this is retried).
+    await this.cleanRunDirs(key);
     let obs = await this.observe(key, vmi, rt);
     const action = planDomainAction(vmi, obs, this.now(), this.actionOptions);
     if (await this.act(vmi, rt, action)) obs = await this.observe(key, vmi, rt);
-    await this.o.writeStatus(vmi, (current) => desiredStatusPatch(current, obs, new Date(this.now())));
+    // Lifecycle events right after our own write would otherwise patch the stale cached object (409 + GET + no-op).
+    const written = await this.o.writeStatus(this.ownWrites.freshest(key, vmi), (current) => desiredStatusPatch(current, obs, new Date(this.now())));
+    this.ownWrites.record(key, vmi, written ?? undefined);
     if (isFinalPhase(observedPhase(vmi, obs).phase)) return this.release(key);
     const next = planDomainAction(vmi, obs, this.now(), this.actionOptions);
     if (next.kind === 'wait') return { requeueAfterMs: next.afterMs };
@@ -91,6 +110,7 @@ export class VmiReconciler {
     if (rt && rt.uid !== uid) {
       // Same name, new object: nothing of the old one applies.
       void rt.session?.close().catch(() => undefined);
+      if (!this.unusedDirs.has(rt.uid)) this.unusedDirs.set(rt.uid, { key, attempts: 0 });
       rt = undefined;
     }
     if (!rt) {
@@ -108,6 +128,27 @@ export class VmiReconciler {
       rt.session = undefined;
       await s.close().catch((err: unknown) => this.o.logger.warn({ key, ...errFields(err) }, 'closing launcher session failed'));
     }
+  }
+
+  /** Removes the unused run directories of this key whose launcher is gone; requeues while one still answers. */
+  private async cleanRunDirs(key: string): Promise<ReconcileResult | void> {
+    let afterMs: number | undefined;
+    for (const [uid, e] of [...this.unusedDirs]) {
+      if (e.key !== key) continue;
+      const dirExists = this.runDirs.exists(uid);
+      const step = planRunDirCleanup({ uid, dirExists, launcherAnswers: dirExists && (await this.runDirs.launcherAnswers(uid)), attempts: e.attempts });
+      if (step.kind === 'wait') {
+        e.attempts++;
+        afterMs = Math.min(afterMs ?? Infinity, step.afterMs);
+        continue;
+      }
+      if (step.kind === 'remove') {
+        await this.runDirs.remove(uid);
+        this.o.logger.info({ key, uid }, 'removed the run directory of a VMI whose launcher is gone');
+      }
+      this.unusedDirs.delete(uid);
+    }
+    return afterMs === undefined ? undefined : { requeueAfterMs: afterMs };
   }
 
   private async observe(key: string, vmi: VirtualMachineInstance, rt: VmiRuntime): Promise<VmiObservation> {

@@ -1,0 +1,62 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planRunDirCleanup, unusedRunDirUid } from './run-dir-cleanup.js';
+import { socketAnswers } from './run-dirs.js';
+import { testVmi } from './test-vmis.fixture.js';
+
+describe('planRunDirCleanup', () => {
+  const probe = { uid: 'a1b2-c3', dirExists: true, launcherAnswers: false, attempts: 0 };
+  it('removes the directory once the launcher answers on neither socket', () => {
+    expect(planRunDirCleanup(probe)).toEqual({ kind: 'remove' });
+  });
+  it('waits, with backoff up to 30 s, while the launcher still answers', () => {
+    expect(planRunDirCleanup({ ...probe, launcherAnswers: true })).toMatchObject({ kind: 'wait', afterMs: 500 });
+    expect(planRunDirCleanup({ ...probe, launcherAnswers: true, attempts: 2 })).toMatchObject({ kind: 'wait', afterMs: 2000 });
+    expect(planRunDirCleanup({ ...probe, launcherAnswers: true, attempts: 50 })).toMatchObject({ kind: 'wait', afterMs: 30_000 });
+  });
+  it('nothing to do for a missing directory, and never a path outside the run dir', () => {
+    expect(planRunDirCleanup({ ...probe, dirExists: false })).toEqual({ kind: 'done' });
+    for (const uid of ['', '..', '.', 'a/b', '../etc', 'sockets/..']) expect(planRunDirCleanup({ ...probe, uid })).toEqual({ kind: 'done' });
+  });
+});
+
+describe('unusedRunDirUid', () => {
+  it('deleted from the API: the uid the handler followed', () => {
+    expect(unusedRunDirUid(undefined, 'node1', 'uid-1')).toBe('uid-1');
+    expect(unusedRunDirUid(undefined, 'node1', undefined)).toBeUndefined();
+  });
+  it('final on this node: its uid; active or on another node: none', () => {
+    expect(unusedRunDirUid(testVmi({ status: { phase: 'Failed', nodeName: 'node1' } }), 'node1', undefined)).toBe('uid-1');
+    expect(unusedRunDirUid(testVmi({ status: { phase: 'Succeeded', nodeName: 'node1' } }), 'node1', 'uid-1')).toBe('uid-1');
+    expect(unusedRunDirUid(testVmi({ status: { phase: 'Running', nodeName: 'node1' } }), 'node1', 'uid-1')).toBeUndefined();
+    expect(unusedRunDirUid(testVmi({ status: { phase: 'Running', nodeName: 'node2' } }), 'node1', 'uid-1')).toBeUndefined();
+    expect(unusedRunDirUid(testVmi({ status: { phase: 'Failed', nodeName: 'node2' } }), 'node1', undefined)).toBeUndefined();
+  });
+  it('created again under the same name: the old uid', () => {
+    const again = testVmi({ status: { phase: 'Running', nodeName: 'node2' } });
+    again.metadata.uid = 'uid-2';
+    expect(unusedRunDirUid(again, 'node1', 'uid-1')).toBe('uid-1');
+  });
+});
+
+describe('socketAnswers', () => {
+  it('true while a listener accepts; false for a missing path or a socket file nobody listens on', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rundir-'));
+    try {
+      const path = join(dir, 'l.sock');
+      const server = createServer((c) => c.destroy());
+      await new Promise<void>((r) => server.listen(path, r));
+      expect(await socketAnswers(path, 1000)).toBe(true);
+      await new Promise((r) => server.close(r));
+      expect(await socketAnswers(path, 1000)).toBe(false);
+      const stale = join(dir, 'stale.sock');
+      await writeFile(stale, '');
+      expect(await socketAnswers(stale, 1000)).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,43 @@
+// When the handler may remove a VMI's `<run-dir>/<vmi-uid>/` (sockets, console log, libvirt and
+// QEMU logs): once the VMI is deleted from the API or final, and its launcher is gone. Pure: the
+// side-effect layer (vmi.reconciler.ts, run-dirs.ts) probes the filesystem and does the removal.
+import type { VirtualMachineInstance } from '@qvirt/api';
+import { isFinalPhase } from './vmi-observation.js';
+
+/** What was probed about one VMI's run directory. */
+export interface RunDirProbe {
+  uid: string;
+  dirExists: boolean;
+  /** The launcher's gRPC socket or its libvirtd's socket accepts a connection. */
+  launcherAnswers: boolean;
+  /** Earlier probes that found the launcher still answering (backoff). */
+  attempts: number;
+}
+
+export type RunDirStep =
+  /** Nothing (left) to remove. */
+  | { kind: 'done' }
+  | { kind: 'remove' }
+  /** The launcher still runs (tearing its domain down, or its pod not yet deleted): look again later. */
+  | { kind: 'wait'; afterMs: number; why: string };
+
+/** A uid as the API server makes them: never empty, no path separators, so `<run-dir>/<uid>` stays inside the run dir. */
+const UID = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+
+export function planRunDirCleanup(p: RunDirProbe): RunDirStep {
+  if (!UID.test(p.uid) || !p.dirExists) return { kind: 'done' };
+  if (p.launcherAnswers) return { kind: 'wait', afterMs: Math.min(30_000, 500 * 2 ** Math.min(p.attempts, 6)), why: 'the launcher still answers' };
+  return { kind: 'remove' };
+}
+
+/**
+ * The uid whose run directory is now unused, or undefined. `knownUid` is the uid the handler
+ * followed under this key. A VMI still active here, or moved to another node, keeps its directory.
+ */
+export function unusedRunDirUid(vmi: VirtualMachineInstance | undefined, nodeName: string, knownUid: string | undefined): string | undefined {
+  if (!vmi) return knownUid; // deleted from the API
+  const uid = vmi.metadata.uid;
+  if (knownUid && knownUid !== uid) return knownUid; // deleted and created again under the same name
+  if (isFinalPhase(vmi.status?.phase) && vmi.status?.nodeName === nodeName) return uid;
+  return undefined;
+}
