@@ -25,20 +25,18 @@ describe('planRunDirCleanup', () => {
 
 describe('unusedRunDirUid', () => {
   it('deleted from the API: the uid the handler followed', () => {
-    expect(unusedRunDirUid(undefined, 'node1', 'uid-1')).toBe('uid-1');
-    expect(unusedRunDirUid(undefined, 'node1', undefined)).toBeUndefined();
+    expect(unusedRunDirUid(undefined, 'uid-1')).toBe('uid-1');
+    expect(unusedRunDirUid(undefined, undefined)).toBeUndefined();
   });
-  it('final on this node: its uid; active or on another node: none', () => {
-    expect(unusedRunDirUid(testVmi({ status: { phase: 'Failed', nodeName: 'node1' } }), 'node1', undefined)).toBe('uid-1');
-    expect(unusedRunDirUid(testVmi({ status: { phase: 'Succeeded', nodeName: 'node1' } }), 'node1', 'uid-1')).toBe('uid-1');
-    expect(unusedRunDirUid(testVmi({ status: { phase: 'Running', nodeName: 'node1' } }), 'node1', 'uid-1')).toBeUndefined();
-    expect(unusedRunDirUid(testVmi({ status: { phase: 'Running', nodeName: 'node2' } }), 'node1', 'uid-1')).toBeUndefined();
-    expect(unusedRunDirUid(testVmi({ status: { phase: 'Failed', nodeName: 'node2' } }), 'node1', undefined)).toBeUndefined();
+  it('a VMI that still exists keeps its directory, final or not (its logs explain how it ended)', () => {
+    expect(unusedRunDirUid(testVmi({ status: { phase: 'Failed', nodeName: 'node1' } }), undefined)).toBeUndefined();
+    expect(unusedRunDirUid(testVmi({ status: { phase: 'Succeeded', nodeName: 'node1' } }), 'uid-1')).toBeUndefined();
+    expect(unusedRunDirUid(testVmi({ status: { phase: 'Running', nodeName: 'node1' } }), 'uid-1')).toBeUndefined();
   });
   it('created again under the same name: the old uid', () => {
     const again = testVmi({ status: { phase: 'Running', nodeName: 'node2' } });
     again.metadata.uid = 'uid-2';
-    expect(unusedRunDirUid(again, 'node1', 'uid-1')).toBe('uid-1');
+    expect(unusedRunDirUid(again, 'uid-1')).toBe('uid-1');
   });
 });
 

@@ -1,8 +1,8 @@
 // When the handler may remove a VMI's `<run-dir>/<vmi-uid>/` (sockets, console log, libvirt and
-// QEMU logs): once the VMI is deleted from the API or final, and its launcher is gone. Pure: the
+// QEMU logs): once the VMI is deleted from the API and its launcher is gone. A final VMI that still
+// exists keeps its directory, so its console and libvirt logs stay there to explain how it ended. Pure: the
 // side-effect layer (vmi.reconciler.ts, run-dirs.ts) probes the filesystem and does the removal.
 import type { VirtualMachineInstance } from '@qvirt/api';
-import { isFinalPhase } from './vmi-observation.js';
 
 /** What was probed about one VMI's run directory. */
 export interface RunDirProbe {
@@ -32,12 +32,10 @@ export function planRunDirCleanup(p: RunDirProbe): RunDirStep {
 
 /**
  * The uid whose run directory is now unused, or undefined. `knownUid` is the uid the handler
- * followed under this key. A VMI still active here, or moved to another node, keeps its directory.
+ * followed under this key. A VMI that still exists (active or final) keeps its directory.
  */
-export function unusedRunDirUid(vmi: VirtualMachineInstance | undefined, nodeName: string, knownUid: string | undefined): string | undefined {
+export function unusedRunDirUid(vmi: VirtualMachineInstance | undefined, knownUid: string | undefined): string | undefined {
   if (!vmi) return knownUid; // deleted from the API
-  const uid = vmi.metadata.uid;
-  if (knownUid && knownUid !== uid) return knownUid; // deleted and created again under the same name
-  if (isFinalPhase(vmi.status?.phase) && vmi.status?.nodeName === nodeName) return uid;
+  if (knownUid && knownUid !== vmi.metadata.uid) return knownUid; // deleted and created again under the same name
   return undefined;
 }

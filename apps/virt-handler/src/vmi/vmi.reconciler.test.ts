@@ -168,13 +168,17 @@ describe('VmiReconciler', () => {
     expect(await h.r.reconcile('ns1/vm1')).toBeUndefined(); // idempotent: nothing left to do
   });
 
-  it('removes the run directory of a final VMI once its launcher is gone; never an active VMI\'s', async () => {
+  it('keeps the run directory of a VMI that still exists, active or final (its logs explain how it ended)', async () => {
     const h = harness(testVmi());
     await h.r.reconcile('ns1/vm1');
     h.runDirs.answering.delete('uid-1');
     await h.r.reconcile('ns1/vm1'); // Running, launcher not probed: the directory stays
     expect(h.runDirs.dirs.has('uid-1')).toBe(true);
     h.store.vmi = { ...h.store.vmi, status: { ...h.store.vmi.status, phase: 'Failed' } };
+    await h.r.reconcile('ns1/vm1');
+    expect(h.runDirs.dirs.has('uid-1')).toBe(true);
+    // Deleted later (after the handler released it): the directory goes then.
+    h.store.deleted = true;
     expect(await h.r.reconcile('ns1/vm1')).toBeUndefined();
     expect(h.runDirs.dirs.has('uid-1')).toBe(false);
   });

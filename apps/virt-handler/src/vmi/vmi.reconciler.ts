@@ -56,6 +56,8 @@ export class VmiReconciler {
   private readonly runtimes = new Map<string, VmiRuntime>();
   /** Run directories of deleted or final VMIs, by uid, waiting for their launcher to be gone. */
   private readonly unusedDirs = new Map<string, { key: string; attempts: number }>();
+  /** Final VMIs of this node (key -> uid): their directories stay until the VMI is deleted. */
+  private readonly finishedUids = new Map<string, string>();
   private readonly runDirs: RunDirs;
   private readonly ownWrites = new OwnStatusWrites<VirtualMachineInstance>();
   private readonly now: () => number;
@@ -75,14 +77,19 @@ export class VmiReconciler {
   async reconcile(key: string): Promise<ReconcileResult | void> {
     const [namespace, name] = splitKey(key);
     const vmi = this.o.vmis.get(namespace, name);
+    const knownUid = this.runtimes.get(key)?.uid ?? this.finishedUids.get(key);
     if (!vmi || vmi.status?.nodeName !== this.o.nodeName || isFinalPhase(vmi.status?.phase)) {
-      const unused = unusedRunDirUid(vmi, this.o.nodeName, this.runtimes.get(key)?.uid);
+      const unused = unusedRunDirUid(vmi, knownUid);
+      if (vmi?.metadata.uid && vmi.status?.nodeName === this.o.nodeName && isFinalPhase(vmi.status?.phase)) this.finishedUids.set(key, vmi.metadata.uid);
+      else this.finishedUids.delete(key);
       await this.release(key);
       if (!vmi) this.ownWrites.forget(key);
       if (unused && !this.unusedDirs.has(unused)) this.unusedDirs.set(unused, { key, attempts: 0 });
       return this.cleanRunDirs(key);
     }
     if (!isHandledPhase(vmi.status?.phase)) return;
+    if (knownUid && knownUid !== vmi.metadata.uid && !this.unusedDirs.has(knownUid)) this.unusedDirs.set(knownUid, { key, attempts: 0 });
+    this.finishedUids.delete(key);
     const rt = this.runtime(key, vmi);
     // A same-named VMI deleted before this one: its directory (every path below requeues, so this is retried).
     await this.cleanRunDirs(key);

@@ -2,7 +2,7 @@ import { launcherSocketPath, libvirtSocketPath } from '@qvirt/api';
 
 /** Every file the launcher of one VMI owns under the shared run dir (DESIGN.md "Paths on a node"). */
 export interface LauncherPaths {
-  /** `<run-dir>/<uid>`: shared with the handler (sockets, console log); virt-handler removes it once the VMI is deleted or final and this launcher is gone. */
+  /** `<run-dir>/<uid>`: shared with the handler (sockets, console log); virt-handler removes it once the VMI is deleted and this launcher is gone. */
   vmiDir: string;
   /** `<run-dir>/<uid>/libvirt-sock`. */
   libvirtSocket: string;
