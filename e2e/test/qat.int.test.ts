@@ -1,8 +1,9 @@
 // QAT admission, scheduling against real allocatable counts, and VF exclusivity.
 import type { VirtualMachineInstance } from '@qvirt/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eCluster, type E2eCluster } from '../src/e2e/cluster.js';
-import { cleanup, ensureNamespace, getVmi, launcherPods, poll, testVmi, vmiPath } from '../src/e2e/vmis.js';
+import type { E2eCluster } from '../src/e2e/cluster.js';
+import { closeSuite, openSuite } from '../src/e2e/suite.js';
+import { getVmi, launcherPods, poll, testVmi, vmiPath } from '../src/e2e/vmis.js';
 
 let k: E2eCluster;
 const GATE_MESSAGE = 'QAT feature gate is not enabled in kubevirt-config';
@@ -10,18 +11,13 @@ const cm = '/api/v1/namespaces/kubevirt/configmaps/kubevirt-config';
 let gates: string;
 
 beforeAll(async () => {
-  k = await e2eCluster();
-  await ensureNamespace(k.client);
-  await cleanup(k.client);
+  k = await openSuite();
   gates = (await k.client.get<{ data?: Record<string, string> }>(cm)).data?.['feature-gates'] ?? '';
   await k.client.patch(cm, { data: { 'feature-gates': 'QAT,HostDevices' } }, 'merge');
 });
 afterAll(async () => {
-  if (k) {
-    await k.client.patch(cm, { data: { 'feature-gates': gates } }, 'merge').catch(() => undefined);
-    await cleanup(k.client);
-  }
-  await k?.client.close();
+  await k?.client.patch(cm, { data: { 'feature-gates': gates } }, 'merge').catch(() => undefined);
+  await closeSuite(k);
 });
 
 const createVmi = (v: VirtualMachineInstance) => k.client.create<VirtualMachineInstance>(vmiPath(), v);

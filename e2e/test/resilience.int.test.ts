@@ -1,21 +1,19 @@
 // Killing (SIGKILL, or pod deletion on a real cluster) and restarting virt-controller,
 // virt-handler and the node agent mid-lifecycle loses no VMI and leaks no domain.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eCluster, type E2eCluster } from '../src/e2e/cluster.js';
+import type { E2eCluster } from '../src/e2e/cluster.js';
+import { closeSuite, openSuite } from '../src/e2e/suite.js';
 import { qemuProcesses } from '../src/e2e/node-processes.js';
-import { NS, cleanup, ensureNamespace, getVmi, launcherPods, poll, testVmi, vmiPath, waitPhase, waitVmiGone } from '../src/e2e/vmis.js';
+import { NS, getVmi, launcherPods, poll, testVmi, vmiPath, waitPhase, waitVmiGone } from '../src/e2e/vmis.js';
 
 let k: E2eCluster;
 beforeAll(async () => {
-  k = await e2eCluster();
-  await ensureNamespace(k.client);
-  await cleanup(k.client);
+  k = await openSuite();
 });
 afterAll(async () => {
   // Whatever happened, leave every component running for the next suite.
   if (k) for (const c of k.control.restartable) await k.control.start(c).catch(() => undefined);
-  if (k) await cleanup(k.client);
-  await k?.client.close();
+  await closeSuite(k);
 });
 
 describe('component restarts mid-lifecycle', () => {

@@ -1,18 +1,16 @@
 // VirtualMachine start/stop/restart through spec.running and spec.runStrategy.
 import type { VirtualMachineInstance } from '@qvirt/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eCluster, type E2eCluster } from '../src/e2e/cluster.js';
-import { cleanup, ensureNamespace, getVmi, poll, testVm, vmPath, vmiPath, waitPhase, waitVmiGone } from '../src/e2e/vmis.js';
+import type { E2eCluster } from '../src/e2e/cluster.js';
+import { closeSuite, openSuite } from '../src/e2e/suite.js';
+import { getVmi, poll, testVm, vmPath, vmiPath, waitPhase, waitVmiGone } from '../src/e2e/vmis.js';
 
 let k: E2eCluster;
 beforeAll(async () => {
-  k = await e2eCluster();
-  await ensureNamespace(k.client);
-  await cleanup(k.client);
+  k = await openSuite();
 });
 afterAll(async () => {
-  if (k) await cleanup(k.client);
-  await k?.client.close();
+  await closeSuite(k);
 });
 
 const patchVm = (name: string, spec: Record<string, unknown>) => k.client.patch(vmPath(name), { spec }, 'merge');

@@ -1,19 +1,17 @@
 // A plain VMI from create to delete, against the local stack or QVIRT_E2E_KUBECONFIG.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { e2eCluster, type E2eCluster } from '../src/e2e/cluster.js';
+import type { E2eCluster } from '../src/e2e/cluster.js';
+import { closeSuite, openSuite } from '../src/e2e/suite.js';
 import { qemuProcesses } from '../src/e2e/node-processes.js';
 import { recordPhases } from '../src/e2e/phase-recorder.js';
-import { NS, cleanup, ensureNamespace, launcherPods, poll, testVmi, vmiPath, waitPhase, waitVmiGone } from '../src/e2e/vmis.js';
+import { NS, launcherPods, poll, testVmi, vmiPath, waitPhase, waitVmiGone } from '../src/e2e/vmis.js';
 
 let k: E2eCluster;
 beforeAll(async () => {
-  k = await e2eCluster();
-  await ensureNamespace(k.client);
-  await cleanup(k.client);
+  k = await openSuite();
 });
 afterAll(async () => {
-  if (k) await cleanup(k.client);
-  await k?.client.close();
+  await closeSuite(k);
 });
 
 describe('VMI lifecycle', () => {

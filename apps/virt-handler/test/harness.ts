@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDevicePluginProto } from '@qvirt/device-plugin';
 import { KubeClient, loadKubeConfig, resourcePath } from '@qvirt/kube';
-import { startControlPlane, type ControlPlane } from '@qvirt/testenv';
+import { eventually, startControlPlane, type ControlPlane } from '@qvirt/testenv';
 import type { VirtualMachineInstance } from '@qvirt/api';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -124,19 +124,8 @@ export async function releaseVmi(admin: KubeClient, name: string): Promise<void>
   await admin.patch(vmiPath('default', name), { metadata: { finalizers: null } }, 'merge').catch(() => undefined);
 }
 
-export async function until<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+export function until<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  return eventually(what, fn, { timeoutMs });
 }
 
 /** Pid of the QEMU running a domain (its command line has `guest=<name>,`). */

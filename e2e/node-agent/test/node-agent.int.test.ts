@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DevicePluginServer, QatDeviceSource, sharedDiscovery } from '@qvirt/device-plugin';
 import { KubeClient, loadKubeConfig } from '@qvirt/kube';
 import { buildFakeQatHost } from '@qvirt/qat';
-import { startControlPlane, type ControlPlane } from '@qvirt/testenv';
+import { eventually, startControlPlane, type ControlPlane } from '@qvirt/testenv';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNodeKubeconfig } from '../../src/stack/node-credentials.js';
@@ -42,19 +42,8 @@ function startAgent(): Promise<void> {
   return agent.start();
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  return eventually(what, fn, { timeoutMs, intervalMs: 100 });
 }
 
 const getPod = (name: string) => admin.get<Pod>(`/api/v1/namespaces/default/pods/${name}`);

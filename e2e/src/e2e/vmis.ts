@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VirtualMachine, VirtualMachineInstance } from '@qvirt/api';
 import { isNotFound, type KubeClient } from '@qvirt/kube';
+import { eventually } from '@qvirt/testenv';
 import { parse } from 'yaml';
 import { repoRoot } from '../stack/repo-root.js';
 
@@ -31,19 +32,8 @@ export function testVm(name: string, spec: { running?: boolean; runStrategy?: st
   } as VirtualMachine;
 }
 
-export async function poll<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>, intervalMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
+export function poll<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>, intervalMs = 200): Promise<T> {
+  return eventually(what, fn, { timeoutMs, intervalMs });
 }
 
 export const getVmi = (c: KubeClient, name: string) => c.get<VirtualMachineInstance>(vmiPath(name)).catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
