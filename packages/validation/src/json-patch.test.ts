@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyJsonPatch, escapePointerSegment, jsonPointer, JsonPatchError, parseJsonPointer } from './json-patch.js';
+import { applyJsonPatch, cloneJson, escapePointerSegment, jsonPointer, JsonPatchError, parseJsonPointer } from './json-patch.js';
 
 describe('JSON pointers', () => {
   it('escapes ~ and / (RFC 6901) and round-trips', () => {
@@ -40,5 +40,20 @@ describe('applyJsonPatch', () => {
     expect(() => applyJsonPatch(doc, [{ op: 'replace', path: '/spec/zz', value: 1 }])).toThrow('replace at /spec/zz: no such member');
     expect(() => applyJsonPatch(doc, [{ op: 'remove', path: '/spec/list/5' }])).toThrow('index 5 is out of bounds');
     expect(() => applyJsonPatch(doc, [{ op: 'add', path: '/spec/list/01', value: 1 }])).toThrow('is not an array index');
+  });
+});
+
+describe('cloneJson', () => {
+  it('copies deeply as a JSON round trip would, sharing nothing', () => {
+    const src = JSON.parse('{"a":{"b":[1,{"c":"x"}]},"__proto__":{"polluted":true}}') as Record<string, unknown>;
+    const copy = cloneJson(src);
+    expect(copy).toEqual(JSON.parse(JSON.stringify(src)));
+    expect(Object.hasOwn(copy, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    ((copy['a'] as { b: unknown[] }).b[1] as { c: string }).c = 'changed';
+    expect(JSON.stringify(src)).toContain('"c":"x"');
+  });
+  it('drops undefined members and turns undefined array items into null', () => {
+    expect(cloneJson({ a: undefined, b: [undefined, 1] })).toStrictEqual({ b: [null, 1] });
   });
 });

@@ -13,11 +13,14 @@ export class JsonPatchError extends Error {
 
 /** RFC 6901: `~` -> `~0`, `/` -> `~1`. */
 export function escapePointerSegment(segment: string): string {
+  if (!segment.includes('~') && !segment.includes('/')) return segment;
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
 export function jsonPointer(segments: readonly (string | number)[]): string {
-  return segments.map((s) => `/${escapePointerSegment(String(s))}`).join('');
+  let pointer = '';
+  for (const s of segments) pointer += `/${typeof s === 'number' ? s : escapePointerSegment(s)}`;
+  return pointer;
 }
 
 export function parseJsonPointer(pointer: string): string[] {
@@ -30,10 +33,19 @@ export function parseJsonPointer(pointer: string): string[] {
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** A JSON value's deep copy (patch values must not alias the document they go into). */
+/**
+ * A JSON value's deep copy (patch values must not alias the document they go into), as a
+ * JSON round trip gives it (undefined members dropped, in arrays null) without the text.
+ */
 export function cloneJson<T>(value: T): T {
   if (typeof value !== 'object' || value === null) return value;
-  return JSON.parse(JSON.stringify(value)) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => (v === undefined ? null : cloneJson(v))) as T;
+  const out: JsonRecord = {};
+  for (const k of Object.keys(value)) {
+    const v = (value as JsonRecord)[k];
+    if (v !== undefined) defineOwn(out, k, cloneJson(v));
+  }
+  return out as T;
 }
 
 type Container = JsonRecord | unknown[];

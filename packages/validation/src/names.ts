@@ -55,8 +55,19 @@ export function dns1123SubdomainErrors(value: string): string[] {
 
 const QUALIFIED_NAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
+/** The valid case without building the error list (admission checks many names per request). */
+function isQualifiedName(value: string): boolean {
+  const slash = value.indexOf('/');
+  const name = slash === -1 ? value : value.slice(slash + 1);
+  if (name.length === 0 || name.length > QUALIFIED_NAME_MAX || !qualifiedName.test(name)) return false;
+  if (slash === -1) return true;
+  const prefix = value.slice(0, slash);
+  return prefix.length > 0 && prefix.length <= DNS1123_SUBDOMAIN_MAX && dns1123Subdomain.test(prefix);
+}
+
 /** `[prefix/]name`, prefix a DNS subdomain (Kubernetes' IsQualifiedName). */
 export function qualifiedNameErrors(value: string): string[] {
+  if (isQualifiedName(value)) return [];
   const parts = value.split('/');
   const errs: string[] = [];
   let name: string;

@@ -69,8 +69,10 @@ export class PatchBuilder {
   }
 
   private emit(op: 'add' | 'replace', path: readonly Segment[], value: unknown): boolean {
-    this.ops.push({ op, path: jsonPointer(path), value: cloneJson(value) });
-    this.write(path, cloneJson(value));
+    // One copy serves the op and the view: the view copies a container before writing into it.
+    const copy = cloneJson(value);
+    this.ops.push({ op, path: jsonPointer(path), value: copy });
+    this.write(path, copy);
     return true;
   }
 
