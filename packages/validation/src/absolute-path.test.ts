@@ -23,7 +23,12 @@ describe('validateAbsoluteFilePath (KubeVirt validatePath)', () => {
     const segments = ['', '.', '..', '...', 'a', '.a', '..a', 'a.', 'a..b'];
     const paths = new Set<string>(['']);
     for (let depth = 0; depth < 4; depth++) {
-      for (const p of [...paths]) for (const s of segments) paths.add(`${p}/${s}`), paths.add(`${p}${s}`);
+      for (const p of [...paths]) {
+        for (const s of segments) {
+          paths.add(`${p}/${s}`);
+          paths.add(`${p}${s}`);
+        }
+      }
     }
     let checked = 0;
     for (const p of paths) {
