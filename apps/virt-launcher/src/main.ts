@@ -3,7 +3,7 @@
 // and the in-pod mode `virt-launcher --vmi-uid UID --run-dir DIR ...` (src/supervisor/).
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { runRenderCommand, type RenderCommandIo } from './cli/render-command.js';
+import type { RenderCommandIo } from './cli/render-command.js';
 
 function launcherVersion(): string {
   // ../package.json from both src/ and dist/.
@@ -31,7 +31,8 @@ function renderIo(): RenderCommandIo {
 
 /** Subcommands by first argument; anything else is the in-pod supervisor mode. */
 const SUBCOMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
-  render: (argv) => runRenderCommand(argv, renderIo()),
+  // Each mode loads only its own modules: a launcher runs per VM, and what it loads stays resident.
+  render: async (argv) => (await import('./cli/render-command.js')).runRenderCommand(argv, renderIo()),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -25,8 +25,23 @@ export interface LauncherProcess {
   daemonPids(): number[];
 }
 
-export function startLauncher(args: string[], env: Record<string, string> = {}): LauncherProcess {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', MAIN, ...args], {
+/**
+ * A simulated launcher pod for container mode, built the way a container runtime would (the
+ * harness is root here): a private mount namespace whose libvirt directories are empty tmpfs
+ * (the image's own), then the launcher without CAP_SYS_ADMIN and with no_new_privs, as a pod
+ * with `privileged: false, allowPrivilegeEscalation: false` runs it. The launcher is not pid 1,
+ * so QEMU's adoption goes through its child-subreaper setting. The pid is the launcher's.
+ */
+export function inSimulatedPod(command: string[]): string[] {
+  const dirs = ['/etc/libvirt', '/run/libvirt', '/var/lib/libvirt', '/var/cache/libvirt', '/var/log/libvirt'];
+  const script = `set -e; for d in ${dirs.join(' ')}; do mkdir -p $d; mount -t tmpfs -o mode=0755 pod-image $d; done
+exec setpriv --no-new-privs --bounding-set -sys_admin --inh-caps -sys_admin -- "$@"`;
+  return ['unshare', '--mount', '--propagation', 'private', '--', '/bin/sh', '-c', script, 'sh', ...command];
+}
+
+export function startLauncher(args: string[], env: Record<string, string> = {}, wrap: (command: string[]) => string[] = (c) => c): LauncherProcess {
+  const [file, ...rest] = wrap([process.execPath, '--conditions=source', '--import', 'tsx', MAIN, ...args]) as [string, ...string[]];
+  const child = spawn(file, rest, {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: process.env.HOME ?? '/root', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

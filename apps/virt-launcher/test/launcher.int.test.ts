@@ -11,7 +11,7 @@ import { LauncherClient, LauncherRpcError } from '@qvirt/launcher-rpc';
 import { LibvirtConnection, LibvirtError, isConnectionLost, qemuUnixUri } from '@qvirt/libvirt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { sleep, startLauncher, survivors, waitForFileText, waitForReady, type LauncherProcess } from './launcher-process.js';
+import { inSimulatedPod, sleep, startLauncher, survivors, waitForFileText, waitForReady, type LauncherProcess } from './launcher-process.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
 const QAT = 'qat.intel.com/generic';
@@ -29,6 +29,10 @@ interface Run {
 
 const runs: Run[] = [];
 
+/** Host process (own namespaces) and launcher pod (container mode); ADR 0007. */
+const MODES = ['namespace', 'container'] as const;
+const wrapFor = (mode: (typeof MODES)[number]) => (mode === 'container' ? inSimulatedPod : (c: string[]) => c);
+
 afterEach(async () => {
   for (const r of runs.splice(0)) {
     if (r.launcher.child.exitCode === null && r.launcher.child.signalCode === null) {
@@ -42,7 +46,7 @@ afterEach(async () => {
 });
 
 /** The shared run dir lives under /run, as /var/run/kubevirt does (/var/run -> /run on Debian). */
-async function launch(opts: { extraArgs?: string[]; env?: Record<string, string> } = {}): Promise<Run> {
+async function launch(opts: { extraArgs?: string[]; env?: Record<string, string>; wrap?: (command: string[]) => string[] } = {}): Promise<Run> {
   const runDir = await mkdtemp('/run/qvirt-launcher-it-');
   const uid = randomUUID();
   const namespace = 'qvirt-it';
@@ -50,6 +54,7 @@ async function launch(opts: { extraArgs?: string[]; env?: Record<string, string>
   const launcher = startLauncher(
     ['--vmi-uid', uid, '--run-dir', runDir, '--namespace', namespace, '--name', name, ...(opts.extraArgs ?? [])],
     opts.env,
+    opts.wrap,
   );
   const client = LauncherClient.connect(`${runDir}/sockets/${uid}.sock`);
   const run: Run = { runDir, uid, namespace, name, domainName: `${namespace}_${name}`, launcher, client };
@@ -75,7 +80,7 @@ async function defineFor(run: Run, vmiFile: string, resources: string[]) {
 }
 
 async function expectNothingLeft(run: Run, daemonPids: number[]): Promise<void> {
-  expect(daemonPids.length).toBeGreaterThanOrEqual(3);
+  expect(daemonPids.length).toBeGreaterThanOrEqual(2); // libvirtd and virtlogd, at least
   // The launcher's teardown waits for its daemons; allow the kernel a moment to reap.
   let left = survivors(run.runDir, run.domainName, daemonPids);
   for (let i = 0; i < 20 && left.length > 0; i++) {
@@ -121,8 +126,34 @@ describe('virt-launcher in-pod mode', () => {
     await expectNothingLeft(run, daemonPids);
   });
 
-  it('defines a QAT domain with its hostdev; start fails with libvirt\'s own error; SIGTERM leaves nothing', async () => {
-    const run = await launch({ env: { PCI_RESOURCE_QAT_INTEL_COM_GENERIC: '0000:3d:01.1' } });
+  it('container mode: in a pod without CAP_SYS_ADMIN it runs libvirtd directly, boots the guest and leaves nothing on SIGTERM', async () => {
+    const run = await launch({ extraArgs: ['--grace-period-seconds', '60'], wrap: inSimulatedPod });
+    const { ping, domain } = await defineFor(run, 'vmi-plain.yaml', []);
+    expect(run.launcher.logs().find((l) => l.msg === "starting the VM's libvirtd")).toMatchObject({ isolation: 'container' });
+    const ready = run.launcher.logs().find((l) => l.msg === 'private libvirtd ready');
+    expect(ready).toMatchObject({ isolation: 'container' });
+    const daemonPids = run.launcher.daemonPids();
+    // The daemons are the launcher's own children, not in a namespace of their own.
+    for (const pid of daemonPids) expect(await readFile(`/proc/${pid}/status`, 'utf8')).toMatch(new RegExp(`^PPid:\\s+${run.launcher.child.pid}$`, 'm'));
+
+    await domain.create();
+    await waitForFileText(ping.consoleLog, 'QVIRT-GUEST-BOOTED', 120_000);
+    // QEMU was daemonized by libvirtd and adopted by the launcher (child subreaper).
+    const qemu = survivors(run.runDir, run.domainName, []).find((s) => s.cmdline.includes('qemu-system'));
+    expect(qemu).toBeDefined();
+    expect(await readFile(`/proc/${qemu!.pid}/status`, 'utf8')).toMatch(new RegExp(`^PPid:\\s+${run.launcher.child.pid}$`, 'm'));
+    // QEMU's own log landed in the VMI's log dir, as in namespace mode.
+    expect(existsSync(`${run.runDir}/${run.uid}/log/qemu/${run.domainName}.log`)).toBe(true);
+
+    run.launcher.child.kill('SIGTERM');
+    const exit = await run.launcher.exited;
+    expect(exit, run.launcher.stderr()).toEqual({ code: 0, signal: null });
+    expect(await readFile(ping.consoleLog, 'utf8')).toContain('QVIRT-GUEST-POWEROFF');
+    await expectNothingLeft(run, [...daemonPids, qemu!.pid]);
+  });
+
+  it.each(MODES)('%s mode: defines a QAT domain with its hostdev; start fails with libvirt\'s own error; SIGTERM leaves nothing', async (mode) => {
+    const run = await launch({ env: { PCI_RESOURCE_QAT_INTEL_COM_GENERIC: '0000:3d:01.1' }, wrap: wrapFor(mode) });
     const { allocations, xml, domain } = await defineFor(run, 'vmi-qat.yaml', [QAT]);
     expect(allocations).toEqual([{ resourceName: QAT, pciAddresses: ['0000:3d:01.1'], sourceEnv: 'PCI_RESOURCE_QAT_INTEL_COM_GENERIC' }]);
     expect(xml).toContain("<alias name=\"ua-qat-qat1\"/>");
@@ -184,8 +215,8 @@ describe('virt-launcher in-pod mode', () => {
     await expectNothingLeft(run, daemonPids);
   });
 
-  it("gives the handler a typed error, not a hang, when the launcher's libvirtd dies; the launcher exits 4", async () => {
-    const run = await launch();
+  it.each(MODES)("%s mode: gives the handler a typed error, not a hang, when the launcher's libvirtd dies; the launcher exits 4", async (mode) => {
+    const run = await launch({ wrap: wrapFor(mode) });
     const { domain } = await defineFor(run, 'vmi-plain.yaml', []);
     await domain.create();
     const daemonPids = run.launcher.daemonPids();

@@ -1,6 +1,10 @@
-import { pciResourceEnvName, ResourceNames } from '@qvirt/api';
+// The constants subpath only: virt-launcher loads this module, and the api index brings the schemas.
+import { pciResourceEnvName, ResourceNames } from '@qvirt/api/constants';
 import { AllocationError } from './errors.js';
 import { normalizePciAddress, parsePciAddress } from './pci-address.js';
+
+// Re-exported so the launcher imports this module alone (not the domain index and its XML stack).
+export { AllocationError };
 
 /** Resource name -> PCI addresses the device plugins allocated to this pod, in allocation order. */
 export type Allocation = ReadonlyMap<string, readonly string[]>;

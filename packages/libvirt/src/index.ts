@@ -20,6 +20,7 @@ export {
   processesInNamespace,
   pidNamespaceOf,
   PrivateLibvirtdError,
+  type LibvirtDaemon,
   type PrivateLibvirtd,
   type PrivateLibvirtdOptions,
   type PrivateLibvirtdPids,
@@ -33,6 +34,10 @@ export {
   PrivateLibvirtdConfigError,
   NAMESPACE_PRIVATE_DIRS,
   type PrivateLibvirtdPaths,
+  type Isolation,
 } from './private-libvirtd-config.js';
+export { startContainerLibvirtd } from './container-libvirtd.js';
+export { detectIsolation, startVmLibvirtd } from './isolation.js';
+export { findQemuDriver } from './daemon-files.js';
 export { libvirtDomainManager, type DomainManager, type DomainRef } from './domain-manager.js';
 export { InMemoryDomainManager, type InMemoryDomainManagerOptions } from './in-memory-domain-manager.js';

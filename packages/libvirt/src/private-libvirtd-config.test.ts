@@ -4,6 +4,7 @@ import {
   renderInitScript,
   renderLibvirtdConf,
   renderQemuConf,
+  renderVirtlogdConf,
   validatePaths,
 } from './private-libvirtd-config.js';
 
@@ -39,6 +40,22 @@ describe('rendered config', () => {
     expect(c).toMatch(/^user = "root"$/m);
     expect(c).toMatch(/^dynamic_ownership = 0$/m);
     expect(c).toMatch(/^stdio_handler = "logd"$/m);
+    // Namespace mode keeps libvirt's own per-QEMU mount namespace and cgroups.
+    expect(c).not.toMatch(/^namespaces =/m);
+    expect(c).not.toMatch(/^cgroup_controllers =/m);
+  });
+  it('qemu.conf in container mode asks for nothing that needs CAP_SYS_ADMIN', () => {
+    const c = renderQemuConf('container');
+    expect(c).toMatch(/^namespaces = \[ \]$/m);
+    expect(c).toMatch(/^cgroup_controllers = \[ \]$/m);
+    expect(c).toMatch(/^security_driver = "none"$/m);
+    expect(c).toMatch(/^stdio_handler = "logd"$/m);
+  });
+  it('logs go where they are asked to', () => {
+    expect(renderLibvirtdConf(p)).toContain('log_outputs = "3:file:/var/log/libvirt/libvirtd.log"');
+    expect(renderLibvirtdConf(p, '/var/log/qvirt/u1/libvirtd.log')).toContain('log_outputs = "3:file:/var/log/qvirt/u1/libvirtd.log"');
+    expect(renderVirtlogdConf('/x/virtlogd.log')).toBe('log_outputs = "3:file:/x/virtlogd.log"\n');
+    expect(renderLibvirtdConf(p)).toMatch(/^min_workers = 1$/m);
   });
   it('the init script makes libvirt state private, binds logs and reaps', () => {
     const s = renderInitScript(p, { libvirtd: '/usr/sbin/libvirtd', virtlogd: '/usr/sbin/virtlogd' });
@@ -47,5 +64,11 @@ describe('rendered config', () => {
     expect(s).toContain('/usr/sbin/libvirtd -f /etc/libvirt/libvirtd.conf -p "$RUN_DIR/libvirtd.pid" &');
     expect(s).not.toMatch(/libvirtd[^\n]* -d\b/);
     expect(s).toContain("trap 'kill -TERM $LIBVIRTD");
+    expect(s).not.toContain('LIBVIRT_DRIVER_DIR');
+  });
+  it('the init script gives libvirtd only the QEMU driver when asked', () => {
+    const s = renderInitScript(p, { libvirtd: '/usr/sbin/libvirtd', virtlogd: '/usr/sbin/virtlogd', driverDir: '/r/drivers' });
+    expect(s).toContain('LIBVIRT_DRIVER_DIR="/r/drivers" /usr/sbin/libvirtd -f /etc/libvirt/libvirtd.conf');
+    expect(s).not.toMatch(/LIBVIRT_DRIVER_DIR[^\n]*virtlogd/);
   });
 });

@@ -10,16 +10,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LibvirtConnection } from './connection.js';
 import type { LibvirtLogger } from './logger.js';
-import {
-  renderInitScript,
-  renderLibvirtdConf,
-  renderQemuConf,
-  renderVirtlogdConf,
-  validatePaths,
-  type PrivateLibvirtdPaths,
-} from './private-libvirtd-config.js';
+import { waitUntilAnswering, writeDaemonFiles } from './daemon-files.js';
+import { renderInitScript, validatePaths, type PrivateLibvirtdPaths } from './private-libvirtd-config.js';
+import { childrenOf, commOf, tail } from './proc.js';
 import { qemuUnixUri } from './uri.js';
 
 export interface PrivateLibvirtdOptions extends PrivateLibvirtdPaths {
@@ -32,29 +26,36 @@ export interface PrivateLibvirtdOptions extends PrivateLibvirtdPaths {
   binaries?: { libvirtd: string; virtlogd: string };
 }
 
-export interface PrivateLibvirtdPids {
+export type PrivateLibvirtdPids = {
   /** The unshare process (a child of this process's setpriv). */
   unshare: number;
   /** pid 1 of the namespace, host view. */
   init: number;
   libvirtd: number;
   virtlogd: number;
-}
+};
 
-export interface PrivateLibvirtd {
+/** A VM's running libvirtd + virtlogd, however they are isolated. */
+export interface LibvirtDaemon {
   socketPath: string;
   /** `qemu+unix:///system?socket=<socketPath>` */
   uri: string;
+  /** Host pids by role: libvirtd and virtlogd, plus the namespace's helpers where there are any. */
+  pids: Readonly<Record<string, number>>;
+  /** Resolves when the daemon has ended (stop() or an unexpected death). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Ends libvirtd, virtlogd and every QEMU they started; resolves when none is left. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The daemons in their own namespace. stop() kills QEMU, it does not shut it down: stop or
+ * destroy domains through libvirt first if that matters.
+ */
+export interface PrivateLibvirtd extends LibvirtDaemon {
   pids: PrivateLibvirtdPids;
   /** The namespace's pid namespace id (`pid:[...]`): processesInNamespace() lists what runs in it. */
   pidNamespace: string;
-  /** Resolves when the namespace has ended (stop() or an unexpected death). */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /**
-   * Ends libvirtd, virtlogd and every QEMU they started; resolves when none is left. QEMU is
-   * killed, not shut down: stop or destroy domains through libvirt first if that matters.
-   */
-  stop(): Promise<void>;
 }
 
 export class PrivateLibvirtdError extends Error {
@@ -86,30 +87,6 @@ export function processesInNamespace(ns: string): { pid: number; comm: string }[
   return out;
 }
 
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function commOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '';
-  }
-}
-
-function tail(path: string, lines = 15): string {
-  try {
-    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
 /** Descends setpriv/unshare to the namespace's pid 1 (sh) and its two daemons. */
 async function discoverPids(root: number, deadline: number): Promise<PrivateLibvirtdPids | null> {
   while (Date.now() < deadline) {
@@ -138,11 +115,10 @@ export async function startPrivateLibvirtd(opts: PrivateLibvirtdOptions): Promis
     // A stale socket from a killed daemon; a live one means another daemon owns this VM.
     rmSync(socketPath);
   }
-  writeFileSync(join(paths.runDir, 'libvirtd.conf'), renderLibvirtdConf(paths));
-  writeFileSync(join(paths.runDir, 'virtlogd.conf'), renderVirtlogdConf());
-  writeFileSync(join(paths.runDir, 'qemu.conf'), renderQemuConf());
+  const files = writeDaemonFiles(paths, 'namespace');
   const script = join(paths.runDir, 'libvirtd-namespace.sh');
-  writeFileSync(script, renderInitScript(paths, bins), { mode: 0o755 });
+  const driverDir = files.driverDir;
+  writeFileSync(script, renderInitScript(paths, { ...bins, ...(driverDir !== undefined ? { driverDir } : {}) }), { mode: 0o755 });
 
   const nsLog = join(paths.logDir, 'namespace.log');
   const logFd = openSync(nsLog, 'a');
@@ -238,25 +214,8 @@ export async function startPrivateLibvirtd(opts: PrivateLibvirtdOptions): Promis
   if (!pidNs) return fail('the namespace exited during start');
 
   const uri = qemuUnixUri(socketPath);
-  let lastError: unknown = null;
-  for (;;) {
-    if (hasExited) return fail('libvirtd exited during start');
-    if (Date.now() > deadline) return fail(`socket did not answer within ${startTimeout} ms: ${String(lastError)}`);
-    if (existsSync(socketPath)) {
-      try {
-        const conn = await LibvirtConnection.open(uri, { logger, keepAlive: false });
-        try {
-          await conn.libVersion();
-        } finally {
-          await conn.close();
-        }
-        break;
-      } catch (err) {
-        lastError = err;
-      }
-    }
-    await sleep(50);
-  }
+  const notReady = await waitUntilAnswering({ uri, socketPath, deadline, logger, hasExited: () => hasExited });
+  if (notReady !== undefined) return fail(notReady);
   logger.info({ socketPath, pids, startMs: Date.now() - startedAt }, 'private libvirtd ready');
   return { socketPath, uri, pids, pidNamespace: pidNs, exited, stop: stopTree };
 }

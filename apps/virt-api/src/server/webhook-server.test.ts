@@ -101,7 +101,10 @@ describe('webhook server', () => {
   it('exposes kubevirt_virt_api_up, latency per path and decision counts', async () => {
     const text = (await server.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(text).toMatch(/^kubevirt_virt_api_up 1$/m);
-    expect(text).toMatch(/qvirt_virt_api_request_duration_seconds_count\{path="\/virtualmachineinstances-validate-create",code="200"\} \d+/);
+    expect(text).toMatch(/qvirt_virt_api_request_duration_seconds_count\{path="\/virtualmachineinstances-validate-create",code="200"\} [1-9]/);
+    // Bad bodies are timed too (answered by the error handler, not the route).
+    expect(text).toMatch(/qvirt_virt_api_request_duration_seconds_count\{path="[^"]+",code="400"\} [1-9]/);
+    expect(text).toMatch(/qvirt_virt_api_request_duration_seconds_count\{path="\/readyz",code="503"\} [1-9]/);
     expect(text).toMatch(/qvirt_virt_api_admission_decisions_total\{webhook="vmi-create",outcome="denied"\} [1-9]/);
     expect(text).toMatch(/qvirt_virt_api_admission_decisions_total\{webhook="vmi-create",outcome="invalidReview"\} [1-9]/);
   });

@@ -1,5 +1,5 @@
-import { pciResourceEnvName } from '@qvirt/api';
-import { AllocationError, allocationFromEnv, isQatResource } from '@qvirt/domain';
+import { pciResourceEnvName } from '@qvirt/api/constants';
+import { AllocationError, allocationFromEnv, isQatResource } from '@qvirt/domain/allocation';
 import { LauncherRpcError, type ResourceAllocation } from '@qvirt/launcher-rpc';
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -11,11 +11,12 @@ describe('parseSupervisorArgs', () => {
       name: 'vmi-plain',
       gracePeriodSeconds: 30,
       domainWaitTimeoutSeconds: 300,
+      isolation: 'auto',
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(domainNameOf(c)).toBe('default_vmi-plain');
-    const d = parseSupervisorArgs(['--vmi-uid', 'u', '--run-dir', '/r', '--grace-period-seconds', '0', '--domain-wait-timeout-seconds', '3']);
-    expect(d).toMatchObject({ gracePeriodSeconds: 0, domainWaitTimeoutSeconds: 3 });
+    const d = parseSupervisorArgs(['--vmi-uid', 'u', '--run-dir', '/r', '--grace-period-seconds', '0', '--domain-wait-timeout-seconds', '3', '--isolation', 'container']);
+    expect(d).toMatchObject({ gracePeriodSeconds: 0, domainWaitTimeoutSeconds: 3, isolation: 'container' });
     expect(domainNameOf(d)).toBeUndefined();
   });
 
@@ -29,6 +30,7 @@ describe('parseSupervisorArgs', () => {
     [['--vmi-uid', 'u', '--run-dir', '/r', '--grace-period-seconds=-1'], /--grace-period-seconds "-1": must be a whole number/],
     [['--vmi-uid', 'u', '--run-dir', '/r', '--domain-wait-timeout-seconds', '0'], /--domain-wait-timeout-seconds "0": must be a whole number of seconds from 1/],
     [['--vmi-uid', 'u', '--run-dir', '/r', '--bogus'], /Unknown option '--bogus'/],
+    [['--vmi-uid', 'u', '--run-dir', '/r', '--isolation', 'chroot'], /--isolation "chroot": must be one of auto, namespace, container/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseSupervisorArgs(argv)).toThrow(LauncherConfigError);
     expect(() => parseSupervisorArgs(argv)).toThrow(message);

@@ -10,7 +10,12 @@ export interface SupervisorConfig {
   readonly name?: string;
   readonly gracePeriodSeconds: number;
   readonly domainWaitTimeoutSeconds: number;
+  /** How the VM's libvirtd is isolated; `auto` decides from this process's capabilities (ADR 0007). */
+  readonly isolation: IsolationChoice;
 }
+
+export type IsolationChoice = 'auto' | 'namespace' | 'container';
+const ISOLATION_CHOICES: readonly IsolationChoice[] = ['auto', 'namespace', 'container'];
 
 export const DEFAULT_GRACE_PERIOD_SECONDS = 30;
 export const DEFAULT_DOMAIN_WAIT_TIMEOUT_SECONDS = 300;
@@ -25,7 +30,7 @@ const UID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export const SUPERVISOR_USAGE =
   'usage: virt-launcher --vmi-uid UID --run-dir DIR [--namespace NS --name NAME] ' +
-  '[--grace-period-seconds N] [--domain-wait-timeout-seconds N]';
+  '[--grace-period-seconds N] [--domain-wait-timeout-seconds N] [--isolation auto|namespace|container]';
 
 const flags = flagReader((p) => new LauncherConfigError(p.kind === 'syntax' ? `${p.message}; ${SUPERVISOR_USAGE}` : p.message));
 
@@ -37,6 +42,7 @@ export function parseSupervisorArgs(argv: readonly string[]): SupervisorConfig {
     name: { type: 'string' },
     'grace-period-seconds': { type: 'string' },
     'domain-wait-timeout-seconds': { type: 'string' },
+    isolation: { type: 'string' },
   });
 
   const vmiUid = required(values['vmi-uid'], 'vmi-uid');
@@ -48,6 +54,10 @@ export function parseSupervisorArgs(argv: readonly string[]): SupervisorConfig {
   const { namespace, name } = values;
   if ((namespace === undefined) !== (name === undefined)) {
     throw new LauncherConfigError('--namespace and --name go together: the domain is named <namespace>_<name>');
+  }
+  const isolation = (values.isolation ?? 'auto') as IsolationChoice;
+  if (!ISOLATION_CHOICES.includes(isolation)) {
+    throw new LauncherConfigError(`--isolation ${JSON.stringify(values.isolation)}: must be one of ${ISOLATION_CHOICES.join(', ')}`);
   }
   if (namespace !== undefined) flags.dnsSubdomain('--namespace', namespace);
   if (name !== undefined) flags.dnsSubdomain('--name', name);
@@ -63,6 +73,7 @@ export function parseSupervisorArgs(argv: readonly string[]): SupervisorConfig {
       unit: 'seconds',
       default: DEFAULT_DOMAIN_WAIT_TIMEOUT_SECONDS,
     }),
+    isolation,
   });
 }
 

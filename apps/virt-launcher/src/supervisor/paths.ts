@@ -1,4 +1,4 @@
-import { launcherSocketPath, libvirtSocketPath } from '@qvirt/api';
+import { launcherSocketPath, libvirtSocketPath } from '@qvirt/api/constants';
 
 /** Every file the launcher of one VMI owns under the shared run dir (DESIGN.md "Paths on a node"). */
 export interface LauncherPaths {

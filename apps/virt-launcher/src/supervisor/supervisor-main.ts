@@ -1,6 +1,6 @@
 // Composition of the in-pod mode: config -> logger -> private libvirtd + libvirt connection ->
 // Supervisor; signals; exit code. main.ts dispatches here for `virt-launcher --vmi-uid ...`.
-import { LibvirtConnection, startPrivateLibvirtd } from '@qvirt/libvirt';
+import { detectIsolation, LibvirtConnection, startVmLibvirtd, type Isolation } from '@qvirt/libvirt';
 import { pino } from 'pino';
 import { LauncherConfigError, parseSupervisorArgs, type SupervisorConfig } from './config.js';
 import { ExitCodes } from './exit-policy.js';
@@ -39,7 +39,7 @@ export async function supervisorMain(o: SupervisorMainOptions): Promise<number> 
     logger,
     launcherVersion: o.launcherVersion,
     qemuVersion: () => qemuVersionOf(),
-    startDaemon: (paths) => startDaemon(paths, logger),
+    startDaemon: (paths) => startDaemon(paths, config.isolation === 'auto' ? detectIsolation() : config.isolation, logger),
     openConnection: (uri) => LibvirtConnection.open(uri, { logger }) as Promise<SupervisedConnection>,
   });
   const onSignal = (signal: NodeJS.Signals) => supervisor.stop(signal);
@@ -59,8 +59,9 @@ export async function supervisorMain(o: SupervisorMainOptions): Promise<number> 
   return result.code;
 }
 
-async function startDaemon(paths: LauncherPaths, logger: SupervisorLogger): Promise<PrivateDaemon> {
-  const d = await startPrivateLibvirtd({
+async function startDaemon(paths: LauncherPaths, isolation: Isolation, logger: SupervisorLogger): Promise<PrivateDaemon> {
+  logger.info({ isolation }, 'starting the VM\'s libvirtd');
+  const d = await startVmLibvirtd(isolation, {
     runDir: paths.privateDir,
     socketDir: paths.vmiDir,
     // Kept after exit (libvirtd.log, qemu/<domain>.log): the handler removes the VMI dir.
@@ -70,8 +71,8 @@ async function startDaemon(paths: LauncherPaths, logger: SupervisorLogger): Prom
   return {
     socketPath: d.socketPath,
     uri: d.uri,
-    libvirtdPid: d.pids.libvirtd,
-    pids: [d.pids.init, d.pids.libvirtd, d.pids.virtlogd, d.pids.unshare],
+    libvirtdPid: d.pids['libvirtd'] ?? -1,
+    pids: Object.values(d.pids),
     exited: d.exited,
     stop: () => d.stop(),
   };

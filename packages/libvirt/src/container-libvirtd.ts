@@ -1,0 +1,168 @@
+// A VM's libvirtd + virtlogd inside a launcher container (ADR 0007). The container runtime has
+// already given the pod private mount and pid namespaces, and the pod has no CAP_SYS_ADMIN, so
+// there is nothing to unshare or mount: the daemons run as this process's children with the
+// same configuration as in namespace mode, and stop() cleans up by process tree.
+//
+// Process tree:  node (child subreaper) -> setpriv(pdeathsig) -> virtlogd
+//                                       -> setpriv(pdeathsig) -> libvirtd
+//                                       -> QEMU (daemonized by libvirtd, adopted by node)
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { waitUntilAnswering, writeDaemonFiles } from './daemon-files.js';
+import { becomeChildSubreaper, reapChild } from './orphans.js';
+import { PrivateLibvirtdError, type LibvirtDaemon, type PrivateLibvirtdOptions } from './private-libvirtd.js';
+import { validatePaths } from './private-libvirtd-config.js';
+import { childrenOf, commOf, descendantsOf, isDeadOrZombie, tail } from './proc.js';
+import { qemuUnixUri } from './uri.js';
+
+/** Where libvirt's QEMU driver reads qemu.conf as root (compiled in; no flag or variable moves it). */
+const QEMU_CONF = '/etc/libvirt/qemu.conf';
+/** Where the QEMU driver writes <domain>.log (compiled in); linked to logDir/qemu as in namespace mode. */
+const QEMU_LOG_DIR = '/var/log/libvirt/qemu';
+
+type Exit = { code: number | null; signal: NodeJS.Signals | null };
+
+function exitOf(child: ChildProcess): Promise<Exit> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+/** Points the QEMU driver's log directory at logDir/qemu, unless the image already put logs there. */
+function linkQemuLogs(logDir: string): void {
+  const target = join(logDir, 'qemu');
+  mkdirSync(target, { recursive: true });
+  mkdirSync('/var/log/libvirt', { recursive: true });
+  if (existsSync(QEMU_LOG_DIR) || isSymlink(QEMU_LOG_DIR)) {
+    if (isSymlink(QEMU_LOG_DIR)) rmSync(QEMU_LOG_DIR);
+    else if (readdirSync(QEMU_LOG_DIR).length === 0) rmdirSync(QEMU_LOG_DIR);
+    else return;
+  }
+  symlinkSync(target, QEMU_LOG_DIR);
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts virtlogd and libvirtd for one VM in a launcher container. Writes /etc/libvirt/qemu.conf
+ * (the container's own), so it must only run where the filesystem is the pod's: the launcher
+ * chooses this mode when it lacks CAP_SYS_ADMIN, never on a host where it could unshare.
+ */
+export async function startContainerLibvirtd(opts: PrivateLibvirtdOptions): Promise<LibvirtDaemon> {
+  const paths = validatePaths(opts);
+  const { logger } = opts;
+  const bins = opts.binaries ?? { libvirtd: '/usr/sbin/libvirtd', virtlogd: '/usr/sbin/virtlogd' };
+  const startTimeout = opts.startTimeoutMs ?? 30_000;
+  const stopTimeout = opts.stopTimeoutMs ?? 10_000;
+  for (const d of [paths.runDir, paths.socketDir, paths.logDir]) mkdirSync(d, { recursive: true, mode: 0o755 });
+  const socketPath = join(paths.socketDir, 'libvirt-sock');
+  rmSync(socketPath, { force: true });
+  const files = writeDaemonFiles(paths, 'container');
+  mkdirSync('/etc/libvirt', { recursive: true });
+  copyFileSync(files.qemuConf, QEMU_CONF);
+  linkQemuLogs(paths.logDir);
+  becomeChildSubreaper();
+
+  const daemonLog = join(paths.logDir, 'daemons.log');
+  const logFd = openSync(daemonLog, 'a');
+  const start = (bin: string, conf: string, pidFile: string, env: NodeJS.ProcessEnv): ChildProcess =>
+    // setpriv --pdeathsig: the daemon dies with the launcher even if the launcher is SIGKILLed.
+    spawn('setpriv', ['--pdeathsig', 'KILL', '--', bin, '-f', conf, '-p', join(paths.runDir, pidFile)], {
+      stdio: ['ignore', logFd, logFd],
+      env,
+    });
+  let virtlogd: ChildProcess;
+  let libvirtd: ChildProcess;
+  try {
+    virtlogd = start(bins.virtlogd, files.virtlogdConf, 'virtlogd.pid', process.env);
+    const driverEnv = files.driverDir === undefined ? {} : { LIBVIRT_DRIVER_DIR: files.driverDir };
+    libvirtd = start(bins.libvirtd, files.libvirtdConf, 'libvirtd.pid', { ...process.env, ...driverEnv });
+  } finally {
+    closeSync(logFd);
+  }
+  const daemons = [libvirtd, virtlogd];
+  const exited = exitOf(libvirtd);
+  let hasExited = false;
+  void exited.then((r) => {
+    hasExited = true;
+    logger.info({ ...r, socketPath }, 'libvirtd ended');
+  });
+
+  /** What the daemons started: their descendants, and QEMU processes adopted by us. */
+  const leftovers = (): number[] => {
+    const daemonPids = new Set(daemons.map((d) => d.pid));
+    const adopted = childrenOf(process.pid).filter((p) => !daemonPids.has(p) && commOf(p).startsWith('qemu'));
+    const below = daemons.flatMap((d) => (d.pid === undefined ? [] : descendantsOf(d.pid)));
+    return [...new Set([...adopted, ...below])].filter((p) => !isDeadOrZombie(p));
+  };
+  const reapAdopted = (): void => {
+    const daemonPids = new Set(daemons.map((d) => d.pid));
+    for (const p of childrenOf(process.pid)) if (!daemonPids.has(p) && isDeadOrZombie(p)) reapChild(p);
+  };
+  // QEMU exits when its domain ends; reap it then rather than at stop (no zombie meanwhile).
+  const reaper = setInterval(reapAdopted, 2_000);
+  reaper.unref();
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      for (const d of daemons) {
+        if (d.exitCode !== null || d.signalCode !== null) continue;
+        d.kill('SIGTERM');
+        const done = await Promise.race([exitOf(d).then(() => true), sleep(stopTimeout).then(() => false)]);
+        if (!done) {
+          logger.warn({ pid: d.pid, socketPath }, 'daemon did not stop in time; killing it');
+          d.kill('SIGKILL');
+          await exitOf(d);
+        }
+      }
+      // libvirtd leaves QEMU running when it stops: kill what is left, then reap it.
+      const end = Date.now() + stopTimeout;
+      for (let left = leftovers(); left.length > 0; left = leftovers()) {
+        if (Date.now() > end) {
+          throw new PrivateLibvirtdError(`libvirtd for ${socketPath}: processes still alive after stop: ${left.map((p) => `${commOf(p)}(${p})`).join(', ')}`);
+        }
+        for (const p of left) {
+          try {
+            process.kill(p, 'SIGKILL');
+          } catch {
+            // exited meanwhile
+          }
+        }
+        await sleep(20);
+      }
+      clearInterval(reaper);
+      reapAdopted();
+      for (const s of ['libvirt-sock', 'libvirt-sock-ro', 'libvirt-admin-sock']) rmSync(join(paths.socketDir, s), { force: true });
+    })();
+    return stopping;
+  };
+
+  const fail = async (why: string): Promise<never> => {
+    await stop();
+    throw new PrivateLibvirtdError(
+      `libvirtd for ${socketPath} (container mode): ${why}\n--- ${daemonLog}\n${tail(daemonLog)}\n--- libvirtd.log\n${tail(join(paths.logDir, 'libvirtd.log'))}`,
+    );
+  };
+
+  const startedAt = Date.now();
+  const spawnFailed = await Promise.race([
+    ...daemons.map((d) => new Promise<Error>((resolve) => d.once('error', resolve))),
+    sleep(0).then(() => null),
+  ]);
+  if (spawnFailed) return fail(`cannot run setpriv: ${spawnFailed.message}`);
+  const uri = qemuUnixUri(socketPath);
+  const notReady = await waitUntilAnswering({ uri, socketPath, deadline: startedAt + startTimeout, logger, hasExited: () => hasExited });
+  if (notReady !== undefined) return fail(notReady);
+  if (virtlogd.exitCode !== null || virtlogd.signalCode !== null) return fail(`virtlogd exited (${virtlogd.exitCode ?? virtlogd.signalCode})`);
+  const pids = { libvirtd: libvirtd.pid ?? -1, virtlogd: virtlogd.pid ?? -1 };
+  logger.info({ socketPath, pids, isolation: 'container', startMs: Date.now() - startedAt }, 'private libvirtd ready');
+  return { socketPath, uri, pids, exited, stop };
+}
