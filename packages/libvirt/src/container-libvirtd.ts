@@ -10,10 +10,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, rmdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { waitUntilAnswering, writeDaemonFiles } from './daemon-files.js';
+import { prepareDaemonStart, removeDaemonSockets, waitUntilAnswering, writeDaemonFiles, type DaemonStartOptions } from './daemon-files.js';
 import { becomeChildSubreaper, reapChild } from './orphans.js';
-import { PrivateLibvirtdError, type LibvirtDaemon, type PrivateLibvirtdOptions } from './private-libvirtd.js';
-import { validatePaths } from './private-libvirtd-config.js';
+import { PrivateLibvirtdError, type LibvirtDaemon } from './private-libvirtd.js';
 import { childrenOf, commOf, descendantsOf, isDeadOrZombie, tail } from './proc.js';
 import { qemuUnixUri } from './uri.js';
 
@@ -55,15 +54,9 @@ function isSymlink(path: string): boolean {
  * (the container's own), so it must only run where the filesystem is the pod's: the launcher
  * chooses this mode when it lacks CAP_SYS_ADMIN, never on a host where it could unshare.
  */
-export async function startContainerLibvirtd(opts: PrivateLibvirtdOptions): Promise<LibvirtDaemon> {
-  const paths = validatePaths(opts);
+export async function startContainerLibvirtd(opts: DaemonStartOptions): Promise<LibvirtDaemon> {
   const { logger } = opts;
-  const bins = opts.binaries ?? { libvirtd: '/usr/sbin/libvirtd', virtlogd: '/usr/sbin/virtlogd' };
-  const startTimeout = opts.startTimeoutMs ?? 30_000;
-  const stopTimeout = opts.stopTimeoutMs ?? 10_000;
-  for (const d of [paths.runDir, paths.socketDir, paths.logDir]) mkdirSync(d, { recursive: true, mode: 0o755 });
-  const socketPath = join(paths.socketDir, 'libvirt-sock');
-  rmSync(socketPath, { force: true });
+  const { paths, socketPath, bins, startTimeout, stopTimeout } = prepareDaemonStart(opts);
   const files = writeDaemonFiles(paths, 'container');
   mkdirSync('/etc/libvirt', { recursive: true });
   copyFileSync(files.qemuConf, QEMU_CONF);
@@ -140,7 +133,7 @@ export async function startContainerLibvirtd(opts: PrivateLibvirtdOptions): Prom
       }
       clearInterval(reaper);
       reapAdopted();
-      for (const s of ['libvirt-sock', 'libvirt-sock-ro', 'libvirt-admin-sock']) rmSync(join(paths.socketDir, s), { force: true });
+      removeDaemonSockets(paths.socketDir);
     })();
     return stopping;
   };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LibvirtConnection } from './connection.js';
 import type { LibvirtLogger } from './logger.js';
-import { renderLibvirtdConf, renderQemuConf, renderVirtlogdConf, type Isolation, type PrivateLibvirtdPaths } from './private-libvirtd-config.js';
+import { renderLibvirtdConf, renderQemuConf, renderVirtlogdConf, validatePaths, type Isolation, type PrivateLibvirtdPaths } from './private-libvirtd-config.js';
 
 const DRIVER_DIRS = ['/usr/lib64/libvirt/connection-driver', '/usr/lib/libvirt/connection-driver'];
 const QEMU_DRIVER = 'libvirt_driver_qemu.so';
@@ -85,4 +85,40 @@ export async function waitUntilAnswering(o: {
     }
     await sleep(50);
   }
+}
+
+/** What starting a VM's daemons takes, however they are isolated. */
+export interface DaemonStartOptions extends PrivateLibvirtdPaths {
+  logger: LibvirtLogger;
+  /** How long to wait for the socket to answer. Default 30 s. */
+  startTimeoutMs?: number;
+  /** Grace for libvirtd/virtlogd to exit on SIGTERM before everything is SIGKILLed. Default 10 s. */
+  stopTimeoutMs?: number;
+  /** Daemon binaries. Default /usr/sbin/libvirtd, /usr/sbin/virtlogd. */
+  binaries?: { libvirtd: string; virtlogd: string };
+}
+
+const SOCKETS = ['libvirt-sock', 'libvirt-sock-ro', 'libvirt-admin-sock'];
+
+/**
+ * Checks the paths, fills in the defaults and creates the directories; a socket left by a killed
+ * daemon is removed (a live daemon owning this VM would be a bug in the caller).
+ */
+export function prepareDaemonStart(opts: DaemonStartOptions) {
+  const paths = validatePaths(opts);
+  for (const d of [paths.runDir, paths.socketDir, paths.logDir]) mkdirSync(d, { recursive: true, mode: 0o755 });
+  const socketPath = join(paths.socketDir, SOCKETS[0]!);
+  rmSync(socketPath, { force: true });
+  return {
+    paths,
+    socketPath,
+    bins: opts.binaries ?? { libvirtd: '/usr/sbin/libvirtd', virtlogd: '/usr/sbin/virtlogd' },
+    startTimeout: opts.startTimeoutMs ?? 30_000,
+    stopTimeout: opts.stopTimeoutMs ?? 10_000,
+  };
+}
+
+/** Removes libvirtd's sockets once it is gone, so a later start finds none. */
+export function removeDaemonSockets(socketDir: string): void {
+  for (const s of SOCKETS) rmSync(join(socketDir, s), { force: true });
 }

@@ -7,24 +7,15 @@
 // If node dies, setpriv's pdeathsig kills unshare, whose --kill-child kills pid 1, and the
 // kernel kills the rest of the namespace: nothing outlives the launcher.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { openSync, closeSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LibvirtLogger } from './logger.js';
-import { waitUntilAnswering, writeDaemonFiles } from './daemon-files.js';
-import { renderInitScript, validatePaths, type PrivateLibvirtdPaths } from './private-libvirtd-config.js';
+import { prepareDaemonStart, removeDaemonSockets, waitUntilAnswering, writeDaemonFiles, type DaemonStartOptions } from './daemon-files.js';
+import { renderInitScript } from './private-libvirtd-config.js';
 import { childrenOf, commOf, tail } from './proc.js';
 import { qemuUnixUri } from './uri.js';
 
-export interface PrivateLibvirtdOptions extends PrivateLibvirtdPaths {
-  logger: LibvirtLogger;
-  /** How long to wait for the socket to answer. Default 30 s. */
-  startTimeoutMs?: number;
-  /** Grace for libvirtd/virtlogd to exit on SIGTERM before everything is SIGKILLed. Default 10 s. */
-  stopTimeoutMs?: number;
-  /** Daemon binaries. Default /usr/sbin/libvirtd, /usr/sbin/virtlogd. */
-  binaries?: { libvirtd: string; virtlogd: string };
-}
+export type PrivateLibvirtdOptions = DaemonStartOptions;
 
 export type PrivateLibvirtdPids = {
   /** The unshare process (a child of this process's setpriv). */
@@ -104,17 +95,8 @@ async function discoverPids(root: number, deadline: number): Promise<PrivateLibv
 }
 
 export async function startPrivateLibvirtd(opts: PrivateLibvirtdOptions): Promise<PrivateLibvirtd> {
-  const paths = validatePaths(opts);
   const { logger } = opts;
-  const bins = opts.binaries ?? { libvirtd: '/usr/sbin/libvirtd', virtlogd: '/usr/sbin/virtlogd' };
-  const startTimeout = opts.startTimeoutMs ?? 30_000;
-  const stopTimeout = opts.stopTimeoutMs ?? 10_000;
-  for (const d of [paths.runDir, paths.socketDir, paths.logDir]) mkdirSync(d, { recursive: true, mode: 0o755 });
-  const socketPath = join(paths.socketDir, 'libvirt-sock');
-  if (existsSync(socketPath)) {
-    // A stale socket from a killed daemon; a live one means another daemon owns this VM.
-    rmSync(socketPath);
-  }
+  const { paths, socketPath, bins, startTimeout, stopTimeout } = prepareDaemonStart(opts);
   const files = writeDaemonFiles(paths, 'namespace');
   const script = join(paths.runDir, 'libvirtd-namespace.sh');
   const driverDir = files.driverDir;
@@ -197,9 +179,7 @@ export async function startPrivateLibvirtd(opts: PrivateLibvirtdOptions): Promis
           await sleep(20);
         }
       }
-      for (const s of ['libvirt-sock', 'libvirt-sock-ro', 'libvirt-admin-sock']) {
-        rmSync(join(paths.socketDir, s), { force: true });
-      }
+      removeDaemonSockets(paths.socketDir);
     })();
     return stopping;
   };
