@@ -2,7 +2,7 @@
 // libvirtd + virtlogd in their namespace, QEMU (emulation), the test guest. The test plays
 // virt-handler: Ping, GetAllocation, render with @qvirt/domain, define + start over FFI.
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { VirtualMachineInstance } from '@qvirt/api';
@@ -38,6 +38,9 @@ afterEach(async () => {
     if (r.launcher.child.exitCode === null && r.launcher.child.signalCode === null) {
       r.launcher.child.kill('SIGKILL'); // its daemons die with it (pdeathsig + pid namespace)
       await r.launcher.exited;
+      // In container mode QEMU is the launcher's adopted child: without the pod around it, a
+      // failed test would leave it running on the host.
+      for (const s of survivors(r.runDir, r.domainName, [])) process.kill(s.pid, 'SIGKILL');
     }
     r.client.close();
     await r.conn?.close().catch(() => undefined);
@@ -144,6 +147,25 @@ describe('virt-launcher in-pod mode', () => {
     expect(await readFile(`/proc/${qemu!.pid}/status`, 'utf8')).toMatch(new RegExp(`^PPid:\\s+${run.launcher.child.pid}$`, 'm'));
     // QEMU's own log landed in the VMI's log dir, as in namespace mode.
     expect(existsSync(`${run.runDir}/${run.uid}/log/qemu/${run.domainName}.log`)).toBe(true);
+    // Adopted processes are reaped while the launcher runs: libvirtd's capability probes and a
+    // second guest on the same daemon, started and destroyed, leave no zombie behind.
+    const other = await run.conn!.defineXML(
+      renderDomain({ ...(await vmiFrom('vmi-plain.yaml', run)), metadata: { name: 'other', namespace: run.namespace, uid: randomUUID() } }, new Map(), {
+        kvm: false,
+        consoleLogPath: `${run.runDir}/other.log`,
+      }),
+    );
+    await other.create();
+    await other.destroy();
+    await other.undefine();
+    const zombieChildren = () =>
+      readFileSync(`/proc/${run.launcher.child.pid}/task/${run.launcher.child.pid}/children`, 'utf8')
+        .split(/\s+/)
+        .filter(Boolean)
+        .filter((p) => / Z /.test(readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\)/, '')));
+    let zombies = zombieChildren();
+    for (let i = 0; i < 30 && zombies.length > 0; i++, await sleep(100)) zombies = zombieChildren();
+    expect(zombies).toEqual([]);
 
     run.launcher.child.kill('SIGTERM');
     const exit = await run.launcher.exited;

@@ -13,7 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { prepareDaemonStart, removeDaemonSockets, waitUntilAnswering, writeDaemonFiles, type DaemonStartOptions } from './daemon-files.js';
 import { becomeChildSubreaper, reapChild } from './orphans.js';
 import { PrivateLibvirtdError, type LibvirtDaemon } from './private-libvirtd.js';
-import { childrenOf, commOf, descendantsOf, isDeadOrZombie, tail } from './proc.js';
+import { childrenOf, commOf, descendantsOf, isDeadOrZombie, sessionOf, tail } from './proc.js';
 import { qemuUnixUri } from './uri.js';
 
 /** Where libvirt's QEMU driver reads qemu.conf as root (compiled in; no flag or variable moves it). */
@@ -88,19 +88,22 @@ export async function startContainerLibvirtd(opts: DaemonStartOptions): Promise<
     logger.info({ ...r, socketPath }, 'libvirtd ended');
   });
 
-  /** What the daemons started: their descendants, and QEMU processes adopted by us. */
-  const leftovers = (): number[] => {
-    const daemonPids = new Set(daemons.map((d) => d.pid));
-    const adopted = childrenOf(process.pid).filter((p) => !daemonPids.has(p) && commOf(p).startsWith('qemu'));
-    const below = daemons.flatMap((d) => (d.pid === undefined ? [] : descendantsOf(d.pid)));
-    return [...new Set([...adopted, ...below])].filter((p) => !isDeadOrZombie(p));
-  };
+  // Adopted processes are QEMU, daemonized by libvirtd (its guests and its capability probes):
+  // daemonizing starts a new session. node's own children (a `qemu --version` probe) stay in
+  // ours, and only node may reap those, or it would never see their exit.
+  const ownSession = sessionOf(process.pid);
+  const adopted = (): number[] =>
+    childrenOf(process.pid).filter((p) => !daemons.some((d) => d.pid === p) && sessionOf(p) !== undefined && sessionOf(p) !== ownSession);
   const reapAdopted = (): void => {
-    const daemonPids = new Set(daemons.map((d) => d.pid));
-    for (const p of childrenOf(process.pid)) if (!daemonPids.has(p) && isDeadOrZombie(p)) reapChild(p);
+    for (const p of adopted()) if (isDeadOrZombie(p)) reapChild(p);
+  };
+  /** What the daemons started: their descendants, and the QEMU processes we adopted. */
+  const leftovers = (): number[] => {
+    const below = daemons.flatMap((d) => (d.pid === undefined ? [] : descendantsOf(d.pid)));
+    return [...new Set([...adopted(), ...below])].filter((p) => !isDeadOrZombie(p));
   };
   // QEMU exits when its domain ends; reap it then rather than at stop (no zombie meanwhile).
-  const reaper = setInterval(reapAdopted, 2_000);
+  const reaper = setInterval(reapAdopted, 1_000);
   reaper.unref();
 
   let stopping: Promise<void> | undefined;

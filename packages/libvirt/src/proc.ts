@@ -29,14 +29,26 @@ export function commOf(pid: number): string {
   }
 }
 
-/** True for a zombie (exited, not yet reaped) or a process that is gone. */
-export function isDeadOrZombie(pid: number): boolean {
+/** /proc/<pid>/stat fields after the command name: [state, ppid, pgrp, session, ...]; [] if gone. */
+function statFields(pid: number): string[] {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return true;
+    return [];
   }
+}
+
+/** True for a zombie (exited, not yet reaped) or a process that is gone. */
+export function isDeadOrZombie(pid: number): boolean {
+  const state = statFields(pid)[0];
+  return state === undefined || state === 'Z';
+}
+
+/** The session a process belongs to (readable for zombies too), or undefined if it is gone. */
+export function sessionOf(pid: number): number | undefined {
+  const session = statFields(pid)[3];
+  return session === undefined ? undefined : Number(session);
 }
 
 /** Whether this process holds a capability in its effective set (CAP_SYS_ADMIN is 21). */
