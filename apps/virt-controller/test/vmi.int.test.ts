@@ -16,6 +16,18 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** A new namespace with one QAT VMI in it, and the launcher pod the controller made for it. */
+async function qatVmiWithPod(namespace: string, name: string, qats = 1) {
+  await createNamespace(env, namespace);
+  const vmi = await env.admin.create<ReturnType<typeof qatVmi>>(vmisPath(namespace), qatVmi(name, namespace, qats));
+  const [pod] = await waitFor('launcher pod', async () => {
+    const pods = await launcherPods(env, namespace, vmi.metadata.uid);
+    return pods.length > 0 && pods;
+  });
+  if (pod === undefined) throw new Error(`no launcher pod for ${namespace}/${name}`);
+  return { vmi, pod };
+}
+
 beforeAll(async () => {
   env = await setUp();
   metricsPort = await freePort();
@@ -28,19 +40,14 @@ afterAll(async () => {
 
 describe('VMI controller on a real API server', () => {
   it('creates exactly one launcher pod for a QAT VMI and follows binding to Scheduled', async () => {
-    await createNamespace(env, 'qat');
-    const vmi = await env.admin.create<ReturnType<typeof qatVmi>>(vmisPath('qat'), qatVmi('vmi-qat', 'qat', 2));
+    const { vmi, pod } = await qatVmiWithPod('qat', 'vmi-qat', 2);
     const uid = vmi.metadata.uid!;
-    const [pod] = await waitFor('launcher pod', async () => {
-      const pods = await launcherPods(env, 'qat', uid);
-      return pods.length > 0 && pods;
-    });
-    const c = pod!.spec!.containers[0]!;
+    const c = pod.spec!.containers[0]!;
     expect(c.resources?.requests?.['qat.intel.com/generic']).toBe('2');
     expect(c.resources?.limits?.['qat.intel.com/generic']).toBe('2');
-    expect(pod!.metadata?.name).toMatch(/^virt-launcher-vmi-qat-[a-z0-9]{5}$/);
-    expect(pod!.metadata?.labels).toMatchObject({ 'kubevirt.io': 'virt-launcher', 'kubevirt.io/created-by': uid });
-    expect(pod!.metadata?.ownerReferences).toEqual([{ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', name: 'vmi-qat', uid, controller: true, blockOwnerDeletion: true }]);
+    expect(pod.metadata?.name).toMatch(/^virt-launcher-vmi-qat-[a-z0-9]{5}$/);
+    expect(pod.metadata?.labels).toMatchObject({ 'kubevirt.io': 'virt-launcher', 'kubevirt.io/created-by': uid });
+    expect(pod.metadata?.ownerReferences).toEqual([{ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', name: 'vmi-qat', uid, controller: true, blockOwnerDeletion: true }]);
     expect(c.securityContext?.privileged).toBe(false);
 
     const scheduling = await waitFor('Scheduling', async () => {
@@ -50,10 +57,10 @@ describe('VMI controller on a real API server', () => {
     expect(scheduling.metadata.finalizers).toContain('foregroundDeleteVirtualMachine');
     expect(scheduling.status?.conditions).toContainEqual(expect.objectContaining({ type: 'LiveMigratable', status: 'False', reason: 'HostDeviceNotLiveMigratable' }));
 
-    await bindPod(env, pod!, 'node-a');
+    await bindPod(env, pod, 'node-a');
     await new Promise((r) => setTimeout(r, 500));
     expect((await getVmi(env, 'qat', 'vmi-qat')).status?.phase).toBe('Scheduling'); // bound but not running yet
-    await setPodPhase(env, 'qat', pod!.metadata!.name!, 'Running');
+    await setPodPhase(env, 'qat', pod.metadata!.name!, 'Running');
     const scheduled = await waitFor('Scheduled', async () => {
       const v = await getVmi(env, 'qat', 'vmi-qat');
       return v.status?.phase === 'Scheduled' && v;
@@ -81,14 +88,9 @@ describe('VMI controller on a real API server', () => {
   });
 
   it('a VMI that virt-handler marks Failed has its still running launcher pod deleted (its VFs freed)', async () => {
-    await createNamespace(env, 'final');
-    const vmi = await env.admin.create<ReturnType<typeof qatVmi>>(vmisPath('final'), qatVmi('start-failed', 'final'));
-    const [pod] = await waitFor('pod', async () => {
-      const p = await launcherPods(env, 'final', vmi.metadata.uid);
-      return p.length > 0 && p;
-    });
-    const podName = pod!.metadata!.name!;
-    await bindPod(env, pod!, 'node-a');
+    const { vmi, pod } = await qatVmiWithPod('final', 'start-failed');
+    const podName = pod.metadata!.name!;
+    await bindPod(env, pod, 'node-a');
     await setPodPhase(env, 'final', podName, 'Running');
     await waitFor('Scheduled', async () => (await getVmi(env, 'final', 'start-failed')).status?.phase === 'Scheduled');
     // As virt-handler when libvirt refuses to start the domain (no IOMMU): Failed while the launcher still runs.
@@ -97,7 +99,7 @@ describe('VMI controller on a real API server', () => {
       const p = await env.admin.get<V1Pod>(podsPath('final', podName));
       return p.metadata?.deletionTimestamp && p;
     });
-    expect(terminating.metadata?.deletionGracePeriodSeconds).toBe(pod!.spec?.terminationGracePeriodSeconds); // the pod's own grace period
+    expect(terminating.metadata?.deletionGracePeriodSeconds).toBe(pod.spec?.terminationGracePeriodSeconds); // the pod's own grace period
     const failed = await getVmi(env, 'final', 'start-failed');
     expect(failed.status).toMatchObject({ phase: 'Failed', reason: 'StartFailed' });
     expect(failed.metadata.finalizers).toContain('foregroundDeleteVirtualMachine');
@@ -110,24 +112,19 @@ describe('VMI controller on a real API server', () => {
   });
 
   it('deletes the launcher pod with the VMI and drops the finalizer only once the pod is gone', async () => {
-    await createNamespace(env, 'del');
-    const vmi = await env.admin.create<ReturnType<typeof qatVmi>>(vmisPath('del'), qatVmi('gone', 'del'));
-    const [pod] = await waitFor('pod', async () => {
-      const p = await launcherPods(env, 'del', vmi.metadata.uid);
-      return p.length > 0 && p;
-    });
+    const { pod } = await qatVmiWithPod('del', 'gone');
     await waitFor('finalizer', async () => (await getVmi(env, 'del', 'gone')).metadata.finalizers?.includes('foregroundDeleteVirtualMachine'));
-    await bindPod(env, pod!, 'node-a'); // a bound pod waits for its kubelet when deleted
+    await bindPod(env, pod, 'node-a'); // a bound pod waits for its kubelet when deleted
     await env.admin.delete(vmisPath('del', 'gone'));
     const terminating = await waitFor('pod terminating', async () => {
-      const p = await env.admin.get<V1Pod>(podsPath('del', pod!.metadata!.name));
+      const p = await env.admin.get<V1Pod>(podsPath('del', pod.metadata!.name));
       return p.metadata?.deletionTimestamp && p;
     });
     expect(terminating).toBeTruthy();
     await new Promise((r) => setTimeout(r, 500));
     expect((await getVmi(env, 'del', 'gone')).metadata.finalizers).toContain('foregroundDeleteVirtualMachine');
     // As the kubelet: the container stopped, confirm the deletion.
-    await env.admin.delete(podsPath('del', pod!.metadata!.name), { gracePeriodSeconds: 0 });
+    await env.admin.delete(podsPath('del', pod.metadata!.name), { gracePeriodSeconds: 0 });
     await waitFor('VMI gone', async () => {
       try {
         await getVmi(env, 'del', 'gone');
