@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { flagReader, nonEmpty } from '@qvirt/cli-config';
+import { flagReader, nonEmpty, stringFlags } from '@qvirt/cli-config';
 import type { KvmMode } from './vmi/launcher-resources.js';
 
 export class ControllerConfigError extends Error {
@@ -41,26 +41,7 @@ const flags = flagReader((p) => new ControllerConfigError(p.kind === 'syntax' ? 
 
 /** Parses flags (env as defaults) once into a frozen config; every problem names the flag. */
 export function parseControllerConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Readonly<ControllerConfig> {
-  const values = flags.parse(argv, {
-    kubeconfig: { type: 'string' },
-    'leader-elect': { type: 'string' },
-    'lease-namespace': { type: 'string' },
-    'lease-name': { type: 'string' },
-    'lease-duration': { type: 'string' },
-    'renew-deadline': { type: 'string' },
-    'retry-period': { type: 'string' },
-    identity: { type: 'string' },
-    'launcher-image': { type: 'string' },
-    'kvm-mode': { type: 'string' },
-    'run-dir': { type: 'string' },
-    'metrics-port': { type: 'string' },
-    'metrics-address': { type: 'string' },
-    'metrics-tls-cert': { type: 'string' },
-    'metrics-tls-key': { type: 'string' },
-    workers: { type: 'string' },
-    'vm-workers': { type: 'string' },
-    'log-level': { type: 'string' },
-  });
+  const values = flags.parse(argv, stringFlags('kubeconfig', 'leader-elect', 'lease-namespace', 'lease-name', 'lease-duration', 'renew-deadline', 'retry-period', 'identity', 'launcher-image', 'kvm-mode', 'run-dir', 'metrics-port', 'metrics-address', 'metrics-tls-cert', 'metrics-tls-key', 'workers', 'vm-workers', 'log-level'));
   const kvmMode = flags.oneOf('--kvm-mode', values['kvm-mode'] ?? env.QVIRT_KVM_MODE ?? 'emulation', ['emulation', 'kvm']);
   const leaderElect = flags.oneOf('--leader-elect', values['leader-elect'] ?? 'true', ['true', 'false']);
   const cert = values['metrics-tls-cert'];

@@ -1,7 +1,7 @@
 // `virt-handler [run]`: the node daemon's configuration, parsed and validated once into a
 // frozen object. Flags win over env; env over defaults. Every problem names the flag or var.
 import { normalize } from 'node:path';
-import { DNS_SUBDOMAIN, flagReader, nonEmpty } from '@qvirt/cli-config';
+import { DNS_SUBDOMAIN, flagReader, nonEmpty, stringFlags } from '@qvirt/cli-config';
 import { NodePaths } from '@qvirt/api';
 
 export class RunConfigError extends Error {
@@ -52,20 +52,7 @@ export const RUN_USAGE = `  virt-handler [run] [--node-name NAME] [--kubeconfig 
 const flags = flagReader((p) => new RunConfigError(`run: ${p.message}`));
 
 export function parseRunArgs(args: readonly string[], env: RunEnv): RunCommand {
-  const values = flags.parse(args, {
-    'node-name': { type: 'string' },
-    kubeconfig: { type: 'string' },
-    'run-dir': { type: 'string' },
-    'device-plugin-dir': { type: 'string' },
-    'sysfs-root': { type: 'string' },
-    'dev-root': { type: 'string' },
-    kvm: { type: 'string' },
-    'metrics-port': { type: 'string' },
-    'metrics-address': { type: 'string' },
-    workers: { type: 'string' },
-    'resync-seconds': { type: 'string' },
-    'log-level': { type: 'string' },
-  });
+  const values = flags.parse(args, stringFlags('node-name', 'kubeconfig', 'run-dir', 'device-plugin-dir', 'sysfs-root', 'dev-root', 'kvm', 'metrics-port', 'metrics-address', 'workers', 'resync-seconds', 'log-level'));
 
   const nodeName = values['node-name'] ?? nonEmpty(env.NODE_NAME);
   if (nodeName === undefined) throw new RunConfigError('run: NODE_NAME is not set (and no --node-name): the handler must know which node it serves');

@@ -1,5 +1,5 @@
 // The node agent's command line, parsed once into a frozen config; every problem names the flag.
-import { DNS_SUBDOMAIN, flagReader } from '@qvirt/cli-config';
+import { DNS_SUBDOMAIN, flagReader, stringFlags } from '@qvirt/cli-config';
 
 export class AgentConfigError extends Error {
   override readonly name = 'AgentConfigError';
@@ -29,17 +29,8 @@ const flags = flagReader((p) => new AgentConfigError(p.kind === 'syntax' || p.va
 
 export function parseAgentConfig(argv: readonly string[]): AgentConfig {
   const values = flags.parse(argv, {
-    kubeconfig: { type: 'string' },
-    'node-name': { type: 'string' },
-    'device-plugin-dir': { type: 'string' },
-    'state-dir': { type: 'string' },
+    ...stringFlags('kubeconfig', 'node-name', 'device-plugin-dir', 'state-dir', 'host-ip', 'status-interval-seconds', 'cpu', 'memory-bytes', 'max-pods', 'log-level'),
     'bin-path': { type: 'string', multiple: true },
-    'host-ip': { type: 'string' },
-    'status-interval-seconds': { type: 'string' },
-    cpu: { type: 'string' },
-    'memory-bytes': { type: 'string' },
-    'max-pods': { type: 'string' },
-    'log-level': { type: 'string' },
   });
   const need = (k: 'kubeconfig' | 'node-name'): string => values[k] || flags.fail(`--${k}`, undefined, 'is required');
   const nodeName = need('node-name');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flagReader, nonEmpty, type FlagProblem } from './flags.js';
+import { flagReader, stringFlags, nonEmpty, type FlagProblem } from './flags.js';
 
 class TestConfigError extends Error {
   constructor(readonly problem: FlagProblem) {
@@ -69,5 +69,14 @@ describe('flagReader', () => {
     expect(nonEmpty('')).toBeUndefined();
     expect(nonEmpty(undefined)).toBeUndefined();
     expect(nonEmpty('/k')).toBe('/k');
+  });
+});
+
+describe('stringFlags', () => {
+  it('declares each name as a single string option that parseArgs accepts', () => {
+    expect(stringFlags('a', 'log-level')).toEqual({ a: { type: 'string' }, 'log-level': { type: 'string' } });
+    const reader = flagReader((p) => new Error(p.message));
+    expect(reader.parse(['--a', 'x', '--log-level=debug'], stringFlags('a', 'log-level'))).toEqual({ a: 'x', 'log-level': 'debug' });
+    expect(() => reader.parse(['--b', 'x'], stringFlags('a'))).toThrow(/Unknown option '--b'/);
   });
 });

@@ -86,6 +86,11 @@ export function flagReader(toError: (problem: FlagProblem) => Error): FlagReader
   return reader;
 }
 
+/** Options that each take one string value, by name: most of every app's option table. */
+export function stringFlags<const N extends string>(...names: N[]): { [K in N]: { type: 'string' } } {
+  return Object.fromEntries(names.map((n) => [n, { type: 'string' }])) as { [K in N]: { type: 'string' } };
+}
+
 /** An env var set to '' counts as unset. */
 export function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { flagReader } from '@qvirt/cli-config';
+import { flagReader, stringFlags } from '@qvirt/cli-config';
 
 export class ServeOptionsError extends Error {
   override name = 'ServeOptionsError';
@@ -70,23 +70,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Parses `virt-api serve` flags (env only for defaults: KUBECONFIG, QVIRT_LOG_LEVEL) into a frozen value. */
 export function parseServeOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): Readonly<ServeOptions> {
   const values = flags.parse(argv, {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'tls-cert-file': { type: 'string' },
-    'tls-key-file': { type: 'string' },
-    'self-signed-secret': { type: 'string' },
-    'cert-dir': { type: 'string' },
-    service: { type: 'string' },
+    ...stringFlags('port', 'host', 'tls-cert-file', 'tls-key-file', 'self-signed-secret', 'cert-dir', 'service', 'ca-validity-days', 'cert-validity-days', 'kubeconfig', 'config-namespace', 'validating-webhook', 'mutating-webhook', 'log-level', 'body-limit-bytes', 'cert-check-seconds'),
     'extra-san': { type: 'string', multiple: true },
-    'ca-validity-days': { type: 'string' },
-    'cert-validity-days': { type: 'string' },
-    kubeconfig: { type: 'string' },
-    'config-namespace': { type: 'string' },
-    'validating-webhook': { type: 'string' },
-    'mutating-webhook': { type: 'string' },
-    'log-level': { type: 'string' },
-    'body-limit-bytes': { type: 'string' },
-    'cert-check-seconds': { type: 'string' },
   });
   // 0 picks a free port (tests).
   const port = flags.wholeNumber('--port', values.port, { min: 0, max: 65535, default: 8443 });

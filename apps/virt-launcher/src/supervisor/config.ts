@@ -1,5 +1,5 @@
 import { normalize } from 'node:path';
-import { flagReader } from '@qvirt/cli-config';
+import { flagReader, stringFlags } from '@qvirt/cli-config';
 
 /** The in-pod mode's configuration, validated once at start-up (frozen). */
 export interface SupervisorConfig {
@@ -35,15 +35,7 @@ export const SUPERVISOR_USAGE =
 const flags = flagReader((p) => new LauncherConfigError(p.kind === 'syntax' ? `${p.message}; ${SUPERVISOR_USAGE}` : p.message));
 
 export function parseSupervisorArgs(argv: readonly string[]): SupervisorConfig {
-  const values = flags.parse(argv, {
-    'vmi-uid': { type: 'string' },
-    'run-dir': { type: 'string' },
-    namespace: { type: 'string' },
-    name: { type: 'string' },
-    'grace-period-seconds': { type: 'string' },
-    'domain-wait-timeout-seconds': { type: 'string' },
-    isolation: { type: 'string' },
-  });
+  const values = flags.parse(argv, stringFlags('vmi-uid', 'run-dir', 'namespace', 'name', 'grace-period-seconds', 'domain-wait-timeout-seconds', 'isolation'));
 
   const vmiUid = required(values['vmi-uid'], 'vmi-uid');
   if (!UID_RE.test(vmiUid) || vmiUid.includes('..')) {
