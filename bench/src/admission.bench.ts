@@ -23,8 +23,12 @@ interface Round extends LoadResult {
 
 function loadOnce(generator: ChildProcess, request: LoadRequest): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    generator.once('message', (m) => resolve(m as LoadResult));
-    generator.once('exit', (code) => reject(new Error(`admission bench: load generator exited with ${code}`)));
+    const onExit = (code: number | null) => reject(new Error(`admission bench: load generator exited with ${code}`));
+    generator.once('exit', onExit);
+    generator.once('message', (m) => {
+      generator.off('exit', onExit);
+      resolve(m as LoadResult);
+    });
     generator.send(request);
   });
 }

@@ -14,7 +14,8 @@ type Container = JsonRecord | unknown[];
 export class PatchBuilder {
   readonly ops: JsonPatchOperation[] = [];
   private doc: unknown;
-  private readonly owned = new WeakSet<object>();
+  // The containers copied so far: a handful per patch, so a list beats a (Weak)Set's hashing.
+  private readonly owned: Container[] = [];
 
   constructor(doc: unknown) {
     this.doc = doc;
@@ -90,14 +91,10 @@ export class PatchBuilder {
   }
 
   private own(c: Container): Container {
-    if (this.owned.has(c)) return c;
-    let copy: Container;
-    if (Array.isArray(c)) copy = [...c];
-    else {
-      copy = {};
-      for (const k of Object.keys(c)) defineOwn(copy, k, c[k]);
-    }
-    this.owned.add(copy);
+    if (this.owned.includes(c)) return c;
+    // Spread defines own data properties (a `__proto__` key stays data) on V8's fast clone path.
+    const copy: Container = Array.isArray(c) ? [...c] : { ...c };
+    this.owned.push(copy);
     return copy;
   }
 }
