@@ -150,6 +150,42 @@ describe('virt-handler run', () => {
     expect(handler.logs().some((l) => l.msg === 'removed the run directory of a VMI whose launcher is gone' && l.uid === vmi.metadata.uid)).toBe(true);
   });
 
+  it('after a handler restart: a guest that powered off meanwhile is Succeeded, a VMI deleted meanwhile loses its run directory', async () => {
+    const off = await scheduled('vmi-plain.yaml', 'vmi-self-off');
+    const gone = await scheduled('vmi-plain.yaml', 'vmi-gone');
+    await until(() => phaseOf('vmi-self-off', 'Running'), 120_000, 'vmi-self-off Running');
+    await until(() => phaseOf('vmi-gone', 'Running'), 120_000, 'vmi-gone Running');
+    const consoleLog = join(runDir, off.vmi.metadata.uid!, 'console.log');
+    await until(async () => (await readFile(consoleLog, 'utf8').catch(() => '')).includes('QVIRT-GUEST-BOOTED'), 120_000, 'the guest boot marker');
+
+    expect(await stopProc(handler)).toEqual({ code: 0, signal: null });
+    // The guest powers itself off (ACPI from outside the handler, as a `poweroff` inside would).
+    const conn = await LibvirtConnection.open(qemuUnixUri(join(runDir, off.vmi.metadata.uid!, 'libvirt-sock')));
+    const dom = await conn.lookupByName('default_vmi-self-off');
+    await dom.shutdown();
+    await dom.free();
+    await conn.close();
+    expect(await off.launcher.exited).toEqual({ code: 0, signal: null });
+    expect(await readFile(consoleLog, 'utf8')).toContain('QVIRT-GUEST-POWEROFF');
+    // Deleted from the API, and its pod stopped as the kubelet would, while no handler watches.
+    await cluster.admin.delete(vmiPath('default', 'vmi-gone'));
+    await releaseVmi(cluster.admin, 'vmi-gone');
+    expect(await stopProc(gone.launcher)).toEqual({ code: 0, signal: null });
+    const goneDir = join(runDir, gone.vmi.metadata.uid!);
+    expect(existsSync(goneDir)).toBe(true);
+
+    handler = await startHandler(handlerOpts);
+    // From the launcher's exit record: the missed STOPPED event said "shutdown".
+    const done = await until(() => phaseOf('vmi-self-off', 'Succeeded'), 30_000, 'vmi-self-off Succeeded');
+    expect(done.status?.reason).toBeUndefined();
+    await until(() => !existsSync(goneDir), 30_000, 'the run directory of the VMI deleted meanwhile removed');
+    expect(existsSync(join(runDir, 'sockets', `${gone.vmi.metadata.uid!}.sock`))).toBe(false);
+    // The final VMI that still exists keeps its directory (its console and logs).
+    expect(existsSync(consoleLog)).toBe(true);
+    await releaseVmi(cluster.admin, 'vmi-self-off');
+    await cluster.admin.delete(vmiPath('default', 'vmi-self-off')).catch(() => undefined);
+  });
+
   it('a launcher killed under a running VMI turns it Failed with the reason', async () => {
     const name = 'vmi-kill';
     const { launcher } = await scheduled('vmi-plain.yaml', name);

@@ -82,6 +82,11 @@ export function libvirtSocketPath(runDir: string, vmiUid: string): string {
   return `${runDir}/${vmiUid}/libvirt-sock`;
 }
 
+/** `<run-dir>/<vmi-uid>/launcher-exit.json`: how the launcher ended, written before it tears down. */
+export function launcherExitPath(runDir: string, vmiUid: string): string {
+  return `${runDir}/${vmiUid}/launcher-exit.json`;
+}
+
 /**
  * `PCI_RESOURCE_<NAME>`: resource name upper-cased, `/` and `.` to `_`, hyphens kept
  * (KubeVirt's convention, so allocations from its PCI plugin and Intel's read the same).

@@ -1,10 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planRunDirCleanup, unusedRunDirUid } from './run-dir-cleanup.js';
-import { socketAnswers } from './run-dirs.js';
+import { orphanRunDirUids, planRunDirCleanup, runDirUids, unusedRunDirUid } from './run-dir-cleanup.js';
+import { fsRunDirs, socketAnswers } from './run-dirs.js';
 import { testVmi } from './test-vmis.fixture.js';
 
 describe('planRunDirCleanup', () => {
@@ -55,6 +55,45 @@ describe('socketAnswers', () => {
       expect(await socketAnswers(stale, 1000)).toBe(false);
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('runDirUids and orphanRunDirUids', () => {
+  const a = '0c8a4f52-1b5e-4a5e-9b55-6a3f0f1c2d10';
+  const b = '705ab4f5-6393-11e8-b7cc-42010a800002';
+  it('takes API uids from directories and socket names, nothing else', () => {
+    expect(runDirUids([a, 'sockets', 'container-disks', 'private', `${b}.tmp`], [`${b}.sock`, `${a}.sock`, 'kubelet.sock', `${b}.sock.old`])).toEqual([a, b]);
+    expect(runDirUids([], [])).toEqual([]);
+  });
+  it('orphans are the uids no VMI has', () => {
+    expect(orphanRunDirUids([a, b], new Set([b]))).toEqual([a]);
+    expect(orphanRunDirUids([a], new Set([a]))).toEqual([]);
+  });
+});
+
+describe('fsRunDirs', () => {
+  it('lists uids by directory or socket file, and removes both for a uid', async () => {
+    const runDir = await mkdtemp(join(tmpdir(), 'rundir-'));
+    const a = '0c8a4f52-1b5e-4a5e-9b55-6a3f0f1c2d10';
+    const b = '705ab4f5-6393-11e8-b7cc-42010a800002';
+    try {
+      const dirs = fsRunDirs(runDir, 200);
+      expect(await dirs.list()).toEqual([]); // no sockets/ yet
+      await mkdir(join(runDir, a, 'log'), { recursive: true });
+      await mkdir(join(runDir, 'sockets'));
+      await writeFile(join(runDir, 'sockets', `${a}.sock`), ''); // left by a launcher killed outright
+      await writeFile(join(runDir, 'sockets', `${b}.sock`), '');
+      expect(await dirs.list()).toEqual([a, b]);
+      expect(dirs.exists(b)).toBe(true);
+      expect(await dirs.launcherAnswers(a)).toBe(false);
+      await dirs.remove(a);
+      await dirs.remove(b);
+      expect(await dirs.list()).toEqual([]);
+      expect(dirs.exists(a) || dirs.exists(b)).toBe(false);
+      expect(await readdir(runDir)).toEqual(['sockets']);
+    } finally {
+      await rm(runDir, { recursive: true, force: true });
     }
   });
 });

@@ -39,3 +39,27 @@ export function unusedRunDirUid(vmi: VirtualMachineInstance | undefined, knownUi
   if (knownUid && knownUid !== vmi.metadata.uid) return knownUid; // deleted and created again under the same name
   return undefined;
 }
+
+/** A uid as the API server generates them (RFC 4122), so `sockets` or another tool's directory is never taken for a VMI's. */
+const API_UID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The VMI uids that own something in the run dir: a `<uid>` directory or a `sockets/<uid>.sock`
+ * (a launcher killed outright leaves its socket file behind).
+ */
+export function runDirUids(dirEntries: readonly string[], socketEntries: readonly string[]): string[] {
+  const uids = new Set(dirEntries.filter((e) => API_UID.test(e)));
+  for (const e of socketEntries) {
+    const uid = e.endsWith('.sock') ? e.slice(0, -'.sock'.length) : '';
+    if (API_UID.test(uid)) uids.add(uid);
+  }
+  return [...uids].sort();
+}
+
+/**
+ * Run directories no VMI in the API owns: VMIs deleted while the handler was down, which no
+ * delete event will ever name. Found once the VMI cache has synced, at start-up.
+ */
+export function orphanRunDirUids(found: readonly string[], vmiUids: ReadonlySet<string>): string[] {
+  return found.filter((uid) => !vmiUids.has(uid));
+}

@@ -1,25 +1,41 @@
 // The filesystem side of run-dir-cleanup.ts: probe and remove `<run-dir>/<vmi-uid>/`.
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { launcherSocketPath, libvirtSocketPath } from '@qvirt/api';
+import { launcherExitPath, launcherSocketPath, libvirtSocketPath } from '@qvirt/api';
+import { readExitRecord, type LauncherExitRecord } from '@qvirt/launcher-rpc';
+import { runDirUids } from './run-dir-cleanup.js';
 
 /** What the reconciler needs to clean up VMIs' run directories. */
 export interface RunDirs {
+  /** The uids with a directory or a launcher socket in the run dir. */
+  list(): Promise<string[]>;
+  /** The uid's directory or its launcher socket file is there. */
   exists(uid: string): boolean;
   /** True while the launcher's gRPC socket or its libvirtd's socket accepts a connection. */
   launcherAnswers(uid: string): Promise<boolean>;
+  /** Removes the uid's directory and its launcher socket file. */
   remove(uid: string): Promise<void>;
+  /** How the uid's launcher ended, if it has (it writes this before closing its sockets). */
+  exitRecord(uid: string): Promise<LauncherExitRecord | undefined>;
 }
 
 export function fsRunDirs(runDir: string, probeTimeoutMs = 1000): RunDirs {
   return {
-    exists: (uid) => existsSync(`${runDir}/${uid}`),
+    async list() {
+      const names = (dir: string) => readdir(dir).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : Promise.reject(err)));
+      return runDirUids(await names(runDir), await names(`${runDir}/sockets`));
+    },
+    exists: (uid) => existsSync(`${runDir}/${uid}`) || existsSync(launcherSocketPath(runDir, uid)),
     async launcherAnswers(uid) {
       const answers = await Promise.all([launcherSocketPath(runDir, uid), libvirtSocketPath(runDir, uid)].map((p) => socketAnswers(p, probeTimeoutMs)));
       return answers.some((a) => a);
     },
-    remove: (uid) => rm(`${runDir}/${uid}`, { recursive: true, force: true }),
+    async remove(uid) {
+      await rm(`${runDir}/${uid}`, { recursive: true, force: true });
+      await rm(launcherSocketPath(runDir, uid), { force: true });
+    },
+    exitRecord: (uid) => readExitRecord(launcherExitPath(runDir, uid)),
   };
 }
 

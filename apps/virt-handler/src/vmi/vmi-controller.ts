@@ -34,6 +34,7 @@ export class VmiController {
   async start(): Promise<void> {
     await this.informer.start();
     for (const vmi of this.informer.list()) if (vmi.status?.nodeName === this.o.nodeName) this.queue.add(keyOf(vmi));
+    for (const key of await this.reconciler.orphanRunDirKeys()) this.queue.add(key);
     this.running = runWorkers({
       queue: this.queue,
       workers: this.o.workers,

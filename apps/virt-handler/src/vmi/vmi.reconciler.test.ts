@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { VirtualMachineInstance } from '@qvirt/api';
 import { silentLogger } from '@qvirt/kube';
 import { InMemoryDomainManager, type LifecycleEvent } from '@qvirt/libvirt';
-import type { ResourceAllocation } from '@qvirt/launcher-rpc';
+import type { LauncherExitRecord, ResourceAllocation } from '@qvirt/launcher-rpc';
 import type { LauncherConnector, SessionHooks } from './launcher-session.js';
 import type { RunDirs } from './run-dirs.js';
 import { VmiReconciler } from './vmi.reconciler.js';
@@ -36,6 +36,9 @@ class FakeLauncher implements LauncherConnector {
 class FakeRunDirs implements RunDirs {
   readonly dirs = new Set<string>(['uid-1']);
   readonly answering = new Set<string>(['uid-1']);
+  async list(): Promise<string[]> {
+    return [...this.dirs].sort();
+  }
   exists(uid: string): boolean {
     return this.dirs.has(uid);
   }
@@ -46,6 +49,10 @@ class FakeRunDirs implements RunDirs {
     if (this.answering.has(uid)) throw new Error(`removed ${uid} while its launcher answers`);
     this.dirs.delete(uid);
   }
+  readonly exits = new Map<string, LauncherExitRecord>();
+  async exitRecord(uid: string): Promise<LauncherExitRecord | undefined> {
+    return this.exits.get(uid);
+  }
 }
 
 function harness(vmi: VirtualMachineInstance, launcher = new FakeLauncher(), runDirs = new FakeRunDirs()) {
@@ -55,7 +62,7 @@ function harness(vmi: VirtualMachineInstance, launcher = new FakeLauncher(), run
   const r = new VmiReconciler({
     nodeName: 'node1',
     runDir: '/run/x',
-    vmis: { get: () => (store.deleted ? undefined : store.vmi) },
+    vmis: { get: () => (store.deleted ? undefined : store.vmi), list: () => (store.deleted ? [] : [store.vmi]) },
     runDirs,
     connector: launcher,
     kvm: false,
@@ -152,6 +159,42 @@ describe('VmiReconciler', () => {
     expect(h.store.vmi.status?.phase).toBe('Succeeded');
   });
 
+  it('a handler restarted after its launcher ended (no event seen): the exit record decides, not the missing socket', async () => {
+    const running = { status: { phase: 'Running' as const, nodeName: 'node1' } };
+    const time = '2026-11-26T10:00:00.000Z';
+    const cases: [LauncherExitRecord | undefined, Record<string, unknown>][] = [
+      [{ code: 0, reason: 'the guest shut down', domainStopReason: 'shutdown', time }, { phase: 'Succeeded' }],
+      [{ code: 1, reason: 'the guest crashed', domainStopReason: 'crashed', time }, { phase: 'Failed', reason: 'GuestCrashed', message: 'domain ns1_vm1 crashed (crashed)' }],
+      [
+        { code: 4, reason: "connection to the launcher's libvirtd lost (eof)", time },
+        { phase: 'Failed', reason: 'LauncherExited', message: "launcher for VMI ns1/vm1 exited: connection to the launcher's libvirtd lost (eof) (exit code 4)" },
+      ],
+      // A launcher killed outright leaves no record: the gone socket is all there is.
+      [undefined, { phase: 'Failed', reason: 'LauncherExited', message: 'launcher for VMI ns1/vm1 exited: launcher socket /run/x/sockets/uid-1.sock does not exist' }],
+    ];
+    for (const [record, status] of cases) {
+      const h = harness(testVmi(running));
+      h.launcher.socket = false;
+      if (record) h.runDirs.exits.set('uid-1', record);
+      await h.r.reconcile('ns1/vm1');
+      expect(h.store.vmi.status).toMatchObject(status);
+      expect(h.launcher.opens).toBe(0);
+    }
+  });
+
+  it('a record does not override the lifecycle event the handler saw itself', async () => {
+    const h = harness(testVmi());
+    await h.r.reconcile('ns1/vm1');
+    await h.launcher.domains.shutdown('ns1_vm1');
+    await h.settle();
+    await h.settle();
+    // Contradicts the event on purpose: what the handler saw stands.
+    h.runDirs.exits.set('uid-1', { code: 1, reason: 'the guest crashed', domainStopReason: 'crashed', time: '2026-11-26T10:00:00.000Z' });
+    h.launcher.hooks!.onLost('connection to its libvirtd closed (eof)');
+    await h.r.reconcile('ns1/vm1');
+    expect(h.store.vmi.status?.phase).toBe('Succeeded');
+  });
+
   it('removes the run directory of a deleted VMI only once its launcher is gone', async () => {
     const h = harness(testVmi());
     await h.r.reconcile('ns1/vm1');
@@ -193,6 +236,31 @@ describe('VmiReconciler', () => {
     expect([...h.runDirs.dirs]).toEqual(['uid-2']);
   });
 
+  it('at start-up, removes the run directories of VMIs deleted while the handler was down, once their launchers are gone', async () => {
+    const h = harness(testVmi());
+    h.runDirs.dirs.add('uid-gone').add('uid-gone-2');
+    h.runDirs.answering.add('uid-gone-2'); // its launcher still tears down
+    const keys = await h.r.orphanRunDirKeys();
+    expect(keys).toEqual(['#run-dir/uid-gone', '#run-dir/uid-gone-2']); // uid-1 belongs to ns1/vm1
+    expect(await h.r.reconcile(keys[0]!)).toBeUndefined();
+    expect(await h.r.reconcile(keys[1]!)).toMatchObject({ requeueAfterMs: 500 });
+    expect([...h.runDirs.dirs].sort()).toEqual(['uid-1', 'uid-gone-2']);
+    h.runDirs.answering.delete('uid-gone-2');
+    await h.r.reconcile(keys[1]!);
+    expect([...h.runDirs.dirs]).toEqual(['uid-1']);
+  });
+
+  it('an orphan whose VMI shows up after all keeps its directory', async () => {
+    const h = harness(testVmi());
+    h.store.deleted = true;
+    const [key] = await h.r.orphanRunDirKeys();
+    expect(key).toBe('#run-dir/uid-1');
+    h.store.deleted = false;
+    h.runDirs.answering.delete('uid-1');
+    await h.r.reconcile(key!);
+    expect(h.runDirs.dirs.has('uid-1')).toBe(true);
+  });
+
   it('a reconcile before the informer has our Running write builds on that write: no second PATCH', async () => {
     const stale = { ...testVmi(), metadata: { ...testVmi().metadata, resourceVersion: '5' } };
     const patches: Record<string, unknown>[] = [];
@@ -200,7 +268,7 @@ describe('VmiReconciler', () => {
     const r = new VmiReconciler({
       nodeName: 'node1',
       runDir: '/run/x',
-      vmis: { get: () => stale }, // the informer never catches up in this test
+      vmis: { get: () => stale, list: () => [stale] }, // the informer never catches up in this test
       connector: new FakeLauncher(),
       runDirs: new FakeRunDirs(),
       kvm: false,

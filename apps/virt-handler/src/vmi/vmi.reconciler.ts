@@ -4,14 +4,17 @@
 import { launcherSocketPath, type VirtualMachineInstance } from '@qvirt/api';
 import { AllocationError, DomainRenderError, assignDevices, renderDomain, requestedResources } from '@qvirt/domain';
 import { OwnStatusWrites, errFields, type Logger, type ReconcileResult } from '@qvirt/kube';
-import { LauncherRpcError } from '@qvirt/launcher-rpc';
+import { LauncherRpcError, type LauncherExitRecord } from '@qvirt/launcher-rpc';
 import { LibvirtError, isConnectionLost, isNotFound, isOperationInvalid, type LifecycleEvent } from '@qvirt/libvirt';
 import { DEFAULT_DOMAIN_ACTION_OPTIONS, planDomainAction, type DomainAction, type DomainActionOptions } from './domain-action.js';
 import type { LauncherConnector, LauncherSession } from './launcher-session.js';
-import { planRunDirCleanup, unusedRunDirUid } from './run-dir-cleanup.js';
+import { orphanRunDirUids, planRunDirCleanup, unusedRunDirUid } from './run-dir-cleanup.js';
 import { fsRunDirs, type RunDirs } from './run-dirs.js';
 import { allocatedDevices, desiredStatusPatch, observedPhase } from './vmi-status.js';
 import { domainNameOf, isFinalPhase, isHandledPhase, vmiRef, type Failure, type VmiObservation } from './vmi-observation.js';
+
+/** Queue keys of orphaned run directories: `#` is in no namespace name, so no VMI key starts with it. */
+const ORPHAN_KEY_PREFIX = '#run-dir/';
 
 export interface EventSink {
   event(obj: VirtualMachineInstance, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
@@ -23,7 +26,7 @@ export type StatusWriter = (vmi: VirtualMachineInstance, build: (current: Virtua
 export interface VmiReconcilerOptions {
   nodeName: string;
   runDir: string;
-  vmis: { get(namespace: string | undefined, name: string): VirtualMachineInstance | undefined };
+  vmis: { get(namespace: string | undefined, name: string): VirtualMachineInstance | undefined; list(): VirtualMachineInstance[] };
   connector: LauncherConnector;
   writeStatus: StatusWriter;
   /** Node facts for rendering (the launcher adds the console log path). */
@@ -50,6 +53,8 @@ interface VmiRuntime {
   failure?: Failure;
   shutdown?: { firstAt: number; lastAt: number };
   failures: number;
+  /** The launcher's exit record, once read. */
+  exit?: LauncherExitRecord;
 }
 
 export class VmiReconciler {
@@ -74,7 +79,24 @@ export class VmiReconciler {
     return [...this.runtimes.entries()].filter(([, r]) => r.session).map(([k]) => k);
   }
 
+  /**
+   * Queue keys for the run directories that no VMI owns (deleted while the handler was down,
+   * so no delete event will name them). Call once the VMI cache has synced.
+   */
+  async orphanRunDirKeys(): Promise<string[]> {
+    const owned = new Set(this.o.vmis.list().map((v) => v.metadata.uid ?? ''));
+    const keys: string[] = [];
+    for (const uid of orphanRunDirUids(await this.runDirs.list(), owned)) {
+      const key = `${ORPHAN_KEY_PREFIX}${uid}`;
+      if (!this.unusedDirs.has(uid)) this.unusedDirs.set(uid, { key, attempts: 0 });
+      keys.push(key);
+    }
+    if (keys.length > 0) this.o.logger.info({ uids: keys.map((k) => k.slice(ORPHAN_KEY_PREFIX.length)) }, 'run directories of VMIs deleted while the handler was down');
+    return keys;
+  }
+
   async reconcile(key: string): Promise<ReconcileResult | void> {
+    if (key.startsWith(ORPHAN_KEY_PREFIX)) return this.cleanOrphan(key, key.slice(ORPHAN_KEY_PREFIX.length));
     const [namespace, name] = splitKey(key);
     const vmi = this.o.vmis.get(namespace, name);
     const knownUid = this.runtimes.get(key)?.uid ?? this.finishedUids.get(key);
@@ -137,6 +159,15 @@ export class VmiReconciler {
     }
   }
 
+  private async cleanOrphan(key: string, uid: string): Promise<ReconcileResult | void> {
+    // A VMI with this uid turned up after all (created as the handler started): its own key keeps the directory.
+    if (this.o.vmis.list().some((v) => v.metadata.uid === uid)) {
+      this.unusedDirs.delete(uid);
+      return;
+    }
+    return this.cleanRunDirs(key);
+  }
+
   /** Removes the unused run directories of this key whose launcher is gone; requeues while one still answers. */
   private async cleanRunDirs(key: string): Promise<ReconcileResult | void> {
     let afterMs: number | undefined;
@@ -165,13 +196,18 @@ export class VmiReconciler {
       const s = rt.session;
       rt.session = undefined;
       await s?.close().catch(() => undefined);
+      await this.learnExit(key, rt);
       return { ...base, ended: rt.ended, launcher: { kind: 'gone', cause: rt.lost } };
     };
     if (rt.lost) return gone(rt.lost);
     if (!rt.session) {
       const socket = launcherSocketPath(this.o.runDir, rt.uid);
       const unreachable = (cause: string, socketExists: boolean): VmiObservation => ({ ...base, launcher: { kind: 'unreachable', cause, socketExists, failures: ++rt.failures } });
-      if (!this.o.connector.socketExists(socket)) return unreachable(`launcher socket ${socket} does not exist`, false);
+      if (!this.o.connector.socketExists(socket)) {
+        // Never seen by this handler process (it restarted), and already ended: its record says how.
+        if (await this.learnExit(key, rt)) return gone(rt.lost ?? 'the launcher exited');
+        return unreachable(`launcher socket ${socket} does not exist`, false);
+      }
       try {
         const r = await this.o.connector.open(socket, this.hooks(key, vmi, rt));
         if (r.kind === 'notReady') return unreachable(r.cause, true);
@@ -190,6 +226,24 @@ export class VmiReconciler {
       if (isConnectionLost(err)) return gone((err as Error).message);
       throw err;
     }
+  }
+
+  /**
+   * Reads the exit record of a launcher that is gone: the domain's stop reason (what the missed
+   * lifecycle event would have said) and the launcher's own account. True when there is one.
+   */
+  private async learnExit(key: string, rt: VmiRuntime): Promise<boolean> {
+    if (rt.exit !== undefined) return true;
+    const record = await this.runDirs.exitRecord(rt.uid).catch((err: unknown) => {
+      this.o.logger.warn({ key, uid: rt.uid, ...errFields(err) }, 'unreadable launcher exit record');
+      return undefined;
+    });
+    if (!record) return false;
+    rt.exit = record;
+    const stop = record.domainStopReason;
+    if (stop !== undefined) rt.ended ??= stop === 'crashed' ? { event: 'crashed', detail: stop } : { event: 'stopped', detail: stop };
+    rt.lost ??= `${record.reason} (exit code ${record.code})`;
+    return true;
   }
 
   private hooks(key: string, vmi: VirtualMachineInstance, rt: VmiRuntime) {

@@ -1,4 +1,4 @@
-import { launcherSocketPath, libvirtSocketPath } from '@qvirt/api/constants';
+import { launcherExitPath, launcherSocketPath, libvirtSocketPath } from '@qvirt/api/constants';
 
 /** Every file the launcher of one VMI owns under the shared run dir (DESIGN.md "Paths on a node"). */
 export interface LauncherPaths {
@@ -14,6 +14,8 @@ export interface LauncherPaths {
   logDir: string;
   /** `<run-dir>/sockets/<uid>.sock`: launcher-rpc. */
   launcherSocket: string;
+  /** `<run-dir>/<uid>/launcher-exit.json`: how this launcher ended, for the handler (kept on exit). */
+  exitRecord: string;
 }
 
 export function launcherPaths(runDir: string, vmiUid: string): LauncherPaths {
@@ -25,5 +27,6 @@ export function launcherPaths(runDir: string, vmiUid: string): LauncherPaths {
     privateDir: `${vmiDir}/private`,
     logDir: `${vmiDir}/log`,
     launcherSocket: launcherSocketPath(runDir, vmiUid),
+    exitRecord: launcherExitPath(runDir, vmiUid),
   };
 }

@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode, ErrorDomain, LibvirtError } from '@qvirt/libvirt';
-import { LauncherClient } from '@qvirt/launcher-rpc';
+import { LauncherClient, readExitRecord, writeExitRecord } from '@qvirt/launcher-rpc';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseSupervisorArgs } from './config.js';
 import type { PrivateDaemon, SupervisedConnection, SupervisedDomain, SupervisedLifecycleEvent } from './ports.js';
@@ -122,19 +122,24 @@ const named = ['--namespace', 'default', '--name', 'vm1'];
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
 describe('Supervisor', () => {
-  it('serves Ping with the console log and exits 0 when the guest shuts down by itself', async () => {
+  it('serves Ping with the console log and exits 0 when the guest shuts down by itself, recording how it ended', async () => {
+    const exitPath = `${runDir}/u1/launcher-exit.json`;
+    await mkdir(`${runDir}/u1`);
+    await writeExitRecord(exitPath, { code: 1, reason: 'an earlier launcher of this uid', time: '2026-01-01T00:00:00.000Z' });
     const s = supervisor(named);
     const done = s.run();
     const client = LauncherClient.connect(`${runDir}/sockets/u1.sock`);
     let ping;
     for (let i = 0; i < 50 && !ping; i++) ping = await client.ping({ deadlineMs: 200 }).catch(() => sleep(20).then(() => undefined));
     expect(ping).toMatchObject({ ready: true, consoleLog: `${runDir}/u1/console.log`, libvirtVersion: '9.0.0', qemuVersion: '7.2.0' });
+    expect(await readExitRecord(exitPath)).toBeUndefined(); // a stale record would say this launcher had ended
     client.close();
     fake.domains.set('default_vm1', { state: 'running', reason: 'booted', acpiWorks: true });
     fake.emit('default_vm1', 'started', 'booted');
     await sleep(50);
     fake.set('default_vm1', 'shutoff', 'shutdown', ['stopped', 'shutdown']);
     expect(await done).toEqual({ code: 0, reason: 'the guest shut down', stopReason: 'shutdown' });
+    expect(await readExitRecord(exitPath)).toMatchObject({ code: 0, reason: 'the guest shut down', domainStopReason: 'shutdown' });
     expect(fake.calls).toContain('undefine default_vm1');
     expect(daemonStopped).toBe(true);
   });
@@ -146,6 +151,9 @@ describe('Supervisor', () => {
     const r = await s.run();
     expect(r.code).toBe(3);
     expect(r.reason).toMatch(/^no domain default_vm1 was defined on .*libvirt-sock within 1s/);
+    const record = await readExitRecord(`${runDir}/u1/launcher-exit.json`);
+    expect(record).toMatchObject({ code: 3, reason: r.reason });
+    expect(record).not.toHaveProperty('domainStopReason');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
     expect(fake.calls).not.toContain('destroy default_other');
   });

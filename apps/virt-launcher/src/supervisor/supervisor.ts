@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { isConnectionLost, isNotFound, isOperationInvalid } from '@qvirt/libvirt';
-import { serveLauncher, type LauncherServer, type PingInfo } from '@qvirt/launcher-rpc';
+import { serveLauncher, writeExitRecord, type LauncherServer, type PingInfo } from '@qvirt/launcher-rpc';
 import { allocationAnswer } from './allocation.handler.js';
 import { domainNameOf, type SupervisorConfig } from './config.js';
 import { initialTrackerState, observe, type DomainObservation, type TrackerState } from './domain-tracker.js';
@@ -59,17 +59,28 @@ export class Supervisor {
   }
 
   async run(): Promise<ExitDecision> {
+    let decision: ExitDecision;
     try {
       await this.start();
-      return await this.supervise();
+      decision = await this.supervise();
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.o.logger.error({ err: message, stack: err instanceof Error ? err.stack : undefined }, 'launcher failed');
-      return { code: ExitCodes.launcherFailed, reason: message };
-    } finally {
-      this.ready = false;
-      await this.teardown();
+      decision = { code: ExitCodes.launcherFailed, reason: message };
     }
+    this.ready = false;
+    // Before teardown: once the sockets close, a handler (perhaps just restarted) looks for it.
+    await this.recordExit(decision);
+    await this.teardown();
+    return decision;
+  }
+
+  private async recordExit(decision: ExitDecision): Promise<void> {
+    const stop = this.tracker.ended?.stopReason;
+    const record = { code: decision.code, reason: decision.reason, time: new Date().toISOString(), ...(stop !== undefined ? { domainStopReason: stop } : {}) };
+    await writeExitRecord(this.paths.exitRecord, record).catch((err: unknown) =>
+      this.o.logger.warn({ err: String(err), path: this.paths.exitRecord }, 'could not record how the launcher ended'),
+    );
   }
 
   private async start(): Promise<void> {
@@ -77,6 +88,8 @@ export class Supervisor {
     // Root only: the handler and the launcher (and QEMU, as root) are the only users.
     await mkdir(paths.vmiDir, { recursive: true, mode: 0o700 });
     await mkdir(paths.privateDir, { recursive: true, mode: 0o700 });
+    // A record left by an earlier launcher of this uid would tell the handler this one has ended.
+    await rm(paths.exitRecord, { force: true });
     this.daemon = await o.startDaemon(paths);
     this.footprint = await footprintOf(this.daemon);
     void this.daemon.exited.then(() => {
