@@ -13,8 +13,12 @@ export class JsonPatchError extends Error {
 
 /** RFC 6901: `~` -> `~0`, `/` -> `~1`. */
 export function escapePointerSegment(segment: string): string {
-  if (!segment.includes('~') && !segment.includes('/')) return segment;
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+  // One pass over the (short) segment; most have nothing to escape.
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment.charCodeAt(i);
+    if (c === 0x7e || c === 0x2f) return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+  }
+  return segment;
 }
 
 export function jsonPointer(segments: readonly (string | number)[]): string {

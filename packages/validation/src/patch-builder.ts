@@ -1,5 +1,5 @@
 import { cloneJson, jsonPointer, type JsonPatchOperation } from './json-patch.js';
-import { defineOwn, isRecord, type JsonRecord } from './untrusted.js';
+import { defineOwn, isRecord, own, type JsonRecord } from './untrusted.js';
 
 type Segment = string | number;
 type Container = JsonRecord | unknown[];
@@ -29,8 +29,10 @@ export class PatchBuilder {
   get(path: readonly Segment[]): unknown {
     let cur: unknown = this.doc;
     for (const seg of path) {
-      if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
-      else if (isRecord(cur) && typeof seg === 'string' && Object.hasOwn(cur, seg)) cur = cur[seg];
+      if (Array.isArray(cur)) {
+        if (typeof seg !== 'number') return undefined;
+        cur = cur[seg];
+      } else if (isRecord(cur) && typeof seg === 'string') cur = own(cur, seg);
       else return undefined;
     }
     return cur;
@@ -58,9 +60,10 @@ export class PatchBuilder {
         continue;
       }
       if (!isRecord(cur) || typeof seg !== 'string') return false;
-      const exists = Object.hasOwn(cur, seg);
+      const next = own(cur, seg);
+      // JSON holds no undefined: a value means the member exists (hasOwn only for the odd case).
+      const exists = next !== undefined || Object.hasOwn(cur, seg);
       if (last) return this.emit(exists ? 'replace' : 'add', path, value);
-      const next = exists ? cur[seg] : undefined;
       if (next === undefined || next === null) {
         return this.emit(exists ? 'replace' : 'add', path.slice(0, i + 1), nest(path.slice(i + 1), value));
       }
@@ -79,18 +82,18 @@ export class PatchBuilder {
 
   /** Writes into the view, copying each container on the path the first time it is written. */
   private write(path: readonly Segment[], value: unknown): void {
-    this.doc = this.own(this.doc as Container);
+    this.doc = this.writable(this.doc as Container);
     let parent = this.doc as Container;
     for (let i = 0; i < path.length - 1; i++) {
       const seg = path[i]!;
-      const child = this.own((parent as Record<string | number, unknown>)[seg] as Container);
+      const child = this.writable((parent as Record<string | number, unknown>)[seg] as Container);
       setMember(parent, seg, child);
       parent = child;
     }
     setMember(parent, path[path.length - 1]!, value);
   }
 
-  private own(c: Container): Container {
+  private writable(c: Container): Container {
     if (this.owned.includes(c)) return c;
     // Spread defines own data properties (a `__proto__` key stays data) on V8's fast clone path.
     const copy: Container = Array.isArray(c) ? [...c] : { ...c };

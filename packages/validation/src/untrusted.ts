@@ -14,9 +14,16 @@ export function jsonType(v: unknown): string {
   return typeof v;
 }
 
-/** Own property only: `constructor` or `__proto__` in a manifest is data, not the prototype chain. */
+/**
+ * Own property only: `constructor` or `__proto__` in a manifest is data, not the prototype chain.
+ * For plain objects (what JSON and YAML parsers make) everything inherited is a function, or the
+ * prototype itself under `__proto__`, and a value off the wire is never a function: so only that
+ * one key needs Object.hasOwn, which costs as much again as the read on the hot paths.
+ */
 export function own(obj: JsonRecord, key: string): unknown {
-  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+  if (key === '__proto__') return Object.hasOwn(obj, key) ? obj[key] : undefined;
+  const v = obj[key];
+  return typeof v === 'function' ? undefined : v;
 }
 
 /**

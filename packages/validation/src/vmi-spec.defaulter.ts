@@ -88,12 +88,16 @@ function defaultCpuTopology(b: PatchBuilder, domain: Path): void {
     b.set(cpu, { cores: coresFromResources(b, domain), sockets: 1, threads: 1 });
     return;
   }
-  const keys = ['cores', 'sockets', 'threads'] as const;
-  const noneSet = keys.every((k) => b.isUnset([...cpu, k]));
-  for (const k of keys) {
-    if (!b.isUnset([...cpu, k])) continue;
-    b.set([...cpu, k], k === 'cores' && noneSet ? coresFromResources(b, domain) : 1);
-  }
+  // Read once: the sets below touch only members found unset here.
+  const unset = CPU_TOPOLOGY.filter((k) => isNullish(own(current, k)));
+  const noneSet = unset.length === CPU_TOPOLOGY.length;
+  for (const k of unset) b.set([...cpu, k], k === 'cores' && noneSet ? coresFromResources(b, domain) : 1);
+}
+
+const CPU_TOPOLOGY = ['cores', 'sockets', 'threads'] as const;
+
+function isNullish(v: unknown): boolean {
+  return v === undefined || v === null;
 }
 
 function coresFromResources(b: PatchBuilder, domain: Path): number {

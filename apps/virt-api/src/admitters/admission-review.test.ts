@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AdmissionReviewError, allowedReview, decodeAdmissionReview, deniedReview } from './admission-review.js';
+import { AdmissionReviewError, allowedReview, badRequestReview, decodeAdmissionReview, deniedReview, encodeAdmissionReview } from './admission-review.js';
 import { loadReview } from './testdata/fixtures.js';
 
 describe('decodeAdmissionReview', () => {
@@ -77,5 +77,18 @@ describe('encoding', () => {
     expect(review.response.patchType).toBe('JSONPatch');
     expect(JSON.parse(Buffer.from(review.response.patch!, 'base64').toString('utf8'))).toEqual(ops);
     expect(allowedReview('u3', [])).toEqual({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: 'u3', allowed: true } });
+  });
+
+  it('encodes every kind of review as the JSON of the review itself', () => {
+    const ops = [{ op: 'add', path: '/metadata/annotations/a~1"b', value: { text: 'quote " and \\ and ünïcode' } }];
+    const reviews = [
+      allowedReview('u"1', ops),
+      allowedReview('u2'),
+      deniedReview('u3', [{ type: 'FieldValueInvalid', message: 'bad "x"', field: 'spec.domain' }]),
+      badRequestReview('u4', 'wrong kind'),
+    ];
+    for (const review of reviews) expect(JSON.parse(encodeAdmissionReview(review))).toEqual(review);
+    const patch = JSON.parse(encodeAdmissionReview(reviews[0]!)).response.patch as string;
+    expect(JSON.parse(Buffer.from(patch, 'base64').toString('utf8'))).toEqual(ops);
   });
 });

@@ -3,6 +3,7 @@ import type { ClusterConfig } from '@qvirt/api';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { handleAdmissionReview } from '../admitters/admission-handler.js';
+import { encodeAdmissionReview } from '../admitters/admission-review.js';
 import type { Admitter } from '../admitters/admitter.js';
 import type { ApiMetrics } from './metrics.js';
 
@@ -141,7 +142,8 @@ export async function createWebhookServer(opts: WebhookServerOptions): Promise<W
         log.debug({ uid: r.uid, operation: r.operation, namespace: r.namespace, name: r.name, outcome: result.outcome }, 'admission');
       }
       observe(path, reply, 200);
-      return result.review;
+      void reply.type('application/json; charset=utf-8');
+      return encodeAdmissionReview(result.review);
     });
   }
 
