@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { kvmDecision } from '@qvirt/domain';
 import { sharedDiscovery } from '@qvirt/device-plugin';
+import { discoverPciHostDevices } from '@qvirt/qat';
 import { ClusterConfigSource, EventRecorder, KubeClient, errFields, isNotFound, loadKubeConfig, patchStatus, resourcePath, startMetricsServer, type Logger, type MetricsServer } from '@qvirt/kube';
 import type { VirtualMachineInstance } from '@qvirt/api';
 import { createHandlerMetrics } from './metrics.js';
@@ -39,11 +40,13 @@ export async function runDaemon(cmd: RunCommand, io: RunIo): Promise<RunningDaem
   const metrics = createHandlerMetrics(cmd.nodeName);
   const clusterConfig = new ClusterConfigSource({ kubeConfig, client, logger });
   const discover = sharedDiscovery({ sysfsRoot: cmd.sysfsRoot, devRoot: cmd.devRoot });
-  const plugins = new DevicePluginManager({ pluginDir: cmd.devicePluginDir, devRoot: cmd.devRoot, discover, logger });
+  const discoverPci = (pciIds: readonly string[]) => discoverPciHostDevices({ sysfsRoot: cmd.sysfsRoot, devRoot: cmd.devRoot }, pciIds);
+  const plugins = new DevicePluginManager({ pluginDir: cmd.devicePluginDir, devRoot: cmd.devRoot, discover, discoverPci, logger });
   const nodeSync = new NodeSync({
     nodeName: cmd.nodeName,
     client,
     discover,
+    discoverPci,
     clusterConfig: () => clusterConfig.current(),
     kvm: kvm.kvm,
     plugins,

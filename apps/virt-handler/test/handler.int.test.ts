@@ -45,7 +45,11 @@ beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'vh-it-'));
   // /var/run/kubevirt is under /run on a node; keep socket paths short.
   runDir = await mkdtemp('/run/vh-it-');
-  host = await buildFakeQatHost(join(scratch, 'host'), { pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfs: 4 }] });
+  host = await buildFakeQatHost(join(scratch, 'host'), {
+    pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfs: 4 }],
+    // Not QAT: served only once permittedHostDevices names it.
+    otherDevices: [{ address: '0000:af:00.0', vendor: '10de', device: '1eb8', driver: 'vfio-pci', iommuGroup: 90, numaNode: 0 }],
+  });
   const pluginDir = join(scratch, 'device-plugins');
   await mkdir(pluginDir, { recursive: true });
   kubelet = new FakeKubelet(pluginDir);
@@ -108,6 +112,19 @@ describe('virt-handler run', () => {
     await until(() => !existsSync(socket), 20_000, 'the QAT plugin socket to go away');
     await cluster.admin.delete(resourcePath({ version: 'v1', resource: 'configmaps', namespace: 'kubevirt', name: 'kubevirt-config' }));
     await until(() => existsSync(socket), 20_000, 'the QAT plugin to be served again');
+
+    // A permitted device that is not QAT (a GPU on vfio-pci, simulated): its own plugin, allocated as KubeVirt's PCI plugin does.
+    const gpu = 'nvidia.com/TU104GL_Tesla_T4';
+    const gpuCm = { ...cm, data: { permittedHostDevices: `pciHostDevices:\n- pciVendorSelector: "10DE:1EB8"\n  resourceName: ${gpu}\n` } };
+    await cluster.admin.create(resourcePath({ version: 'v1', resource: 'configmaps', namespace: 'kubevirt' }), gpuCm);
+    const gpuReg = await until(() => kubelet.registrations.find((r) => r.resource_name === gpu), 20_000, 'registration of the permitted GPU');
+    expect(gpuReg.endpoint).toBe('nvidia.com-TU104GL_Tesla_T4.sock');
+    expect((await kubelet.firstDevices(gpuReg.endpoint)).map((d) => [d.ID, d.health])).toEqual([['0000:af:00.0', 'Healthy']]);
+    const gpuAlloc = await kubelet.allocate(gpuReg.endpoint, ['0000:af:00.0']);
+    expect(gpuAlloc.container_responses[0]!.envs).toEqual({ PCI_RESOURCE_NVIDIA_COM_TU104GL_TESLA_T4: '0000:af:00.0' });
+    expect(gpuAlloc.container_responses[0]!.devices.map((d) => d.container_path)).toEqual(['/dev/vfio/vfio', '/dev/vfio/90']);
+    await cluster.admin.delete(resourcePath({ version: 'v1', resource: 'configmaps', namespace: 'kubevirt', name: 'kubevirt-config' }));
+    await until(() => !existsSync(join(handlerOpts.pluginDir, gpuReg.endpoint)), 20_000, 'the GPU plugin to stop once no longer permitted');
   });
 
   it('drives a plain VMI to Running, survives a handler restart untouched, and shuts the guest down on deletion', async () => {

@@ -1,6 +1,6 @@
 // @qvirt/device-plugin: kubelet device plugin API v1beta1 server (one per
 // resource, on `<pluginDir>/<resource with / -> ->.sock`), generic over a
-// DeviceSource; QAT VF and /dev/kvm sources included.
+// DeviceSource; QAT VF, other PCI function (permittedHostDevices) and /dev/kvm sources included.
 export * from './api-types.js';
 export { DEVICE_PLUGIN_PROTO_PATH, loadDevicePluginProto, type DevicePluginProto } from './proto.js';
 export type { DeviceSource, PluginDevice, ContainerAllocation, PluginLogger, DeviceHealth } from './device-source.js';
@@ -8,6 +8,8 @@ export { DevicePluginServer, PLUGIN_OPTIONS, type DevicePluginServerOptions, typ
 export { registerWithKubelet, socketNameFor, type RegisterOptions } from './registration.js';
 export { preferredAllocation, type PreferredRequest } from './preferred-allocation.js';
 export { checkContainerRequest } from './allocation-check.js';
-export { QatDeviceSource, sharedDiscovery, VFIO_PERMISSIONS, type QatDeviceSourceOptions, type SharedDiscoveryOptions } from './qat-device-source.js';
+export { QatDeviceSource, sharedDiscovery, type QatDeviceSourceOptions, type SharedDiscoveryOptions } from './qat-device-source.js';
+export { PciDeviceSource, type PciDeviceSourceOptions } from './pci-device-source.js';
+export { vfioAllocation, VFIO_PERMISSIONS, type VfioFunction } from './vfio-allocation.js';
 export { KvmDeviceSource, KVM_RESOURCE_NAME, type KvmDeviceSourceOptions } from './kvm-device-source.js';
 export { AllocationError, RegistrationError, DevicePluginError, type AllocationErrorCode } from './errors.js';

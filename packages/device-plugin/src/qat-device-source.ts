@@ -1,9 +1,7 @@
 import { join } from 'node:path';
-import { discoverQat, pciResourceEnvName, type QatDiscovery, type QatVf } from '@qvirt/qat';
-import type { DeviceSpec } from './api-types.js';
+import { discoverQat, type QatDiscovery, type QatVf } from '@qvirt/qat';
 import type { ContainerAllocation, DeviceSource, PluginDevice } from './device-source.js';
-
-export const VFIO_PERMISSIONS = 'mrw';
+import { vfioAllocation } from './vfio-allocation.js';
 
 export interface QatDeviceSourceOptions {
   /** e.g. `qat.intel.com/generic` or `qat.intel.com/cy`. */
@@ -51,16 +49,11 @@ export class QatDeviceSource implements DeviceSource {
   }
 
   allocate(devices: readonly PluginDevice[]): ContainerAllocation {
-    const addresses = devices.map((d) => d.id).sort();
-    const specs: DeviceSpec[] = [{ container_path: '/dev/vfio/vfio', host_path: join(this.opts.devRoot, 'vfio', 'vfio'), permissions: VFIO_PERMISSIONS }];
-    const groups = new Set<string>();
-    for (const a of addresses) {
-      const vf = this.vfs.get(a);
-      if (!vf?.iommuGroup || groups.has(vf.iommuGroup)) continue;
-      groups.add(vf.iommuGroup);
-      specs.push({ container_path: `/dev/vfio/${vf.iommuGroup}`, host_path: join(this.opts.devRoot, 'vfio', vf.iommuGroup), permissions: VFIO_PERMISSIONS });
-    }
-    return { envs: { [pciResourceEnvName(this.resourceName)]: addresses.join(',') }, devices: specs };
+    return vfioAllocation(
+      this.resourceName,
+      this.opts.devRoot,
+      devices.map((d) => ({ address: d.id, iommuGroup: this.vfs.get(d.id)?.iommuGroup ?? null })),
+    );
   }
 }
 

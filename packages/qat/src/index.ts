@@ -30,6 +30,7 @@ export {
 } from './resource-names.js';
 export type { QatPf, QatVf, QatDiscovery, IgnoredVf, HeartbeatStatus, DeviceHealth } from './qat-device.js';
 export { discoverQat, type DiscoverOptions } from './vf-discovery.js';
+export { discoverPciHostDevices, normalizePciSelector, type PciHostDevice } from './pci-host-devices.js';
 export { heartbeatPath } from './pf-discovery.js';
 export { NOIOMMU_GROUP_NAME } from './iommu-group.js';
 export { bindToVfio, PCI_ADDRESS_RE, type BindToVfioOptions, type BindResult, type SysfsWrite } from './vfio-bind.js';

@@ -44,3 +44,15 @@ export function groupProblem(info: IommuGroupInfo, vfAddress: string): string | 
   }
   return null;
 }
+
+/**
+ * Why a function cannot be handed to a VM through VFIO, or null when it can (pure; first problem
+ * wins, in the order an operator fixes them): bound to vfio-pci, in a real IOMMU group whose
+ * other members are on vfio-pci too.
+ */
+export function vfioProblem(address: string, driver: string | null, group: IommuGroupInfo | null): string | null {
+  if (driver === null) return 'no driver';
+  if (driver !== VFIO_PCI_DRIVER) return `driver ${driver}, not vfio-pci`;
+  if (group === null) return 'no iommu group';
+  return groupProblem(group, address);
+}

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { SysfsReadError } from './errors.js';
+import { normalizeHexId } from './pci-ids.js';
 
 // sysfs attributes are kernel-generated, in memory and tiny: synchronous reads
 // cost ~30 us each against ~250 us through fs/promises (open+fstat+read+close
@@ -75,6 +76,13 @@ export function parseCount(text: string | null): number | null {
 export function pciIdFromUevent(uevent: string | null): [string, string] | null {
   const m = uevent?.match(/^PCI_ID=([0-9a-fA-F]{4}):([0-9a-fA-F]{4})$/m);
   return m && m[1] && m[2] ? [m[1].toLowerCase(), m[2].toLowerCase()] : null;
+}
+
+/** A function's [vendor, device] as lower-case hex without 0x, from its attributes or else its uevent; null when neither says. */
+export async function readPciId(functionDir: string): Promise<[string, string] | null> {
+  const [vendor, device] = await Promise.all([readAttr(join(functionDir, 'vendor')), readAttr(join(functionDir, 'device'))]);
+  if (vendor !== null && device !== null) return [normalizeHexId(vendor), normalizeHexId(device)];
+  return pciIdFromUevent(await readAttr(join(functionDir, 'uevent')));
 }
 
 export { errCode };

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { groupProblem, readIommuGroup, type IommuGroupInfo } from './iommu-group.js';
-import { matchQatDevice, VFIO_PCI_DRIVER, type QatDeviceMatch, type QatGenerationInfo } from './pci-ids.js';
+import { readIommuGroup, vfioProblem, type IommuGroupInfo } from './iommu-group.js';
+import { matchQatDevice, type QatDeviceMatch, type QatGenerationInfo } from './pci-ids.js';
 import { readPf } from './pf-discovery.js';
 import type { DeviceHealth, IgnoredVf, QatDiscovery, QatPf, QatVf } from './qat-device.js';
 import { QAT_RESOURCE_GENERIC, resourceForServices } from './resource-names.js';
-import { listDir, parseNumaNode, pathExists, pciIdFromUevent, readAttr, readLinkBasename } from './sysfs-read.js';
+import { listDir, parseNumaNode, pathExists, readAttr, readLinkBasename, readPciId } from './sysfs-read.js';
 
 export interface DiscoverOptions {
   /** A tree laid out like `/sys`. */
@@ -22,15 +22,10 @@ interface Classified {
 }
 
 async function classify(sysfsRoot: string, address: string): Promise<Classified | null> {
-  const dir = join(sysfsRoot, 'bus', 'pci', 'devices', address);
-  let [vendor, device] = await Promise.all([readAttr(join(dir, 'vendor')), readAttr(join(dir, 'device'))]);
-  if (vendor === null || device === null) {
-    const id = pciIdFromUevent(await readAttr(join(dir, 'uevent')));
-    if (!id) return null;
-    [vendor, device] = id;
-  }
-  const match = matchQatDevice(vendor, device);
-  return match ? { address, deviceId: device.toLowerCase().replace(/^0x/, ''), match } : null;
+  const id = await readPciId(join(sysfsRoot, 'bus', 'pci', 'devices', address));
+  if (!id) return null;
+  const match = matchQatDevice(id[0], id[1]);
+  return match ? { address, deviceId: id[1], match } : null;
 }
 
 interface VfFacts {
@@ -71,10 +66,7 @@ function resourceFor(vf: VfFacts, pf: QatPf | undefined): { resourceName: string
 
 /** Why a VF is not advertised, or null (pure; first problem wins, in the order an operator fixes them). */
 function ignoreReason(vf: VfFacts): string | null {
-  if (vf.driver === null) return 'no driver';
-  if (vf.driver !== VFIO_PCI_DRIVER) return `driver ${vf.driver}, not vfio-pci`;
-  if (vf.iommuGroup === null || vf.group === null) return 'no iommu group';
-  return groupProblem(vf.group, vf.address);
+  return vfioProblem(vf.address, vf.driver, vf.iommuGroup === null ? null : vf.group);
 }
 
 function health(vf: VfFacts, pf: QatPf | undefined, devRoot: string): { health: DeviceHealth; reason: string | null } {

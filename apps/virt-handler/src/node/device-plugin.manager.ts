@@ -1,16 +1,18 @@
 // Runs one DevicePluginServer per planned resource; sync() starts new plugins, stops those no
 // longer planned and restarts one whose spec changed. The servers re-list their devices on
 // their own (poll + inotify) and re-register after a kubelet restart.
-import { DevicePluginServer, KvmDeviceSource, QatDeviceSource, type DeviceSource, type PluginLogger } from '@qvirt/device-plugin';
-import type { QatDiscovery } from '@qvirt/qat';
+import { DevicePluginServer, KvmDeviceSource, PciDeviceSource, QatDeviceSource, type DeviceSource, type PluginLogger } from '@qvirt/device-plugin';
+import type { PciHostDevice, QatDiscovery } from '@qvirt/qat';
 import { errFields, type Logger } from '@qvirt/kube';
-import { selectVfs, specKey, type PluginSpec } from './device-plugin.plan.js';
+import { selectPciDevices, selectVfs, specKey, type PluginSpec } from './device-plugin.plan.js';
 
 export interface DevicePluginManagerOptions {
   pluginDir: string;
   devRoot: string;
   /** Shared, cached discovery (sharedDiscovery()). */
   discover: () => Promise<QatDiscovery>;
+  /** Other PCI functions with these `vendor:device` IDs (discoverPciHostDevices). */
+  discoverPci: (pciIds: readonly string[]) => Promise<PciHostDevice[]>;
   logger: Logger;
 }
 
@@ -59,6 +61,10 @@ export class DevicePluginManager {
 
   private sourceFor(spec: PluginSpec): DeviceSource {
     if (spec.kind === 'kvm') return new KvmDeviceSource({ devRoot: this.o.devRoot });
+    if (spec.kind === 'pci') {
+      const { discoverPci } = this.o;
+      return new PciDeviceSource({ resourceName: spec.resourceName, devRoot: this.o.devRoot, discover: async () => selectPciDevices(await discoverPci(spec.pciIds), spec.pciIds) });
+    }
     const { discover } = this.o;
     return new QatDeviceSource({
       resourceName: spec.resourceName,

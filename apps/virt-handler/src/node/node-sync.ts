@@ -1,17 +1,19 @@
-// The node-level loop: QAT discovery -> device plugins, Node labels, VF metrics. Runs every
+// The node-level loop: QAT (and permitted PCI) discovery -> device plugins, Node labels, VF metrics. Runs every
 // resync interval and at once when the cluster configuration changes; level-based (each run
 // compares with what is there and only changes the difference).
 import { resourcePath, errFields, type KubeClient, type Logger } from '@qvirt/kube';
 import type { ClusterConfig } from '@qvirt/api';
-import type { QatDiscovery } from '@qvirt/qat';
+import type { PciHostDevice, QatDiscovery } from '@qvirt/qat';
 import type { DevicePluginManager } from './device-plugin.manager.js';
-import { planDevicePlugins } from './device-plugin.plan.js';
+import { permittedPciIds, planDevicePlugins } from './device-plugin.plan.js';
 import { desiredNodeLabels, nodeLabelPatch } from './node-labels.js';
 
 export interface NodeSyncOptions {
   nodeName: string;
   client: KubeClient;
   discover: () => Promise<QatDiscovery>;
+  /** Other PCI functions that permittedHostDevices names (discoverPciHostDevices). */
+  discoverPci: (pciIds: readonly string[]) => Promise<PciHostDevice[]>;
   clusterConfig: () => ClusterConfig;
   kvm: boolean;
   plugins: DevicePluginManager;
@@ -66,9 +68,10 @@ export class NodeSync {
   }
 
   private async syncOnce(): Promise<void> {
-    const discovery = await this.o.discover();
+    const config = this.o.clusterConfig();
+    const [discovery, pciDevices] = await Promise.all([this.o.discover(), this.o.discoverPci(permittedPciIds(config))]);
     this.o.onDiscovery?.(discovery);
-    const plan = planDevicePlugins(discovery, this.o.clusterConfig(), this.o.kvm);
+    const plan = planDevicePlugins(discovery, config, this.o.kvm, pciDevices);
     const notes = plan.notes.join('\n');
     if (notes !== this.lastNotes && notes !== '') this.o.logger.info({ notes: plan.notes }, 'device plugin plan notes');
     this.lastNotes = notes;
