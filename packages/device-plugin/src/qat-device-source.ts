@@ -1,59 +1,21 @@
-import { join } from 'node:path';
-import { discoverQat, type QatDiscovery, type QatVf } from '@qvirt/qat';
-import type { ContainerAllocation, DeviceSource, PluginDevice } from './device-source.js';
-import { vfioAllocation } from './vfio-allocation.js';
+import { discoverQat, type QatDiscovery } from '@qvirt/qat';
+import { VfioDeviceSource, type VfioDeviceSourceOptions } from './vfio-device-source.js';
 
-export interface QatDeviceSourceOptions {
+export interface QatDeviceSourceOptions extends Omit<VfioDeviceSourceOptions, 'discover'> {
   /** e.g. `qat.intel.com/generic` or `qat.intel.com/cy`. */
   readonly resourceName: string;
-  /**
-   * Root of host device paths. DeviceSpec.host_path is `<devRoot>/vfio/<group>`:
-   * the kubelet exposes host_path at container_path, so on a node this must be
-   * `/dev`; the simulated stack points it at its fake tree.
-   */
-  readonly devRoot: string;
   /** Where discovery comes from (share one across resources with `sharedDiscovery`). */
   readonly discover: () => Promise<QatDiscovery>;
 }
 
-/**
- * QAT VFs of one resource as kubelet devices. Device ID = the VF's PCI
- * address (`0000:3d:01.1`, 12 chars): it is what the allocation env carries
- * and what users see in VMI status, and kubelet checkpoints stay readable.
- * KubeVirt uses the IOMMU group instead; a QAT VF normally has its own
- * group, and when several advertised VFs do share one, `groupKey` makes
- * Allocate refuse to split the group and GetPreferredAllocation keep it whole.
- */
-export class QatDeviceSource implements DeviceSource {
-  readonly resourceName: string;
-  readonly watchPaths: readonly string[];
-  private vfs = new Map<string, QatVf>();
-
-  constructor(private readonly opts: QatDeviceSourceOptions) {
-    this.resourceName = opts.resourceName;
-    this.watchPaths = [join(opts.devRoot, 'vfio')];
-  }
-
-  async listDevices(): Promise<readonly PluginDevice[]> {
-    const d = await this.opts.discover();
-    const vfs = d.resources[this.resourceName] ?? [];
-    this.vfs = new Map(vfs.map((v) => [v.address, v]));
-    return vfs.map((v) => ({
-      id: v.address,
-      health: v.health,
-      unhealthyReason: v.healthReason,
-      numaNode: v.numaNode,
-      spreadKey: v.pf ?? v.address,
-      ...(v.iommuGroup !== null ? { groupKey: v.iommuGroup } : {}),
-    }));
-  }
-
-  allocate(devices: readonly PluginDevice[]): ContainerAllocation {
-    return vfioAllocation(
-      this.resourceName,
-      this.opts.devRoot,
-      devices.map((d) => ({ address: d.id, iommuGroup: this.vfs.get(d.id)?.iommuGroup ?? null })),
-    );
+/** The advertised QAT VFs of one resource; preferred allocations spread across PFs. */
+export class QatDeviceSource extends VfioDeviceSource {
+  constructor(opts: QatDeviceSourceOptions) {
+    super({
+      resourceName: opts.resourceName,
+      devRoot: opts.devRoot,
+      discover: async () => ((await opts.discover()).resources[opts.resourceName] ?? []).map((vf) => ({ ...vf, spreadKey: vf.pf ?? vf.address })),
+    });
   }
 }
 

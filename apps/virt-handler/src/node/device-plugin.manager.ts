@@ -1,7 +1,7 @@
 // Runs one DevicePluginServer per planned resource; sync() starts new plugins, stops those no
 // longer planned and restarts one whose spec changed. The servers re-list their devices on
 // their own (poll + inotify) and re-register after a kubelet restart.
-import { DevicePluginServer, KvmDeviceSource, PciDeviceSource, QatDeviceSource, type DeviceSource, type PluginLogger } from '@qvirt/device-plugin';
+import { DevicePluginServer, KvmDeviceSource, QatDeviceSource, VfioDeviceSource, type DeviceSource, type PluginLogger } from '@qvirt/device-plugin';
 import type { PciHostDevice, QatDiscovery } from '@qvirt/qat';
 import { errFields, type Logger } from '@qvirt/kube';
 import { selectPciDevices, selectVfs, specKey, type PluginSpec } from './device-plugin.plan.js';
@@ -63,7 +63,7 @@ export class DevicePluginManager {
     if (spec.kind === 'kvm') return new KvmDeviceSource({ devRoot: this.o.devRoot });
     if (spec.kind === 'pci') {
       const { discoverPci } = this.o;
-      return new PciDeviceSource({ resourceName: spec.resourceName, devRoot: this.o.devRoot, discover: async () => selectPciDevices(await discoverPci(spec.pciIds), spec.pciIds) });
+      return new VfioDeviceSource({ resourceName: spec.resourceName, devRoot: this.o.devRoot, discover: async () => selectPciDevices(await discoverPci(spec.pciIds), spec.pciIds) });
     }
     const { discover } = this.o;
     return new QatDeviceSource({

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildFakeQatHost, discoverPciHostDevices } from '@qvirt/qat';
-import { PciDeviceSource } from './pci-device-source.js';
+import { VfioDeviceSource } from './vfio-device-source.js';
 
-describe('PciDeviceSource (SIMULATED sysfs tree)', () => {
+describe('VfioDeviceSource with permitted non-QAT functions (SIMULATED sysfs tree)', () => {
   it('advertises the functions it is given by address, and allocates them like QAT VFs: VFIO nodes once per group, PCI_RESOURCE_<NAME>', async () => {
     const root = await mkdtemp(join(tmpdir(), 'pci-src-'));
     try {
@@ -17,7 +17,7 @@ describe('PciDeviceSource (SIMULATED sysfs tree)', () => {
         ],
       });
       const resourceName = 'nvidia.com/TU104GL_Tesla_T4';
-      const source = new PciDeviceSource({ resourceName, devRoot: host.devRoot, discover: () => discoverPciHostDevices({ sysfsRoot: host.sysfsRoot, devRoot: host.devRoot }, ['10de:1eb8']) });
+      const source = new VfioDeviceSource({ resourceName, devRoot: host.devRoot, discover: () => discoverPciHostDevices({ sysfsRoot: host.sysfsRoot, devRoot: host.devRoot }, ['10de:1eb8']) });
       const devices = await source.listDevices();
       expect(devices).toEqual([
         { id: '0000:af:00.0', health: 'Healthy', unhealthyReason: null, numaNode: 1, groupKey: '90' },
