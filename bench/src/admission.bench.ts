@@ -9,11 +9,11 @@ import { createCA, issueCert } from '@qvirt/pki';
 import { createApiMetrics, createWebhookServer, validationRules, webhookAdmitters, WebhookPaths } from '@qvirt/virt-api/webhook-server';
 import Fastify from 'fastify';
 import { pino } from 'pino';
-import { figure, type BenchFigure } from './figure.js';
+import { figure, pairedFigure, type BenchFigure } from './figure.js';
 import type { LoadRequest, LoadResult } from './load-generator.js';
 
-const DURATION_S = 2;
-const ROUNDS = 7;
+const DURATION_S = 1;
+const ROUNDS = 15;
 const CONNECTIONS = 16;
 
 interface Round extends LoadResult {
@@ -77,8 +77,8 @@ export async function benchAdmission(): Promise<BenchFigure[]> {
   const generator = fork(new URL('./load-generator.js', import.meta.url), { stdio: 'inherit' });
   try {
     const targets = { empty: emptyUrl, validate: `${base}${WebhookPaths.vmiValidateCreate}`, mutate: `${base}${WebhookPaths.vmiMutate}` };
-    // Warm every target (JIT, TLS), then measure in alternating rounds so a busy moment on a
-    // shared machine hits all targets alike; medians count.
+    // Warm every target (JIT, TLS), then measure in short alternating rounds so a busy moment on
+    // a shared machine hits all targets alike; ratios are taken round by round.
     for (const url of Object.values(targets)) await load(generator, url, body, 1);
     const runs: Record<keyof typeof targets, Round[]> = { empty: [], validate: [], mutate: [] };
     for (let round = 0; round < ROUNDS; round++) {
@@ -90,15 +90,18 @@ export async function benchAdmission(): Promise<BenchFigure[]> {
     }
     const rps = (r: Round) => r.rps;
     const cpu = (r: Round) => r.cpuUsPerRequest;
-    const note = `TLS loopback, ${CONNECTIONS} connections from a separate load process, median of ${ROUNDS} alternating ${DURATION_S} s rounds, baseline = empty fastify HTTPS handler, same body`;
+    // Round i of a target and of the empty handler ran back to back: their ratio shares the machine's speed of the moment.
+    const paired = (target: Round[], pick: (r: Round) => number) => target.map((r, i) => ({ value: pick(r), baseline: pick(runs.empty[i]!) }));
+    const note = `TLS loopback, ${CONNECTIONS} connections from a separate load process, ${ROUNDS} alternating ${DURATION_S} s rounds, baseline = empty fastify HTTPS handler, same body`;
+    const pairedNote = `${note}; value and baseline are medians, ratio is the median of the rounds' own ratios`;
     return [
-      figure('virt-api admission vmi-create validate throughput', median(runs.validate, rps), 'req/s (higher is better)', median(runs.empty, rps), note),
+      pairedFigure('virt-api admission vmi-create validate throughput', paired(runs.validate, rps), 'req/s (higher is better)', pairedNote),
       figure('virt-api admission vmi-create validate p50 latency', median(runs.validate, (r) => r.p50), 'ms (lower is better)', median(runs.empty, (r) => r.p50), note),
       figure('virt-api admission vmi-create validate p99 latency', median(runs.validate, (r) => r.p99), 'ms (lower is better)', median(runs.empty, (r) => r.p99), note),
-      figure('virt-api admission vmi-create validate server CPU per request', median(runs.validate, cpu), 'µs (lower is better)', median(runs.empty, cpu), note),
-      figure('virt-api admission vmi mutate throughput', median(runs.mutate, rps), 'req/s (higher is better)', median(runs.empty, rps), note),
+      pairedFigure('virt-api admission vmi-create validate server CPU per request', paired(runs.validate, cpu), 'µs (lower is better)', pairedNote),
+      pairedFigure('virt-api admission vmi mutate throughput', paired(runs.mutate, rps), 'req/s (higher is better)', pairedNote),
       figure('virt-api admission vmi mutate p99 latency', median(runs.mutate, (r) => r.p99), 'ms (lower is better)', median(runs.empty, (r) => r.p99), note),
-      figure('virt-api admission vmi mutate server CPU per request', median(runs.mutate, cpu), 'µs (lower is better)', median(runs.empty, cpu), note),
+      pairedFigure('virt-api admission vmi mutate server CPU per request', paired(runs.mutate, cpu), 'µs (lower is better)', pairedNote),
     ];
   } finally {
     generator.kill();

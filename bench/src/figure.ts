@@ -4,7 +4,10 @@ export interface BenchFigure {
   value: number;
   unit: string;
   baseline: number;
-  /** value / baseline (for throughputs: higher is better; say which in the name or unit). */
+  /**
+   * value / baseline (for throughputs: higher is better; say which in the name or unit); for
+   * paired rounds (pairedFigure) the median of the rounds' own ratios.
+   */
   ratio: number;
   note?: string;
 }
@@ -12,6 +15,18 @@ export interface BenchFigure {
 export function figure(name: string, value: number, unit: string, baseline: number, note?: string): BenchFigure {
   const ratio = baseline === 0 ? 0 : value / baseline;
   return { name, value: round(value), unit, baseline: round(baseline), ratio: round(ratio, 3), ...(note ? { note } : {}) };
+}
+
+/**
+ * A figure from rounds that each measured the value and its baseline back to back: value and
+ * baseline are the medians, the ratio is the median of the rounds' ratios. On a machine whose
+ * speed drifts between rounds, each round's pair shares the drift and its ratio cancels it,
+ * where a ratio of two medians taken from different rounds does not.
+ */
+export function pairedFigure(name: string, rounds: readonly { value: number; baseline: number }[], unit: string, note?: string): BenchFigure {
+  const median = (xs: number[]) => percentile(xs, 50);
+  const f = figure(name, median(rounds.map((r) => r.value)), unit, median(rounds.map((r) => r.baseline)), note);
+  return { ...f, ratio: round(median(rounds.map((r) => (r.baseline === 0 ? 0 : r.value / r.baseline))), 3) };
 }
 
 function round(n: number, digits = 2): number {
