@@ -1,11 +1,11 @@
 // Resident memory of processes, from /proc, with a running peak per name.
 import { readFileSync } from 'node:fs';
+import { statusMiB } from '../proc-memory.js';
 
 /** VmRSS in bytes, or 0 when the process is gone. */
 export function rssBytes(pid: number): number {
   try {
-    const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
+    return statusMiB(pid) * 1024 * 1024;
   } catch {
     return 0;
   }

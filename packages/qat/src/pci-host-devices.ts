@@ -33,7 +33,12 @@ export function normalizePciSelector(raw: string): string | undefined {
  * QAT functions excepted (discoverQat owns those). Sorted by address.
  */
 export async function discoverPciHostDevices(opts: DiscoverOptions, pciIds: readonly string[]): Promise<PciHostDevice[]> {
-  const wanted = new Set(pciIds.map((s) => normalizePciSelector(s)).filter((s): s is string => s !== undefined));
+  const wanted = new Set(
+    pciIds
+      .map((s) => normalizePciSelector(s))
+      .filter((s): s is string => s !== undefined && matchQatDevice(...(s.split(':') as [string, string])) === undefined),
+  );
+  // QAT-only selectors (the usual case) need no walk of the PCI tree at all.
   if (wanted.size === 0) return [];
   const addresses = await listDir(join(opts.sysfsRoot, 'bus', 'pci', 'devices'));
   const found = await Promise.all(addresses.sort().map((a) => readIfWanted(opts, a, wanted)));
@@ -43,7 +48,7 @@ export async function discoverPciHostDevices(opts: DiscoverOptions, pciIds: read
 async function readIfWanted(opts: DiscoverOptions, address: string, wanted: ReadonlySet<string>): Promise<PciHostDevice | null> {
   const dir = join(opts.sysfsRoot, 'bus', 'pci', 'devices', address);
   const id = await readPciId(dir);
-  if (!id || !wanted.has(`${id[0]}:${id[1]}`) || matchQatDevice(id[0], id[1])) return null;
+  if (!id || !wanted.has(`${id[0]}:${id[1]}`)) return null;
   const [driver, iommuGroup, numa] = await Promise.all([readLinkBasename(join(dir, 'driver')), readLinkBasename(join(dir, 'iommu_group')), readAttr(join(dir, 'numa_node'))]);
   const [group, vfioNode] = iommuGroup
     ? await Promise.all([readIommuGroup(opts.sysfsRoot, iommuGroup, { address, driver }), pathExists(join(opts.devRoot, 'vfio', iommuGroup))])

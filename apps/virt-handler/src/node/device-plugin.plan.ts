@@ -49,7 +49,7 @@ export function planDevicePlugins(discovery: QatDiscovery, config: ClusterConfig
       external.add(entry.resourceName);
       continue;
     }
-    const selector = normalizePciSelector(entry.pciVendorSelector ?? '');
+    const selector = normalizePciSelector(entry.pciVendorSelector);
     if (selector === undefined) {
       notes.push(`permittedHostDevices: pciVendorSelector ${JSON.stringify(entry.pciVendorSelector)} of ${entry.resourceName} is not vendor:device hex; ignored`);
       continue;
@@ -89,7 +89,7 @@ export function planDevicePlugins(discovery: QatDiscovery, config: ClusterConfig
 export function permittedPciIds(config: ClusterConfig): string[] {
   const ids = (config.permittedHostDevices?.pciHostDevices ?? [])
     .filter((e) => !e.externalResourceProvider)
-    .map((e) => normalizePciSelector(e.pciVendorSelector ?? ''))
+    .map((e) => normalizePciSelector(e.pciVendorSelector))
     .filter((s): s is string => s !== undefined);
   return [...new Set(ids)].sort();
 }

@@ -7,6 +7,7 @@ import type { VirtualMachineInstance } from '@qvirt/api';
 /** What was probed about one VMI's run directory. */
 export interface RunDirProbe {
   uid: string;
+  /** The uid's directory, or just its launcher socket file (a launcher killed outright), is there. */
   dirExists: boolean;
   /** The launcher's gRPC socket or its libvirtd's socket accepts a connection. */
   launcherAnswers: boolean;
