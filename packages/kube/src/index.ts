@@ -34,3 +34,4 @@ export { startMetricsServer, type MetricsServer, type MetricsServerOptions, type
 export { silentLogger, errFields, type Logger } from './logger.js';
 export type { KubeObject, KubeList } from './object.js';
 export { OwnStatusWrites } from './own-status-writes.js';
+export { BoundCounter, BoundHistogram, CounterSeries, HistogramSeries, metricsText, type LabelValues } from './bound-metrics.js';

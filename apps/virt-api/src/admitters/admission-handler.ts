@@ -10,9 +10,11 @@ import {
 } from './admission-review.js';
 import type { AdmissionDecision, Admitter } from './admitter.js';
 
+export type HandledOutcome = 'allowed' | 'denied' | 'badRequest' | 'error';
+
 /** The outcome of one webhook call: a review to send with HTTP 200, or HTTP 400 with a message. */
 export type HandledReview =
-  | { httpStatus: 200; review: AdmissionReviewResponse; request: AdmissionRequest; outcome: 'allowed' | 'denied' | 'badRequest' | 'error' }
+  | { httpStatus: 200; review: AdmissionReviewResponse; request: AdmissionRequest; outcome: HandledOutcome }
   | { httpStatus: 400; message: string };
 
 /**

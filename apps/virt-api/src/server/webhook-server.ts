@@ -2,7 +2,8 @@ import type { Server as HttpsServer } from 'node:https';
 import type { ClusterConfig } from '@qvirt/api';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { handleAdmissionReview } from '../admitters/admission-handler.js';
+import type { CounterSeries } from '@qvirt/kube';
+import { handleAdmissionReview, type HandledOutcome } from '../admitters/admission-handler.js';
 import { encodeAdmissionReview } from '../admitters/admission-review.js';
 import type { Admitter } from '../admitters/admitter.js';
 import type { ApiMetrics } from './metrics.js';
@@ -43,6 +44,15 @@ export interface WebhookServer {
 }
 
 const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
+
+/** Every outcome a webhook counts: the handler's four, a body that is no review, a call before the config synced. */
+type Outcome = HandledOutcome | 'invalidReview' | 'notReady';
+
+/** A webhook's decision counters, one per outcome, bound up front (so each shows from 0). */
+function decisionSeries(metrics: ApiMetrics, webhook: string): Record<Outcome, CounterSeries> {
+  const s = (outcome: Outcome) => metrics.admissionDecisions.series({ webhook, outcome });
+  return { allowed: s('allowed'), denied: s('denied'), badRequest: s('badRequest'), error: s('error'), invalidReview: s('invalidReview'), notReady: s('notReady') };
+}
 
 /** A body error raised while reading or parsing: always 400, the contract for bodies that are not AdmissionReviews. */
 class BadBodyError extends Error {
@@ -97,7 +107,7 @@ export async function createWebhookServer(opts: WebhookServerOptions): Promise<W
   // start of the request, so body reading and parsing are included; writing the answer is not.
   // Each route passes its own path (req.routeOptions builds a fresh object on every read).
   const observe = (path: string, reply: FastifyReply, code: number): void => {
-    metrics.requestDuration.observe({ path, code: String(code) }, reply.elapsedTime / 1000);
+    metrics.requestDuration.series({ path, code: String(code) }).observe(reply.elapsedTime / 1000);
   };
   const routeOf = (req: FastifyRequest): string => req.routeOptions.url ?? 'unmatched';
 
@@ -118,10 +128,13 @@ export async function createWebhookServer(opts: WebhookServerOptions): Promise<W
 
   for (const [path, admitter] of opts.admitters) {
     const log = logger.child({ webhook: admitter.name });
+    // This route's series, bound once: every answer updates two of them.
+    const answered = metrics.requestDuration.series({ path, code: '200' });
+    const decisions = decisionSeries(metrics, admitter.name);
     app.post(path, async (req, reply) => {
       if (!clusterConfig.hasSynced()) {
         // Judging with an empty config would deny QAT VMIs wrongly; fail the call instead (failurePolicy Fail).
-        metrics.admissionDecisions.inc({ webhook: admitter.name, outcome: 'notReady' });
+        decisions.notReady.inc();
         observe(path, reply, 503);
         void reply.code(503);
         return { code: 503, reason: 'ServiceUnavailable', message: 'virt-api has not loaded the cluster configuration yet' };
@@ -130,18 +143,18 @@ export async function createWebhookServer(opts: WebhookServerOptions): Promise<W
         log.error({ uid: r.uid, err: { message: err.message, stack: err.stack } }, 'admitter threw'),
       );
       if (result.httpStatus === 400) {
-        metrics.admissionDecisions.inc({ webhook: admitter.name, outcome: 'invalidReview' });
+        decisions.invalidReview.inc();
         log.warn(`not an AdmissionReview: ${result.message}`);
         observe(path, reply, 400);
         void reply.code(400);
         return { code: 400, reason: 'BadRequest', message: result.message };
       }
-      metrics.admissionDecisions.inc({ webhook: admitter.name, outcome: result.outcome });
+      decisions[result.outcome].inc();
       if (log.isLevelEnabled('debug')) {
         const r = result.request;
         log.debug({ uid: r.uid, operation: r.operation, namespace: r.namespace, name: r.name, outcome: result.outcome }, 'admission');
       }
-      observe(path, reply, 200);
+      answered.observe(reply.elapsedTime / 1000);
       void reply.type('application/json; charset=utf-8');
       return encodeAdmissionReview(result.review);
     });
@@ -162,7 +175,7 @@ export async function createWebhookServer(opts: WebhookServerOptions): Promise<W
   app.get('/metrics', async (_req, reply) => {
     observe('/metrics', reply, 200);
     void reply.header('content-type', metrics.registry.contentType);
-    return metrics.registry.metrics();
+    return metrics.text();
   });
   app.setNotFoundHandler((req, reply) => {
     observe('unmatched', reply, 404);
