@@ -18,3 +18,14 @@ export function vmiQat(): VirtualMachineInstance {
 export function qats(n: number, deviceName = 'qat.intel.com/generic'): { name: string; deviceName: string }[] {
   return qatDevices(n, { deviceName, firstIndex: 0 });
 }
+
+/** A small seeded PRNG (mulberry32) so a failure reproduces. */
+export function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

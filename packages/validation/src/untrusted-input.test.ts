@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_CAUSES } from './causes.js';
 import { validateManifest } from './manifest.js';
-import { gatesOff, gatesOn, qats, vmiQat } from './test-fixtures.js';
+import { gatesOff, gatesOn, qats, rng, vmiQat } from './test-fixtures.js';
 import { validateVm } from './vm.validator.js';
 import { validateVmiSpec } from './vmi-spec.validator.js';
-
-/** A small seeded PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WEIRD: unknown[] = [null, [], {}, 'x', '', -1, 0, 1.5, true, [null], [{}], { a: [1] }, 'Z'.repeat(10_000), '__proto__', Number.MAX_SAFE_INTEGER];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AdmissionReviewError, allowedReview, badRequestReview, decodeAdmissionReview, deniedReview, encodeAdmissionReview } from './admission-review.js';
+import { AdmissionReviewError, allowedReview, badRequestReview, decodeAdmissionReview, deniedReview, encodeAdmissionReview, type AdmissionReviewResponse } from './admission-review.js';
 import { loadReview } from './testdata/fixtures.js';
 
 describe('decodeAdmissionReview', () => {
@@ -86,7 +86,9 @@ describe('encoding', () => {
       allowedReview('u2'),
       deniedReview('u3', [{ type: 'FieldValueInvalid', message: 'bad "x"', field: 'spec.domain' }]),
       badRequestReview('u4', 'wrong kind'),
-    ];
+      { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: 'u5\n', allowed: false } },
+      { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: 'u6', allowed: true, warnings: ['w "1"'] } },
+    ] satisfies AdmissionReviewResponse[];
     for (const review of reviews) expect(JSON.parse(encodeAdmissionReview(review))).toEqual(review);
     const patch = JSON.parse(encodeAdmissionReview(reviews[0]!)).response.patch as string;
     expect(JSON.parse(Buffer.from(patch, 'base64').toString('utf8'))).toEqual(ops);

@@ -1,4 +1,5 @@
 import type { StatusCause } from '@qvirt/api';
+import { jsonString, jsonText } from '@qvirt/validation';
 
 // admission.k8s.io/v1 AdmissionReview: the slice the webhooks read and write.
 
@@ -148,21 +149,23 @@ export function allowedReview(uid: string, patch?: readonly unknown[]): Admissio
     uid,
     allowed: true,
     patchType: 'JSONPatch',
-    patch: Buffer.from(JSON.stringify(patch)).toString('base64'),
+    patch: Buffer.from(jsonText(patch)).toString('base64'),
   });
 }
 
+const REVIEW_HEAD = `{"apiVersion":"${ADMISSION_API_VERSION}","kind":"AdmissionReview","response":{"uid":`;
+
 /**
- * The review as the JSON text to send. A patch is base64, in which no character needs escaping,
- * yet JSON.stringify would scan it character by character: that scan was most of the encoding
- * time of a mutating answer, so the patch is appended as it is.
+ * The review as the JSON text to send. An answer without a status (allowed, maybe with a patch)
+ * is written out directly: it is nearly every answer, and JSON.stringify's generic walk cost more
+ * than the rest of a validating answer's encoding (ADR 0009). A patch is base64: nothing to escape.
  */
 export function encodeAdmissionReview(review: AdmissionReviewResponse): string {
-  const { patch, ...response } = review.response;
-  if (patch === undefined) return JSON.stringify(review);
-  // `response` is the review's last member: its text ends with the two closing braces.
-  const text = JSON.stringify({ apiVersion: review.apiVersion, kind: review.kind, response });
-  return `${text.slice(0, -2)},"patch":"${patch}"}}`;
+  const r = review.response;
+  if (r.status !== undefined || r.warnings !== undefined) return JSON.stringify(review);
+  const patchType = r.patchType === undefined ? '' : `,"patchType":"${r.patchType}"`;
+  const patch = r.patch === undefined ? '' : `,"patch":${jsonString(r.patch)}`;
+  return `${REVIEW_HEAD}${jsonString(r.uid)},"allowed":${r.allowed}${patchType}${patch}}}`;
 }
 
 /** KubeVirt's denial: 422 Invalid, message = causes joined by ", " (FACTS.md). */
