@@ -1,7 +1,8 @@
 import { GROUP_VERSION, type ClusterConfig, type StatusCause } from '@qvirt/api';
 import { notAnObject } from './envelope.js';
 import { isRecord, own } from './untrusted.js';
-import { defaultedVm, defaultedVmi } from './vmi-spec.defaulter.js';
+import { applyJsonPatch } from './json-patch.js';
+import { defaultVm, defaultVmi } from './vmi-spec.defaulter.js';
 import { validateVm } from './vm.validator.js';
 import { validateVmiCreate } from './vmi.validator.js';
 import { notSupported } from './causes.js';
@@ -27,9 +28,9 @@ export function validateManifest(doc: unknown, config: ClusterConfig): ManifestR
   const apiVersion = own(doc, 'apiVersion');
   if (apiVersion !== GROUP_VERSION) causes.push(notSupported('apiVersion', apiVersion ?? '', [GROUP_VERSION]));
   if (kind === 'VirtualMachineInstance') {
-    causes.push(...validateVmiCreate(defaultedVmi(doc, config).result, config));
+    causes.push(...validateVmiCreate(applyJsonPatch(doc, defaultVmi(doc, config)), config));
   } else if (kind === 'VirtualMachine') {
-    causes.push(...validateVm(defaultedVm(doc, config).result, config));
+    causes.push(...validateVm(applyJsonPatch(doc, defaultVm(doc, config)), config));
   } else {
     causes.push(notSupported('kind', kindValue ?? '', MANIFEST_KINDS));
   }

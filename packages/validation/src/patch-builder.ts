@@ -1,31 +1,35 @@
-import { cloneJson, jsonPointer, type JsonPatchOperation } from './json-patch.js';
+import { jsonPointer, type JsonPatchOperation } from './json-patch.js';
 import { defineOwn, isRecord, own, type JsonRecord } from './untrusted.js';
 
 type Segment = string | number;
-type Container = JsonRecord | unknown[];
 
 /**
- * Collects a mutating webhook's patch while keeping a view of the document with the
- * operations so far applied, so each default sees the ones before it. The view is built
- * copy-on-write (containers on a patched path are copied once), so the input is never
- * touched and `result()` is what applying `ops` to the input gives. Never patches through
- * a value of the wrong type (validation reports those).
+ * Collects a mutating webhook's patch against a document it only reads. Defaults write disjoint
+ * parts of the document (machine, cpu, memory, features, devices, ...), so none needs to see
+ * another's result and no copy of the document is built: in a loaded server that copy cost as
+ * much as the defaults themselves (ADR 0009). (Tests hold the defaults to it: the defaulted
+ * document defaults to nothing more.) Never patches through a value of the wrong type
+ * (validation reports those).
  */
 export class PatchBuilder {
-  readonly ops: JsonPatchOperation[] = [];
-  private doc: unknown;
-  // The containers copied so far: a handful per patch, so a list beats a (Weak)Set's hashing.
-  private readonly owned: Container[] = [];
+  /**
+   * @param doc the document, or the object a scope (`at`) stands on
+   * @param ops shared by a builder and its scopes
+   * @param pointer the JSON pointer of `doc` in the whole document
+   */
+  constructor(
+    private readonly doc: unknown,
+    readonly ops: JsonPatchOperation[] = [],
+    private readonly pointer = '',
+  ) {}
 
-  constructor(doc: unknown) {
-    this.doc = doc;
+  /** A builder for the object at `path` (paths relative to it, same patch), undefined if that is not an object. */
+  at(path: readonly Segment[]): PatchBuilder | undefined {
+    const obj = this.get(path);
+    return isRecord(obj) ? new PatchBuilder(obj, this.ops, this.pointer + jsonPointer(path)) : undefined;
   }
 
-  result(): unknown {
-    return this.doc;
-  }
-
-  /** The value at a path, undefined if any step is missing or not a container. */
+  /** The value at a path in the input, undefined if any step is missing or not a container. */
   get(path: readonly Segment[]): unknown {
     let cur: unknown = this.doc;
     for (const seg of path) {
@@ -46,7 +50,9 @@ export class PatchBuilder {
 
   /**
    * Sets `value` at `path`, creating missing objects on the way in one `add` of the nested
-   * value. Returns false (and emits nothing) if an existing step is not an object.
+   * value. Returns false (and emits nothing) if an existing step is not an object. The value
+   * goes into the patch as it is: pass a fresh object or a primitive, never a part of the input
+   * (a caller may apply the patch to that very input).
    */
   set(path: readonly Segment[], value: unknown): boolean {
     let cur: unknown = this.doc;
@@ -73,38 +79,9 @@ export class PatchBuilder {
   }
 
   private emit(op: 'add' | 'replace', path: readonly Segment[], value: unknown): boolean {
-    // One copy serves the op and the view: the view copies a container before writing into it.
-    const copy = cloneJson(value);
-    this.ops.push({ op, path: jsonPointer(path), value: copy });
-    this.write(path, copy);
+    this.ops.push({ op, path: this.pointer + jsonPointer(path), value });
     return true;
   }
-
-  /** Writes into the view, copying each container on the path the first time it is written. */
-  private write(path: readonly Segment[], value: unknown): void {
-    this.doc = this.writable(this.doc as Container);
-    let parent = this.doc as Container;
-    for (let i = 0; i < path.length - 1; i++) {
-      const seg = path[i]!;
-      const child = this.writable((parent as Record<string | number, unknown>)[seg] as Container);
-      setMember(parent, seg, child);
-      parent = child;
-    }
-    setMember(parent, path[path.length - 1]!, value);
-  }
-
-  private writable(c: Container): Container {
-    if (this.owned.includes(c)) return c;
-    // Spread defines own data properties (a `__proto__` key stays data) on V8's fast clone path.
-    const copy: Container = Array.isArray(c) ? [...c] : { ...c };
-    this.owned.push(copy);
-    return copy;
-  }
-}
-
-function setMember(c: Container, seg: Segment, value: unknown): void {
-  if (Array.isArray(c)) c[seg as number] = value;
-  else defineOwn(c, String(seg), value);
 }
 
 function nest(rest: readonly Segment[], value: unknown): unknown {

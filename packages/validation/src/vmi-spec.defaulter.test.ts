@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyJsonPatch } from './json-patch.js';
 import { gatesOn, vmiQat } from './test-fixtures.js';
-import { defaultedVm, defaultedVmi, defaultVm, defaultVmi } from './vmi-spec.defaulter.js';
+import { defaultVm, defaultVmi } from './vmi-spec.defaulter.js';
 
 const vmi = (spec: unknown) => ({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'v' }, spec });
 
@@ -104,23 +104,42 @@ describe('defaultVm', () => {
   });
 });
 
-describe('defaultedVmi / defaultedVm', () => {
-  it('give exactly what applying their patch gives, and leave the input alone', () => {
-    const docs: unknown[] = [
-      vmiQat(),
-      vmi({ domain: {} }),
-      vmi({ domain: { resources: { limits: { memory: '1Gi', cpu: '3' } }, devices: { disks: [{ name: 'a' }, { name: 'b', cdrom: {} }] } } }),
-      vmi({ terminationGracePeriodSeconds: null, domain: { machine: { type: '' }, cpu: null } }),
-      vmi(JSON.parse('{"domain":{"devices":{}},"nodeSelector":{"__proto__":"x"}}')),
-    ];
+describe('the patch', () => {
+  const docs: unknown[] = [
+    vmiQat(),
+    vmi({ domain: {} }),
+    vmi({ domain: { resources: { limits: { memory: '1Gi', cpu: '3' } }, devices: { disks: [{ name: 'a' }, { name: 'b', cdrom: {} }] } } }),
+    vmi({ terminationGracePeriodSeconds: null, domain: { machine: { type: '' }, cpu: null, memory: 'x', resources: { limits: { memory: '1Gi' } } } }),
+    vmi(JSON.parse('{"domain":{"devices":{}},"nodeSelector":{"__proto__":"x"}}')),
+  ];
+
+  it('applies to the input, leaves the input alone, and defaults nothing twice (applying it again adds nothing)', () => {
     for (const doc of docs) {
       const before = JSON.stringify(doc);
-      const { ops, result } = defaultedVmi(doc, gatesOn());
-      expect(result).toEqual(applyJsonPatch(doc, ops));
+      const ops = defaultVmi(doc, gatesOn());
+      expect(ops.length).toBeGreaterThan(0);
+      const out = applyJsonPatch(doc, ops);
       expect(JSON.stringify(doc)).toBe(before);
+      expect(defaultVmi(out, gatesOn())).toEqual([]);
     }
     const vm = { kind: 'VirtualMachine', spec: { running: true, template: { spec: { domain: { memory: { guest: '1Gi' } } } } } };
-    const { ops, result } = defaultedVm(vm, gatesOn());
-    expect(result).toEqual(applyJsonPatch(vm, ops));
+    const out = applyJsonPatch(vm, defaultVm(vm, gatesOn()));
+    expect(defaultVm(out, gatesOn())).toEqual([]);
+  });
+
+  it('does not alias the input: changing the patch leaves the input as it was', () => {
+    const doc = vmi({ domain: { resources: { limits: { memory: '1Gi' } } }, nodeSelector: {} });
+    const withFinalizers = { ...doc, metadata: { name: 'v', finalizers: ['a'] } };
+    const before = JSON.stringify(withFinalizers);
+    for (const op of defaultVmi(withFinalizers, gatesOn())) {
+      if (Array.isArray(op.value)) op.value.push('changed');
+      else if (typeof op.value === 'object' && op.value !== null) Object.assign(op.value, { changed: true });
+    }
+    expect(JSON.stringify(withFinalizers)).toBe(before);
+  });
+
+  it('keeps a memory amount that could not be set from reaching requests (memory of the wrong type)', () => {
+    const ops = defaultVmi(docs[3], gatesOn());
+    expect(ops.filter((op) => op.path.includes('memory'))).toEqual([]);
   });
 });
