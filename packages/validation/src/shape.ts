@@ -102,10 +102,10 @@ function compile(schema: JsonSchema, opaque: ReadonlySet<JsonSchema>): SchemaNod
 export function checkShape(path: string, value: unknown, schema: JsonSchema, options: ShapeOptions = {}): ShapeResult {
   const root = compile(schema, options.opaque ?? NO_OPAQUE);
   // A valid value (the common case) is its own view; the copy is built only when something is dropped.
-  const check = new ShapeWalker(false);
-  if (check.walk(path, value, root) !== DROP && check.causes.length === 0 && !check.pruned) return { causes: [], value };
-  const walker = new ShapeWalker(true);
-  const out = walker.walk(path, value, root);
+  const check = new ShapeWalker(path, false);
+  if (check.walk(value, root) !== DROP && check.causes.length === 0 && !check.pruned) return { causes: [], value };
+  const walker = new ShapeWalker(path, true);
+  const out = walker.walk(value, root);
   return { causes: walker.causes, value: out === DROP ? undefined : out };
 }
 
@@ -114,8 +114,44 @@ class ShapeWalker {
   /** A null was dropped where the schema allows it (the view differs from the input without a cause). */
   pruned = false;
 
+  /**
+   * Where the walk is, below the root: a member name, a map key (`keys` marks those) or a list
+   * index per level. Kept as a stack and written out only for a cause, since a valid value (the
+   * common case) needs no path at all: building one per member was most of a check's garbage.
+   */
+  private readonly segments: (string | number)[] = [];
+  private readonly keys: boolean[] = [];
+
   /** copy: build the view of what matched; otherwise only find the causes. */
-  constructor(private readonly copy: boolean) {}
+  constructor(
+    private readonly root: string,
+    private readonly copy: boolean,
+  ) {}
+
+  /** The field path of the value being walked, as Kubernetes prints it. */
+  private path(): string {
+    let p = this.root;
+    for (let i = 0; i < this.segments.length; i++) {
+      const seg = this.segments[i]!;
+      p = typeof seg === 'number' ? index(p, seg) : this.keys[i] ? key(p, seg) : child(p, seg);
+    }
+    return p;
+  }
+
+  /** Walks `value` one level down, at `seg`. */
+  private down(seg: string | number, isKey: boolean, value: unknown, node: SchemaNode): unknown {
+    this.segments.push(seg);
+    this.keys.push(isKey);
+    const out = this.walk(value, node);
+    this.segments.pop();
+    this.keys.pop();
+    return out;
+  }
+
+  /** A cause about the member `name` of the value being walked (unknown or missing). */
+  private reportMember(name: string, cause: (field: string) => StatusCause): void {
+    this.report(cause(child(this.path(), name)));
+  }
 
   private get full(): boolean {
     return this.causes.length > MAX_CAUSES;
@@ -126,7 +162,7 @@ class ShapeWalker {
     return DROP;
   }
 
-  walk(path: string, value: unknown, node: SchemaNode): unknown {
+  walk(value: unknown, node: SchemaNode): unknown {
     if (this.full) return DROP;
     if (node.kind === 'opaque') return value;
     if (value === null && node.nullable) {
@@ -135,33 +171,33 @@ class ShapeWalker {
     }
     switch (node.kind) {
       case 'intOrString':
-        return this.intOrString(path, value, node);
+        return this.intOrString(value, node);
       case 'preserve':
-        return isRecord(value) ? value : this.wrongType(path, value, 'object');
+        return isRecord(value) ? value : this.wrongType(value, 'object');
       case 'object':
-        return this.object(path, value, node);
+        return this.object(value, node);
       case 'array':
-        return this.array(path, value, node);
+        return this.array(value, node);
       case 'string':
-        return this.string(path, value, node);
+        return this.string(value, node);
       case 'integer':
       case 'number':
-        return this.number(path, value, node);
+        return this.number(value, node);
       case 'boolean':
-        return typeof value === 'boolean' ? value : this.wrongType(path, value, 'boolean');
+        return typeof value === 'boolean' ? value : this.wrongType(value, 'boolean');
       default:
         return value;
     }
   }
 
-  private wrongType(path: string, value: unknown, expected: string): typeof DROP {
+  private wrongType(value: unknown, expected: string): typeof DROP {
     const actual = jsonType(value);
     const shownValue = actual === 'string' || actual === 'integer' || actual === 'number' || actual === 'boolean' ? value : actual;
-    return this.report(invalid(path, shownValue, `must be of type ${expected}`));
+    return this.report(invalid(this.path(), shownValue, `must be of type ${expected}`));
   }
 
-  private object(path: string, value: unknown, node: SchemaNode): unknown {
-    if (!isRecord(value)) return this.wrongType(path, value, 'object');
+  private object(value: unknown, node: SchemaNode): unknown {
+    if (!isRecord(value)) return this.wrongType(value, 'object');
     const props = node.props!;
     const extra = node.extra;
     const out: Record<string, unknown> | undefined = this.copy ? {} : undefined;
@@ -174,26 +210,26 @@ class ShapeWalker {
       const sub = props.get(k);
       let checked: unknown;
       if (sub !== undefined) {
-        checked = this.walk(child(path, k), v, sub);
+        checked = this.down(k, false, v, sub);
       } else if (extra === true) {
         checked = v;
       } else if (extra !== undefined) {
-        checked = this.walk(key(path, k), v, extra);
+        checked = this.down(k, true, v, extra);
       } else {
-        this.report(unknownField(child(path, k)));
+        this.reportMember(k, unknownField);
         continue;
       }
       if (out !== undefined && checked !== DROP) defineOwn(out, k, checked);
     }
     for (const name of node.required) {
-      if (own(value, name) === undefined) this.report(required(child(path, name)));
+      if (own(value, name) === undefined) this.reportMember(name, required);
     }
     return out ?? value;
   }
 
-  private array(path: string, value: unknown, node: SchemaNode): unknown {
-    if (!Array.isArray(value)) return this.wrongType(path, value, 'array');
-    if (value.length > node.maxItems) return this.report(tooMany(path, value.length, node.maxItems));
+  private array(value: unknown, node: SchemaNode): unknown {
+    if (!Array.isArray(value)) return this.wrongType(value, 'array');
+    if (value.length > node.maxItems) return this.report(tooMany(this.path(), value.length, node.maxItems));
     const items = node.items;
     if (items === undefined) return this.copy ? [...value] : value;
     // Object items keep their index (as `{}` when invalid) so later rules' paths stay right.
@@ -201,7 +237,7 @@ class ShapeWalker {
     const out: unknown[] | undefined = this.copy ? [] : undefined;
     for (let i = 0; i < value.length; i++) {
       if (this.full) return DROP;
-      const checked = this.walk(index(path, i), value[i], items);
+      const checked = this.down(i, false, value[i], items);
       if (out === undefined) continue;
       if (checked !== DROP) out.push(checked);
       else if (placeholder) out.push({});
@@ -209,35 +245,35 @@ class ShapeWalker {
     return out ?? value;
   }
 
-  private string(path: string, value: unknown, node: SchemaNode): unknown {
-    if (typeof value !== 'string') return this.wrongType(path, value, 'string');
-    if (node.enumValues && !node.enumValues.includes(value)) return this.report(notSupported(path, value, node.enumValues));
-    if (value.length > node.maxLength) return this.report(invalid(path, value, `must be no more than ${node.maxLength} characters`));
+  private string(value: unknown, node: SchemaNode): unknown {
+    if (typeof value !== 'string') return this.wrongType(value, 'string');
+    if (node.enumValues && !node.enumValues.includes(value)) return this.report(notSupported(this.path(), value, node.enumValues));
+    if (value.length > node.maxLength) return this.report(invalid(this.path(), value, `must be no more than ${node.maxLength} characters`));
     if (node.pattern !== undefined && !node.pattern.test(value)) {
-      return this.report(invalid(path, value, `must match the pattern ${node.patternSource}`));
+      return this.report(invalid(this.path(), value, `must match the pattern ${node.patternSource}`));
     }
     return value;
   }
 
-  private number(path: string, value: unknown, node: SchemaNode): unknown {
+  private number(value: unknown, node: SchemaNode): unknown {
     const ok = node.kind === 'integer' ? Number.isSafeInteger(value) : typeof value === 'number' && Number.isFinite(value);
-    if (!ok) return this.wrongType(path, value, node.typeName);
+    if (!ok) return this.wrongType(value, node.typeName);
     const n = value as number;
-    if (n < node.minimum) return this.report(invalid(path, n, `must be greater than or equal to ${node.minimum}`));
-    if (n > node.maximum) return this.report(invalid(path, n, `must be less than or equal to ${node.maximum}`));
+    if (n < node.minimum) return this.report(invalid(this.path(), n, `must be greater than or equal to ${node.minimum}`));
+    if (n > node.maximum) return this.report(invalid(this.path(), n, `must be less than or equal to ${node.maximum}`));
     return n;
   }
 
   /** resource.Quantity (the only int-or-string in our schemas): checked by parsing it. */
-  private intOrString(path: string, value: unknown, node: SchemaNode): unknown {
-    if (typeof value !== 'string' && !Number.isSafeInteger(value)) return this.wrongType(path, value, 'integer or string');
+  private intOrString(value: unknown, node: SchemaNode): unknown {
+    if (typeof value !== 'string' && !Number.isSafeInteger(value)) return this.wrongType(value, 'integer or string');
     if (node.pattern === undefined) return value;
     try {
       parseQuantity(value as string | number);
       return value;
     } catch (err) {
       const why = /out of range/.test((err as Error).message) ? 'is out of range' : 'must be a quantity (e.g. 512Mi, 2Gi, 500m)';
-      return this.report(invalid(path, value, why));
+      return this.report(invalid(this.path(), value, why));
     }
   }
 }
