@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonString, jsonText } from './json-text.js';
+import { jsonBase64, jsonPatchBase64, jsonString } from './json-text.js';
 import { rng } from './test-fixtures.js';
 
 const STRINGS = ['', 'plain', 'quote"', 'back\\slash', 'new\nline', 'tab\t', '\u0000', '\u007f', 'é', '雪', '😀', '\ud800', 'a\udc00b', '</script>', '~1/x'];
@@ -16,31 +16,49 @@ function randomValue(random: () => number, depth: number): unknown {
   return o;
 }
 
-describe('jsonText', () => {
-  it('writes the same text as JSON.stringify for 5,000 random JSON trees', () => {
+const text = (base64: string): string => Buffer.from(base64, 'base64').toString('utf8');
+
+describe('jsonBase64', () => {
+  it('encodes the same text as JSON.stringify for 5,000 random JSON trees', () => {
     const random = rng(7);
     for (let i = 0; i < 5000; i++) {
       const v = randomValue(random, 0);
-      expect(jsonText(v), JSON.stringify(v)).toBe(JSON.stringify(v));
+      expect(text(jsonBase64(v)), JSON.stringify(v)).toBe(JSON.stringify(v));
     }
   });
 
-  it('writes a JSON patch as JSON.stringify does', () => {
+  it('leaves what JSON cannot hold to JSON.stringify: class instances, toJSON, functions, bigint', () => {
+    const v = { at: new Date(0), m: new Map(), f: () => 1, list: [() => 1, Symbol('s')] };
+    expect(text(jsonBase64(v))).toBe(JSON.stringify(v));
+    expect(() => jsonBase64(1n)).toThrow(TypeError);
+    expect(text(jsonBase64(Object.assign(Object.create(null) as object, { a: 1 })))).toBe('{"a":1}');
+    // The shared buffer is usable again after a throw midway.
+    expect(text(jsonBase64({ a: [1, 'b'] }))).toBe('{"a":[1,"b"]}');
+  });
+
+  it('grows for a large value and gives the memory back afterwards', () => {
+    const big = { s: 'x'.repeat(200_000), u: 'é'.repeat(50_000) };
+    expect(text(jsonBase64(big))).toBe(JSON.stringify(big));
+    expect(text(jsonBase64('small'))).toBe('"small"');
+  });
+});
+
+describe('jsonPatchBase64', () => {
+  it('encodes a JSON patch as JSON.stringify writes it, for every operation kind', () => {
     const patch = [
       { op: 'add', path: '/metadata/finalizers', value: ['foregroundDeleteVirtualMachine'] },
       { op: 'add', path: '/spec/domain/cpu', value: { cores: 2, sockets: 1, threads: 1 } },
+      { op: 'replace', path: '/metadata/annotations/a"b\\c', value: 'é\n😀' },
       { op: 'remove', path: '/spec/x~1y' },
+      { op: 'move', from: '/a', path: '/b' },
     ];
-    expect(jsonText(patch)).toBe(JSON.stringify(patch));
-  });
-
-  it('leaves what JSON cannot hold to JSON.stringify: class instances, toJSON, functions, bigint', () => {
-    const date = new Date(0);
-    expect(jsonText({ at: date, m: new Map(), f: () => 1 })).toBe(JSON.stringify({ at: date, m: new Map(), f: () => 1 }));
-    expect(jsonText([() => 1, Symbol('s')])).toBe('[null,null]');
-    expect(() => jsonText(1n)).toThrow(TypeError);
-    const bare = Object.assign(Object.create(null) as object, { a: 1 });
-    expect(jsonText(bare)).toBe('{"a":1}');
+    expect(text(jsonPatchBase64(patch))).toBe(JSON.stringify(patch));
+    expect(text(jsonPatchBase64([]))).toBe('[]');
+    const random = rng(11);
+    for (let i = 0; i < 500; i++) {
+      const ops = Array.from({ length: 1 + Math.floor(random() * 4) }, () => ({ op: 'add', path: `/p/${i}`, value: randomValue(random, 1) }));
+      expect(text(jsonPatchBase64(ops))).toBe(JSON.stringify(ops));
+    }
   });
 });
 

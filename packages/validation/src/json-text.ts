@@ -1,55 +1,180 @@
-// JSON text for the small values a webhook answers with. Node 20's JSON.stringify walks each
-// object through V8's generic C++ path; with the caches cold, as in a loaded server, that cost
-// twice what this walk does for a patch (bench/admission, ADR 0009). Same text as JSON.stringify.
+// JSON text for what a webhook answers with. Node 20's JSON.stringify walks each object through
+// V8's generic C++ path, and building the text from strings leaves a rope of small strings per
+// member; in a loaded server both cost more than the defaults that made the patch (ADR 0009).
+// A patch is instead written as UTF-8 bytes into one reusable buffer and encoded from there.
 
-/** Printable ASCII but `"` and `\`: written as they are. */
-const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
-/** A string as JSON. Most (uids, JSON pointers, names) need no escaping and skip JSON.stringify. */
-export function jsonString(s: string): string {
-  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
+/** A string is written as it is when it has only these: printable ASCII but `"` and `\`. */
+function isPlain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
 }
 
 /**
- * The JSON text of a JSON value (what JSON.parse gives and cloneJson keeps), equal to
- * JSON.stringify's. Anything else (class instances, toJSON) goes to JSON.stringify itself.
+ * A string as JSON. Most (uids, JSON pointers, keys, names) are plain and skip JSON.stringify.
+ * A loop, not a regular expression: these strings are short, and a call into the regexp engine
+ * cost more than the scan.
  */
-export function jsonText(v: unknown): string {
-  switch (typeof v) {
-    case 'string':
-      return jsonString(v);
-    case 'number':
-      return Number.isFinite(v) ? `${v}` : 'null';
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'object':
-      if (v === null) return 'null';
-      if (Array.isArray(v)) return arrayText(v);
-      return Object.getPrototypeOf(v) === Object.prototype ? objectText(v as Record<string, unknown>) : JSON.stringify(v);
-    default:
-      return JSON.stringify(v);
+export function jsonString(s: string): string {
+  return isPlain(s) ? `"${s}"` : JSON.stringify(s);
+}
+
+/** One RFC 6902 operation, any of the six (`from` for move and copy). */
+export interface PatchOperationLike {
+  op: string;
+  path: string;
+  from?: string;
+  value?: unknown;
+}
+
+/** A buffer grown past this for a big patch is dropped afterwards, so the shared one stays small. */
+const SHARED_LIMIT = 64 * 1024;
+
+/**
+ * JSON as UTF-8 bytes in a buffer that grows as needed. Same text as JSON.stringify for JSON
+ * values (what JSON.parse gives); anything else (class instances, toJSON) is left to it.
+ */
+class Utf8JsonWriter {
+  private buf: Buffer;
+  private n = 0;
+
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
+
+  reset(): void {
+    this.n = 0;
+  }
+
+  /** The bytes written so far, base64. A buffer grown past `keep` bytes is let go of. */
+  base64(keep: number): string {
+    const out = this.buf.toString('base64', 0, this.n);
+    if (this.buf.length > keep) this.buf = Buffer.allocUnsafe(keep);
+    return out;
+  }
+
+  private room(bytes: number): void {
+    if (this.n + bytes <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.n + bytes));
+    this.buf.copy(bigger, 0, 0, this.n);
+    this.buf = bigger;
+  }
+
+  /** Text known to be printable ASCII (literals, plain strings, numbers). */
+  ascii(s: string): void {
+    this.room(s.length);
+    const buf = this.buf;
+    let n = this.n;
+    for (let i = 0; i < s.length; i++) buf[n++] = s.charCodeAt(i);
+    this.n = n;
+  }
+
+  /** Any text: UTF-8 (JSON.stringify's output never holds a lone surrogate). */
+  private utf8(s: string): void {
+    this.room(s.length * 3);
+    this.n += this.buf.write(s, this.n, 'utf8');
+  }
+
+  string(s: string): void {
+    if (!isPlain(s)) {
+      this.utf8(JSON.stringify(s));
+      return;
+    }
+    this.room(s.length + 2);
+    this.buf[this.n++] = 0x22;
+    this.ascii(s);
+    this.buf[this.n++] = 0x22;
+  }
+
+  value(v: unknown): void {
+    switch (typeof v) {
+      case 'string':
+        this.string(v);
+        return;
+      case 'number':
+        this.ascii(Number.isFinite(v) ? `${v}` : 'null');
+        return;
+      case 'boolean':
+        this.ascii(v ? 'true' : 'false');
+        return;
+      case 'object':
+        if (v === null) this.ascii('null');
+        else if (Array.isArray(v)) this.array(v);
+        else if (Object.getPrototypeOf(v) === Object.prototype) this.object(v as Record<string, unknown>);
+        else this.utf8(JSON.stringify(v));
+        return;
+      default:
+        // undefined, functions and symbols have no JSON; bigint throws, as JSON.stringify does.
+        this.utf8(JSON.stringify(v) ?? 'null');
+    }
+  }
+
+  private array(a: readonly unknown[]): void {
+    this.ascii('[');
+    for (let i = 0; i < a.length; i++) {
+      if (i > 0) this.ascii(',');
+      const item = a[i];
+      // JSON.stringify writes null for holes and for what JSON cannot hold.
+      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') this.ascii('null');
+      else this.value(item);
+    }
+    this.ascii(']');
+  }
+
+  private object(o: Record<string, unknown>): void {
+    this.ascii('{');
+    let first = true;
+    for (const k in o) {
+      if (!Object.hasOwn(o, k)) continue;
+      const v = o[k];
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+      if (!first) this.ascii(',');
+      first = false;
+      this.string(k);
+      this.ascii(':');
+      this.value(v);
+    }
+    this.ascii('}');
   }
 }
 
-function arrayText(a: readonly unknown[]): string {
-  let out = '[';
-  for (let i = 0; i < a.length; i++) {
-    const item = a[i];
-    // JSON.stringify writes null for holes and for what JSON cannot hold.
-    const text = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? 'null' : jsonText(item);
-    out += i === 0 ? text : `,${text}`;
-  }
-  return `${out}]`;
+const INITIAL_SIZE = 4096;
+/** Each use is synchronous from reset to base64, so one writer serves every call. */
+const shared = new Utf8JsonWriter(INITIAL_SIZE);
+
+/** The JSON of one value, as base64 of its UTF-8 text. */
+export function jsonBase64(v: unknown): string {
+  shared.reset();
+  shared.value(v);
+  return shared.base64(SHARED_LIMIT);
 }
 
-function objectText(o: Record<string, unknown>): string {
-  let out = '{';
-  let first = true;
-  for (const k of Object.keys(o)) {
-    const v = o[k];
-    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    out += `${first ? '' : ','}${jsonString(k)}:${jsonText(v)}`;
-    first = false;
+/**
+ * An RFC 6902 patch as base64 of its JSON text (an AdmissionResponse's `patch`): each operation
+ * written as op, from, path, value. The same JSON as JSON.stringify's, members in that order.
+ */
+export function jsonPatchBase64(ops: readonly PatchOperationLike[]): string {
+  const w = shared;
+  w.reset();
+  w.ascii('[');
+  for (let i = 0; i < ops.length; i++) {
+    const { op, from, path, value } = ops[i]!;
+    w.ascii(i === 0 ? '{"op":' : ',{"op":');
+    w.string(op);
+    if (from !== undefined) {
+      w.ascii(',"from":');
+      w.string(from);
+    }
+    w.ascii(',"path":');
+    w.string(path);
+    if (value !== undefined) {
+      w.ascii(',"value":');
+      w.value(value);
+    }
+    w.ascii('}');
   }
-  return `${out}}`;
+  w.ascii(']');
+  return w.base64(SHARED_LIMIT);
 }
