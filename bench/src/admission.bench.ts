@@ -10,10 +10,10 @@ import { createApiMetrics, createWebhookServer, validationRules, webhookAdmitter
 import Fastify from 'fastify';
 import { pino } from 'pino';
 import { figure, pairedFigure, type BenchFigure } from './figure.js';
-import type { LoadRequest, LoadResult } from './load-generator.js';
+import type { LoadCommand, LoadResult } from './load-generator.js';
 
-const DURATION_S = 1;
-const ROUNDS = 15;
+const PHASE_MS = 500;
+const ROUNDS = 40;
 const CONNECTIONS = 16;
 
 interface Round extends LoadResult {
@@ -21,21 +21,23 @@ interface Round extends LoadResult {
   cpuUsPerRequest: number;
 }
 
-function loadOnce(generator: ChildProcess, request: LoadRequest): Promise<LoadResult> {
+/** Sends one command to the load generator and waits for its answer. */
+function command<T>(generator: ChildProcess, cmd: LoadCommand): Promise<T> {
   return new Promise((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`admission bench: load generator exited with ${code}`));
     generator.once('exit', onExit);
-    generator.once('message', (m) => {
+    generator.once('message', (m: { ok: boolean; reply?: unknown; error?: string }) => {
       generator.off('exit', onExit);
-      resolve(m as LoadResult);
+      if (m.ok) resolve(m.reply as T);
+      else reject(new Error(`admission bench: load generator: ${m.error}`));
     });
-    generator.send(request);
+    generator.send(cmd);
   });
 }
 
-async function load(generator: ChildProcess, url: string, body: string, durationS = DURATION_S): Promise<Round> {
+async function load(generator: ChildProcess, target: string, ms = PHASE_MS): Promise<Round> {
   const cpu0 = process.cpuUsage();
-  const r = await loadOnce(generator, { url, body, connections: CONNECTIONS, durationS });
+  const r = await command<LoadResult>(generator, { kind: 'phase', target, ms });
   const cpu = process.cpuUsage(cpu0);
   return { ...r, cpuUsPerRequest: r.total === 0 ? Number.NaN : (cpu.user + cpu.system) / r.total };
 }
@@ -77,23 +79,30 @@ export async function benchAdmission(): Promise<BenchFigure[]> {
   const generator = fork(new URL('./load-generator.js', import.meta.url), { stdio: 'inherit' });
   try {
     const targets = { empty: emptyUrl, validate: `${base}${WebhookPaths.vmiValidateCreate}`, mutate: `${base}${WebhookPaths.vmiMutate}` };
-    // Warm every target (JIT, TLS), then measure in short alternating rounds so a busy moment on
-    // a shared machine hits all targets alike; ratios are taken round by round.
-    for (const url of Object.values(targets)) await load(generator, url, body, 1);
+    const names = Object.keys(targets) as (keyof typeof targets)[];
+    await command(generator, { kind: 'open', targets, body, connections: CONNECTIONS });
+    // Warm every target (JIT, TLS sessions), then measure in short alternating phases on the
+    // same connections, so a busy moment on a shared machine hits all targets alike; ratios are
+    // taken round by round.
+    for (const name of names) await load(generator, name, 1000);
     const runs: Record<keyof typeof targets, Round[]> = { empty: [], validate: [], mutate: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, url] of Object.entries(targets) as [keyof typeof targets, string][]) runs[name].push(await load(generator, url, body));
+      for (const name of names) runs[name].push(await load(generator, name));
     }
+    // One more baseline phase, so every target phase lies between two of the empty handler's.
+    runs.empty.push(await load(generator, 'empty'));
     for (const [name, rounds] of Object.entries(runs)) {
       const failed = rounds.reduce((n, r) => n + r.non2xx, 0);
       if (failed > 0) throw new Error(`admission bench: ${name} runs had ${failed} failed or non-2xx responses`);
     }
     const rps = (r: Round) => r.rps;
     const cpu = (r: Round) => r.cpuUsPerRequest;
-    // Round i of a target and of the empty handler ran back to back: their ratio shares the machine's speed of the moment.
-    const paired = (target: Round[], pick: (r: Round) => number) => target.map((r, i) => ({ value: pick(r), baseline: pick(runs.empty[i]!) }));
-    const note = `TLS loopback, ${CONNECTIONS} connections from a separate load process, ${ROUNDS} alternating ${DURATION_S} s rounds, baseline = empty fastify HTTPS handler, same body`;
-    const pairedNote = `${note}; value and baseline are medians, ratio is the median of the rounds' own ratios`;
+    // A target's phase in round i is compared with the mean of the empty handler's phases before
+    // and after it (rounds i and i+1): the ratio shares the machine's speed of that moment.
+    const paired = (target: Round[], pick: (r: Round) => number) =>
+      target.map((r, i) => ({ value: pick(r), baseline: (pick(runs.empty[i]!) + pick(runs.empty[i + 1]!)) / 2 }));
+    const note = `TLS loopback, ${CONNECTIONS} keep-alive connections per target from a separate load process, ${ROUNDS} rounds of alternating ${PHASE_MS} ms phases, baseline = empty fastify HTTPS handler, same body`;
+    const pairedNote = `${note}; value and baseline are medians, ratio is the median of the rounds' own ratios, each against the two baseline phases around it`;
     return [
       pairedFigure('virt-api admission vmi-create validate throughput', paired(runs.validate, rps), 'req/s (higher is better)', pairedNote),
       figure('virt-api admission vmi-create validate p50 latency', median(runs.validate, (r) => r.p50), 'ms (lower is better)', median(runs.empty, (r) => r.p50), note),
@@ -104,6 +113,7 @@ export async function benchAdmission(): Promise<BenchFigure[]> {
       pairedFigure('virt-api admission vmi mutate server CPU per request', paired(runs.mutate, cpu), 'µs (lower is better)', pairedNote),
     ];
   } finally {
+    await command(generator, { kind: 'close' }).catch(() => undefined);
     generator.kill();
     await server.close();
     await empty.close();
