@@ -77,15 +77,23 @@ class Utf8JsonWriter {
     this.n += this.buf.write(s, this.n, 'utf8');
   }
 
+  /** A quoted string: plain ones copied while checked (one pass), the rest through JSON.stringify. */
   string(s: string): void {
-    if (!isPlain(s)) {
-      this.utf8(JSON.stringify(s));
-      return;
-    }
     this.room(s.length + 2);
-    this.buf[this.n++] = 0x22;
-    this.ascii(s);
-    this.buf[this.n++] = 0x22;
+    const buf = this.buf;
+    let n = this.n;
+    buf[n++] = 0x22;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
+        // Not plain: what was copied is dropped (this.n has not moved).
+        this.utf8(JSON.stringify(s));
+        return;
+      }
+      buf[n++] = c;
+    }
+    buf[n++] = 0x22;
+    this.n = n;
   }
 
   value(v: unknown): void {

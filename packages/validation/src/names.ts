@@ -28,6 +28,11 @@ function regexError(msg: string, fmt: string, ...examples: string[]): string {
 
 const maxLen = (n: number): string => `must be no more than ${n} characters`;
 
+/** The valid case of dns1123LabelErrors, without building a list. */
+export function isDns1123Label(value: string): boolean {
+  return value.length <= DNS1123_LABEL_MAX && dns1123Label.test(value);
+}
+
 export function dns1123LabelErrors(value: string): string[] {
   if (value.length > DNS1123_LABEL_MAX) return [maxLen(DNS1123_LABEL_MAX)];
   if (dns1123Label.test(value)) return [];
@@ -94,6 +99,11 @@ export function qualifiedNameErrors(value: string): string[] {
  * name outside the `kubernetes.io` namespace (native resources) and not starting with
  * `requests.` (resource quota's prefix), as Kubernetes' IsExtendedResourceName.
  */
+/** The valid case of extendedResourceNameErrors, without building a list. */
+export function isExtendedResourceName(value: string): boolean {
+  return value.includes('/') && isQualifiedName(value) && !value.includes('kubernetes.io/') && !value.startsWith('requests.');
+}
+
 export function extendedResourceNameErrors(value: string): string[] {
   if (!value.includes('/')) return ['must be an extended resource name of the form <domain>/<name> (e.g. qat.intel.com/generic)'];
   const errs = qualifiedNameErrors(value);

@@ -201,10 +201,10 @@ class ShapeWalker {
     const props = node.props!;
     const extra = node.extra;
     const out: Record<string, unknown> | undefined = this.copy ? {} : undefined;
-    const keys = Object.keys(value);
-    for (let i = 0; i < keys.length; i++) {
+    // for-in walks V8's cached key list where Object.keys would copy it per object.
+    for (const k in value) {
       if (this.full) break;
-      const k = keys[i]!;
+      if (!Object.hasOwn(value, k)) continue;
       const v = value[k];
       if (v === undefined) continue;
       const sub = props.get(k);

@@ -5,6 +5,30 @@ import { isRecord, own } from './untrusted.js';
 
 type Path = readonly (string | number)[];
 
+/** The paths the defaults read and write, each made once (an array literal is a new array per call). */
+const P = {
+  vmiSpec: ['spec'],
+  vmTemplateSpec: ['spec', 'template', 'spec'],
+  metadata: ['metadata'],
+  finalizers: ['finalizers'],
+  gracePeriod: ['terminationGracePeriodSeconds'],
+  domain: ['domain'],
+  machineType: ['machine', 'type'],
+  cpu: ['cpu'],
+  limitsCpu: ['resources', 'limits', 'cpu'],
+  requestsCpu: ['resources', 'requests', 'cpu'],
+  guest: ['memory', 'guest'],
+  requestsMemory: ['resources', 'requests', 'memory'],
+  limitsMemory: ['resources', 'limits', 'memory'],
+  acpi: ['features', 'acpi', 'enabled'],
+  devices: ['devices'],
+  disks: ['devices', 'disks'],
+  disk: ['disk'],
+  diskBus: ['disk', 'bus'],
+  cdrom: ['cdrom'],
+  cdromBus: ['cdrom', 'bus'],
+} as const satisfies Record<string, Path>;
+
 /** KubeVirt's default grace period for a VMI's shutdown. */
 export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
 
@@ -13,12 +37,12 @@ export const DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS = 30;
  * Total on any input: values of the wrong type are left alone for validation to report.
  */
 export function defaultVmi(vmi: unknown, config: ClusterConfig): JsonPatchOperation[] {
-  return defaulted(vmi, ['spec'], config, defaultVmiFinalizer);
+  return defaulted(vmi, P.vmiSpec, config, defaultVmiFinalizer);
 }
 
 /** The same defaults for a VM's template, at `/spec/template/spec`. */
 export function defaultVm(vm: unknown, config: ClusterConfig): JsonPatchOperation[] {
-  return defaulted(vm, ['spec', 'template', 'spec'], config);
+  return defaulted(vm, P.vmTemplateSpec, config);
 }
 
 function defaulted(obj: unknown, specPath: Path, config: ClusterConfig, defaultMeta?: (b: PatchBuilder) => void): JsonPatchOperation[] {
@@ -36,16 +60,16 @@ function defaulted(obj: unknown, specPath: Path, config: ClusterConfig, defaultM
  * spend an extra PATCH on it (it still adds it to VMIs created while the webhook was bypassed).
  */
 function defaultVmiFinalizer(b: PatchBuilder): void {
-  const metadata = b.at(['metadata']);
+  const metadata = b.at(P.metadata);
   if (metadata === undefined) return;
-  const current = metadata.get(['finalizers']);
-  if (current === undefined || current === null) metadata.set(['finalizers'], [Finalizers.vmi]);
-  else if (Array.isArray(current) && !current.includes(Finalizers.vmi)) metadata.set(['finalizers'], [...current, Finalizers.vmi]);
+  const current = metadata.get(P.finalizers);
+  if (current === undefined || current === null) metadata.set(P.finalizers, [Finalizers.vmi]);
+  else if (Array.isArray(current) && !current.includes(Finalizers.vmi)) metadata.set(P.finalizers, [...current, Finalizers.vmi]);
 }
 
 function defaultSpec(spec: PatchBuilder, config: ClusterConfig): void {
-  if (spec.isUnset(['terminationGracePeriodSeconds'])) spec.set(['terminationGracePeriodSeconds'], DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS);
-  const domain = spec.at(['domain']);
+  if (spec.isUnset(P.gracePeriod)) spec.set(P.gracePeriod, DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS);
+  const domain = spec.at(P.domain);
   if (domain === undefined) return;
   defaultMachine(domain, config);
   defaultCpuTopology(domain);
@@ -56,8 +80,8 @@ function defaultSpec(spec: PatchBuilder, config: ClusterConfig): void {
 
 /** machine.type from the cluster config (q35 unless configured). */
 function defaultMachine(domain: PatchBuilder, config: ClusterConfig): void {
-  const type = domain.get(['machine', 'type']);
-  if (type === undefined || type === null || type === '') domain.set(['machine', 'type'], config.machineType);
+  const type = domain.get(P.machineType);
+  if (type === undefined || type === null || type === '') domain.set(P.machineType, config.machineType);
 }
 
 /**
@@ -65,25 +89,26 @@ function defaultMachine(domain: PatchBuilder, config: ClusterConfig): void {
  * else the CPU request (rounded up, as Quantity.Value()), so `requests.cpu: 2` gives 2 vCPUs.
  */
 function defaultCpuTopology(domain: PatchBuilder): void {
-  const current = domain.get(['cpu']);
+  const current = domain.get(P.cpu);
   if (current === undefined || current === null) {
-    domain.set(['cpu'], { cores: coresFromResources(domain), sockets: 1, threads: 1 });
+    domain.set(P.cpu, { cores: coresFromResources(domain), sockets: 1, threads: 1 });
     return;
   }
   if (!isRecord(current)) return;
   const unset = CPU_TOPOLOGY.filter((k) => isNullish(own(current, k)));
   const noneSet = unset.length === CPU_TOPOLOGY.length;
-  for (const k of unset) domain.set(['cpu', k], k === 'cores' && noneSet ? coresFromResources(domain) : 1);
+  for (const k of unset) domain.set(CPU_TOPOLOGY_PATHS[k], k === 'cores' && noneSet ? coresFromResources(domain) : 1);
 }
 
 const CPU_TOPOLOGY = ['cores', 'sockets', 'threads'] as const;
+const CPU_TOPOLOGY_PATHS = { cores: ['cpu', 'cores'], sockets: ['cpu', 'sockets'], threads: ['cpu', 'threads'] } as const;
 
 function isNullish(v: unknown): boolean {
   return v === undefined || v === null;
 }
 
 function coresFromResources(domain: PatchBuilder): number {
-  const amount = positiveQuantity(domain.get(['resources', 'limits', 'cpu'])) ?? positiveQuantity(domain.get(['resources', 'requests', 'cpu']));
+  const amount = positiveQuantity(domain.get(P.limitsCpu)) ?? positiveQuantity(domain.get(P.requestsCpu));
   if (amount === undefined) return 1;
   const cores = Math.ceil(amount);
   return Number.isSafeInteger(cores) ? cores : 1;
@@ -94,39 +119,38 @@ function coresFromResources(domain: PatchBuilder): number {
  * memory.guest. Only amounts that parse and are positive are copied.
  */
 function defaultMemory(domain: PatchBuilder): void {
-  const requests = ['resources', 'requests', 'memory'];
   // The builder reads the input, so a guest amount set here is carried over by hand.
-  let guest = domain.get(['memory', 'guest']);
+  let guest = domain.get(P.guest);
   if (isNullish(guest)) {
-    let source = domain.get(requests);
-    if (positiveQuantity(source) === undefined) source = domain.get(['resources', 'limits', 'memory']);
-    if (positiveQuantity(source) !== undefined && domain.set(['memory', 'guest'], source)) guest = source;
+    let source = domain.get(P.requestsMemory);
+    if (positiveQuantity(source) === undefined) source = domain.get(P.limitsMemory);
+    if (positiveQuantity(source) !== undefined && domain.set(P.guest, source)) guest = source;
   }
-  if (domain.isUnset(requests) && positiveQuantity(guest) !== undefined) domain.set(requests, guest);
+  if (domain.isUnset(P.requestsMemory) && positiveQuantity(guest) !== undefined) domain.set(P.requestsMemory, guest);
 }
 
 /** ACPI on, so a graceful shutdown (the ACPI power button) reaches the guest. */
 function defaultFeatures(domain: PatchBuilder): void {
-  if (domain.isUnset(['features', 'acpi', 'enabled'])) domain.set(['features', 'acpi', 'enabled'], true);
+  if (domain.isUnset(P.acpi)) domain.set(P.acpi, true);
 }
 
 /** devices present; a disk without a target is a virtio disk; a cdrom's bus is sata. */
 function defaultDevices(domain: PatchBuilder): void {
-  if (domain.isUnset(['devices'])) {
-    domain.set(['devices'], {});
+  if (domain.isUnset(P.devices)) {
+    domain.set(P.devices, {});
     return;
   }
-  const disks = domain.get(['devices', 'disks']);
+  const disks = domain.get(P.disks);
   if (!Array.isArray(disks) || disks.length > MAX_DEVICES) return;
   for (let i = 0; i < disks.length; i++) {
     const disk = domain.at(['devices', 'disks', i]);
     if (disk === undefined) continue;
-    const target = disk.get(['disk']);
-    const cdrom = disk.get(['cdrom']);
-    if (isNullish(target) && isNullish(cdrom)) disk.set(['disk'], { bus: 'virtio' });
+    const target = disk.get(P.disk);
+    const cdrom = disk.get(P.cdrom);
+    if (isNullish(target) && isNullish(cdrom)) disk.set(P.disk, { bus: 'virtio' });
     else {
-      if (isRecord(target) && disk.isUnset(['disk', 'bus'])) disk.set(['disk', 'bus'], 'virtio');
-      if (isRecord(cdrom) && disk.isUnset(['cdrom', 'bus'])) disk.set(['cdrom', 'bus'], 'sata');
+      if (isRecord(target) && disk.isUnset(P.diskBus)) disk.set(P.diskBus, 'virtio');
+      if (isRecord(cdrom) && disk.isUnset(P.cdromBus)) disk.set(P.cdromBus, 'sata');
     }
   }
 }

@@ -1,15 +1,15 @@
 import type { StatusCause } from '@qvirt/api';
 import { duplicateName, invalid } from '../causes.js';
 import { child, index } from '../field-path.js';
-import { dns1123LabelErrors, extendedResourceNameErrors } from '../names.js';
+import { dns1123LabelErrors, extendedResourceNameErrors, isDns1123Label, isExtendedResourceName } from '../names.js';
 
 export interface DeviceEntryView {
   name?: string;
   deviceName?: string;
 }
 
-/** What a list adds on top of the common checks for a well-formed deviceName. */
-export type DeviceNamePolicy = (field: string, deviceName: string) => StatusCause[];
+/** What a list adds on top of the common checks for a well-formed deviceName; `field()` builds its path for a cause. */
+export type DeviceNamePolicy = (deviceName: string, field: () => string) => readonly StatusCause[];
 
 /**
  * The checks every device list shares: each name a DNS-1123 label, unique in its list
@@ -18,24 +18,25 @@ export type DeviceNamePolicy = (field: string, deviceName: string) => StatusCaus
  */
 export function deviceEntryCauses(listField: string, entries: readonly DeviceEntryView[], policy: DeviceNamePolicy): StatusCause[] {
   const causes: StatusCause[] = [];
-  const firstIndex = new Map<string, number>();
-  entries.forEach((entry, i) => {
-    const item = index(listField, i);
-    const { name, deviceName } = entry;
+  // Each entry's name by index (undefined when it has none): a list is short, so a scan beats a Map.
+  const seen: (string | undefined)[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const { name, deviceName } = entries[i]!;
+    // Field paths are built only for a cause: a valid entry (the common case) needs none.
     if (name !== undefined) {
-      const nameField = child(item, 'name');
-      const errs = dns1123LabelErrors(name);
-      if (errs.length > 0) causes.push(invalid(nameField, name, errs.join('; ')));
-      const first = firstIndex.get(name);
-      if (first === undefined) firstIndex.set(name, i);
-      else causes.push(duplicateName(nameField, item, index(listField, first), name));
+      if (!isDns1123Label(name)) causes.push(invalid(child(index(listField, i), 'name'), name, dns1123LabelErrors(name).join('; ')));
+      const first = seen.indexOf(name);
+      if (first !== -1) causes.push(duplicateName(child(index(listField, i), 'name'), index(listField, i), index(listField, first), name));
     }
+    seen.push(name);
     if (deviceName !== undefined) {
-      const field = child(item, 'deviceName');
-      const errs = extendedResourceNameErrors(deviceName);
-      if (errs.length > 0) causes.push(invalid(field, deviceName, errs.join('; ')));
-      else causes.push(...policy(field, deviceName));
+      const field = (): string => child(index(listField, i), 'deviceName');
+      if (!isExtendedResourceName(deviceName)) causes.push(invalid(field(), deviceName, extendedResourceNameErrors(deviceName).join('; ')));
+      else {
+        const problems = policy(deviceName, field);
+        if (problems.length > 0) causes.push(...problems);
+      }
     }
-  });
+  }
   return causes;
 }

@@ -17,10 +17,10 @@ export const validateHostDevices: SpecRule = (fieldPath, spec, config) => {
     causes.push({ type: 'FieldValueInvalid', field, message: HOST_DEVICES_GATE_DISABLED_MESSAGE });
   }
   causes.push(
-    ...deviceEntryCauses(field, hostDevices, (f, deviceName) =>
+    ...deviceEntryCauses(field, hostDevices, (deviceName, f) =>
       resourcePermitted(config, deviceName)
         ? []
-        : [{ type: 'FieldValueInvalid', field: f, message: `HostDevice ${deviceName} is not permitted in permittedHostDevices configuration` }],
+        : [{ type: 'FieldValueInvalid', field: f(), message: `HostDevice ${deviceName} is not permitted in permittedHostDevices configuration` }],
     ),
   );
   return causes;

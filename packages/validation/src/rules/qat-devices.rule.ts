@@ -21,17 +21,20 @@ export const validateQatDevices: SpecRule = (fieldPath, spec, config) => {
   if (qats.length > 0 && !isGateEnabled(config, FeatureGate.QAT)) {
     causes.push({ type: 'FieldValueInvalid', field, message: QAT_GATE_DISABLED_MESSAGE });
   }
-  causes.push(...deviceEntryCauses(field, qats, (f, deviceName) => qatDeviceNameCauses(f, deviceName, config)));
+  causes.push(...deviceEntryCauses(field, qats, (deviceName, f) => qatDeviceNameCauses(deviceName, f, config)));
   return causes;
 };
 
-export function qatDeviceNameCauses(field: string, deviceName: string, config: ClusterConfig): StatusCause[] {
+/** The QAT policy for a well-formed deviceName; `field()` builds the cause's path. */
+function qatDeviceNameCauses(deviceName: string, field: () => string, config: ClusterConfig): readonly StatusCause[] {
   if (config.permittedHostDevices !== undefined) {
-    if (resourcePermitted(config, deviceName)) return [];
-    return [{ type: 'FieldValueInvalid', field, message: `QAT ${deviceName} is not permitted in permittedHostDevices configuration` }];
+    if (resourcePermitted(config, deviceName)) return NO_CAUSES;
+    return [{ type: 'FieldValueInvalid', field: field(), message: `QAT ${deviceName} is not permitted in permittedHostDevices configuration` }];
   }
-  if (deviceName.startsWith(ResourceNames.qatPrefix)) return [];
+  if (deviceName.startsWith(ResourceNames.qatPrefix)) return NO_CAUSES;
   return [
-    invalid(field, deviceName, `a QAT deviceName must be a ${ResourceNames.qatPrefix} resource (e.g. ${ResourceNames.qatGeneric}) unless permittedHostDevices lists it`),
+    invalid(field(), deviceName, `a QAT deviceName must be a ${ResourceNames.qatPrefix} resource (e.g. ${ResourceNames.qatGeneric}) unless permittedHostDevices lists it`),
   ];
 }
+
+const NO_CAUSES: readonly StatusCause[] = Object.freeze([]);
