@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import { figure, pairedFigure, type BenchFigure } from './figure.js';
 import type { LoadCommand, LoadResult } from './load-generator.js';
 
-const PHASE_MS = 500;
+const PHASE_MS = 1000;
 const ROUNDS = 40;
 const CONNECTIONS = 16;
 
