@@ -61,10 +61,11 @@ class BadBodyError extends Error {
 }
 
 function parseJsonBody(text: string): unknown {
-  if (text.trim() === '') throw new BadBodyError('request body is empty; expected an admission.k8s.io/v1 AdmissionReview');
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
+    // Only a body that failed to parse is looked at again, to say why.
+    if (text.trim() === '') throw new BadBodyError('request body is empty; expected an admission.k8s.io/v1 AdmissionReview');
     throw new BadBodyError(`request body is not JSON: ${(err as Error).message}`);
   }
 }
