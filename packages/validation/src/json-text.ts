@@ -4,11 +4,12 @@
 // A patch is instead written as UTF-8 bytes into one reusable buffer and encoded from there.
 
 /** A string is written as it is when it has only these: printable ASCII but `"` and `\`. */
+function isPlainChar(c: number): boolean {
+  return c >= 0x20 && c <= 0x7e && c !== 0x22 && c !== 0x5c;
+}
+
 function isPlain(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
-  }
+  for (let i = 0; i < s.length; i++) if (!isPlainChar(s.charCodeAt(i))) return false;
   return true;
 }
 
@@ -85,7 +86,7 @@ class Utf8JsonWriter {
     buf[n++] = 0x22;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
+      if (!isPlainChar(c)) {
         // Not plain: what was copied is dropped (this.n has not moved).
         this.utf8(JSON.stringify(s));
         return;
@@ -151,13 +152,6 @@ class Utf8JsonWriter {
 const INITIAL_SIZE = 4096;
 /** Each use is synchronous from reset to base64, so one writer serves every call. */
 const shared = new Utf8JsonWriter(INITIAL_SIZE);
-
-/** The JSON of one value, as base64 of its UTF-8 text. */
-export function jsonBase64(v: unknown): string {
-  shared.reset();
-  shared.value(v);
-  return shared.base64(SHARED_LIMIT);
-}
 
 /**
  * An RFC 6902 patch as base64 of its JSON text (an AdmissionResponse's `patch`): each operation
