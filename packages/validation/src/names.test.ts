@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dns1123LabelErrors, extendedResourceNameErrors, qualifiedNameErrors } from './names.js';
+import { dns1123LabelErrors, extendedResourceNameErrors, isDns1123Label, isExtendedResourceName, qualifiedNameErrors } from './names.js';
 
 describe('Kubernetes name rules', () => {
   it.each(['a', 'qat1', 'qat-cy', '0', 'a'.repeat(63)])('label %j is valid', (v) => expect(dns1123LabelErrors(v)).toEqual([]));
@@ -21,5 +21,12 @@ describe('Kubernetes name rules', () => {
     expect(extendedResourceNameErrors('foo.kubernetes.io/x')).toEqual([
       "the kubernetes.io domain is reserved for Kubernetes' native resources; an extended resource must use another domain",
     ]);
+  });
+
+  it('the valid-case checks agree with the error lists (they are what the admission path calls)', () => {
+    const names = ['', 'a', 'qat1', 'Qat', 'a-', 'a.b', 'a'.repeat(63), 'a'.repeat(64), 'qat.intel.com/generic', 'devices.kubevirt.io/kvm', 'nvidia.com/TU104GL_Tesla_T4'];
+    const resources = [...names, 'generic', '/x', 'a/b/c', 'example.com/', 'foo.kubernetes.io/x', 'kubernetes.io/x', 'requests.qat.intel.com/x', 'Example.com/x', `example.com/${'n'.repeat(64)}`, 'ex_ample.com/x'];
+    for (const v of names) expect(isDns1123Label(v), v).toBe(dns1123LabelErrors(v).length === 0);
+    for (const v of resources) expect(isExtendedResourceName(v), v).toBe(extendedResourceNameErrors(v).length === 0);
   });
 });
