@@ -28,7 +28,8 @@ function sampleValue(n: number): string {
 }
 
 abstract class BoundFamily<L extends string, S> {
-  private readonly series_ = new Map<string, { labels: string; series: S }>();
+  /** Label values (JSON) -> the series and its label text. */
+  private readonly bound = new Map<string, { labels: string; series: S }>();
 
   constructor(
     readonly name: string,
@@ -53,10 +54,10 @@ abstract class BoundFamily<L extends string, S> {
       return v;
     });
     const key = JSON.stringify(values);
-    let entry = this.series_.get(key);
+    let entry = this.bound.get(key);
     if (entry === undefined) {
       entry = { labels: this.labelNames.map((n, i) => `${n}="${escapeLabelValue(values[i]!)}"`).join(','), series: this.create() };
-      this.series_.set(key, entry);
+      this.bound.set(key, entry);
     }
     return entry.series;
   }
@@ -64,7 +65,7 @@ abstract class BoundFamily<L extends string, S> {
   /** This family in the Prometheus text format (HELP, TYPE, one line per sample), no trailing newline. */
   text(): string {
     const out = [`# HELP ${this.name} ${escapeHelp(this.help)}`, `# TYPE ${this.name} ${this.type}`];
-    for (const { labels, series } of this.series_.values()) out.push(...this.lines(this.name, labels, series));
+    for (const { labels, series } of this.bound.values()) out.push(...this.lines(this.name, labels, series));
     return out.join('\n');
   }
 }

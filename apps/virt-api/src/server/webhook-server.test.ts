@@ -107,6 +107,8 @@ describe('webhook server', () => {
     expect(text).toMatch(/qvirt_virt_api_request_duration_seconds_count\{path="\/readyz",code="503"\} [1-9]/);
     expect(text).toMatch(/qvirt_virt_api_admission_decisions_total\{webhook="vmi-create",outcome="denied"\} [1-9]/);
     expect(text).toMatch(/qvirt_virt_api_admission_decisions_total\{webhook="vmi-create",outcome="invalidReview"\} [1-9]/);
+    // Every outcome of every webhook is there from the start, at 0 until it happens.
+    expect(text).toMatch(/^qvirt_virt_api_admission_decisions_total\{webhook="vm-mutate",outcome="error"\} 0$/m);
   });
 
   it('404s unknown paths with a message', async () => {
