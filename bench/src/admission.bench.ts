@@ -9,7 +9,7 @@ import { createCA, issueCert } from '@qvirt/pki';
 import { createApiMetrics, createWebhookServer, validationRules, webhookAdmitters, WebhookPaths } from '@qvirt/virt-api/webhook-server';
 import Fastify from 'fastify';
 import { pino } from 'pino';
-import { figure, pairedFigure, type BenchFigure } from './figure.js';
+import { figure, pairedFigure, percentile, type BenchFigure } from './figure.js';
 import type { LoadCommand, LoadResult } from './load-generator.js';
 
 const PHASE_MS = 1000;
@@ -44,10 +44,7 @@ async function load(generator: ChildProcess, target: string, ms = PHASE_MS): Pro
 
 /** Median of one measure over the rounds. */
 function median(rounds: readonly Round[], pick: (r: Round) => number): number {
-  const sorted = rounds.map(pick).sort((a, b) => a - b);
-  const m = sorted[Math.floor(sorted.length / 2)];
-  if (m === undefined) throw new Error('admission bench: no rounds measured');
-  return m;
+  return percentile(rounds.map(pick), 50);
 }
 
 function reviewBody(): string {

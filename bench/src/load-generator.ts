@@ -8,6 +8,7 @@
 // and competed with the server for the machine's two cores.
 // Talks over IPC: the parent opens the targets, then asks for one phase at a time.
 import { connect, type TLSSocket } from 'node:tls';
+import { percentile } from './figure.js';
 
 export interface OpenTargets {
   kind: 'open';
@@ -100,11 +101,6 @@ class Connection {
 
 const targets = new Map<string, Connection[]>();
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 function phase(name: string, ms: number): Promise<LoadResult> {
   const conns = targets.get(name);
   if (conns === undefined) throw new Error(`load generator: no target ${name}`);
@@ -117,7 +113,6 @@ function phase(name: string, ms: number): Promise<LoadResult> {
     const finish = (): void => {
       if (--running > 0) return;
       const seconds = (performance.now() - start) / 1000;
-      latencies.sort((a, b) => a - b);
       resolve({ rps: latencies.length / seconds, total: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99), non2xx: failed });
     };
     for (const c of conns) {
