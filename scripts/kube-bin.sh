@@ -13,7 +13,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/scripts/lib/common.sh"
 
 src="$root/tools/kube-bin"
-components=(kube-apiserver etcd kube-scheduler kube-controller-manager kubectl)
+components=(kube-apiserver etcd kube-scheduler kube-controller-manager kubectl kubelet kube-proxy)
 go_bin="${GO:-go}"
 
 k8s_version=$(awk '$1 == "k8s.io/kubernetes" && $2 ~ /^v/ { print $2; exit }' "$src/go.mod")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 
 	"go.etcd.io/etcd/server/v3/etcdmain"
@@ -10,10 +11,16 @@ import (
 	kubectlutil "k8s.io/kubectl/pkg/cmd/util"
 	apiserver "k8s.io/kubernetes/cmd/kube-apiserver/app"
 	controllermanager "k8s.io/kubernetes/cmd/kube-controller-manager/app"
+	proxy "k8s.io/kubernetes/cmd/kube-proxy/app"
 	scheduler "k8s.io/kubernetes/cmd/kube-scheduler/app"
+	kubelet "k8s.io/kubernetes/cmd/kubelet/app"
 )
 
 func runAPIServer() int { return cli.Run(apiserver.NewAPIServerCommand()) }
+
+func runKubelet() int { return cli.Run(kubelet.NewKubeletCommand(context.Background())) }
+
+func runKubeProxy() int { return cli.Run(proxy.NewProxyCommand()) }
 
 func runScheduler() int { return cli.Run(scheduler.NewSchedulerCommand()) }
 

@@ -23,6 +23,8 @@ var components = map[string]func() int{
 	"kube-controller-manager": runControllerManager,
 	"kubectl":                 runKubectl,
 	"etcd":                    runEtcd,
+	"kubelet":                 runKubelet,
+	"kube-proxy":              runKubeProxy,
 }
 
 func main() {

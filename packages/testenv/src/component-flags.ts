@@ -36,14 +36,19 @@ export interface ApiserverFlagsInput {
   saPrivateKey: string;
   serviceCidr: string;
   serviceAccountIssuer: string;
+  /** Bind and advertise address; 127.0.0.1 for a test control plane. */
+  address: string;
   extraFlags: string[];
 }
 
 export function apiserverFlags(i: ApiserverFlagsInput): string[] {
   return [
     `--etcd-servers=${i.etcdUrl}`,
-    '--bind-address=127.0.0.1',
-    '--advertise-address=127.0.0.1',
+    `--bind-address=${i.address}`,
+    `--advertise-address=${i.address}`,
+    // Since 1.37 the endpoint reconciler refuses a loopback address; a test control plane has no
+    // pods that would reach the kubernetes Service, so it needs no endpoints for it.
+    ...(isLoopback(i.address) ? ['--endpoint-reconciler-type=none'] : []),
     `--secure-port=${i.securePort}`,
     `--cert-dir=${i.certDir}`,
     `--tls-cert-file=${i.tlsCert}`,
@@ -58,6 +63,10 @@ export function apiserverFlags(i: ApiserverFlagsInput): string[] {
     '--profiling=false',
     ...i.extraFlags,
   ];
+}
+
+function isLoopback(address: string): boolean {
+  return address.startsWith('127.') || address === '::1';
 }
 
 export interface ComponentFlagsInput {

@@ -26,12 +26,12 @@ export interface ControlPlanePki {
 }
 
 /** Everything the control plane's TLS and service-account tokens need, written under dir. */
-export async function createControlPlanePki(dir: string, serviceIp: string): Promise<ControlPlanePki> {
+export async function createControlPlanePki(dir: string, sans: { dnsNames: string[]; ipAddresses: string[] }): Promise<ControlPlanePki> {
   const ca = await createCA({ commonName: 'qvirt-testenv-ca', validityDays: 7 });
   const client = (commonName: string, organization?: string): Promise<IssuedCert> =>
     issueCert({ ca, commonName, organization, usage: 'client', validityDays: 7 });
   const [apiserver, admin, scheduler, controllerManager, sa] = await Promise.all([
-    issueCert({ ca, commonName: 'kube-apiserver', dnsNames: APISERVER_DNS, ipAddresses: ['127.0.0.1', serviceIp], usage: 'server', validityDays: 7 }),
+    issueCert({ ca, commonName: 'kube-apiserver', dnsNames: [...APISERVER_DNS, ...sans.dnsNames], ipAddresses: sans.ipAddresses, usage: 'server', validityDays: 7 }),
     client('qvirt-testenv-admin', 'system:masters'),
     client('system:kube-scheduler'),
     client('system:kube-controller-manager'),

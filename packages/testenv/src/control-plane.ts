@@ -9,6 +9,7 @@ import { createControlPlanePki, type ControlPlanePki } from './control-plane-pki
 import { ControlPlaneStartError, TestEnvInputError } from './errors.js';
 import { cleanupOnExit, startWatchdog } from './exit-cleanup.js';
 import { freePort } from './free-port.js';
+import { firstServiceIp } from './service-cidr.js';
 import { assertBinDir, kubeBinDir } from './kube-bin.js';
 import { writeKubeconfig } from './kubeconfig-file.js';
 import { runKubectl, type KubectlOptions, type KubectlResult } from './kubectl.js';
@@ -27,6 +28,15 @@ export interface ControlPlaneOptions {
   apiserverFlags?: string[];
   schedulerFlags?: string[];
   controllerManagerFlags?: string[];
+  /**
+   * The apiserver's bind and advertise address; default 127.0.0.1. A cluster with a real node
+   * gives one the node can reach (and that its pods reach through the kubernetes Service).
+   */
+  address?: string;
+  /** Service ClusterIP range; default 10.0.0.0/24 (its first address is the kubernetes Service). */
+  serviceCidr?: string;
+  /** More names and IPs for the apiserver's serving certificate. */
+  extraSans?: { dnsNames?: string[]; ipAddresses?: string[] };
   /** Per component; default 120 s (a loaded 2-core machine is slow). */
   startTimeoutMs?: number;
   /** Parent of the temp directory; default os.tmpdir(). */
@@ -49,8 +59,11 @@ export interface PersistentControlPlaneOptions {
 export interface ControlPlane {
   /** Admin (O=system:masters) kubeconfig file. */
   kubeconfigPath: string;
-  /** https://127.0.0.1:<port> */
+  /** https://<address>:<port> */
   server: string;
+  /** The cluster CA's files and the service-account signing key (for node and proxy credentials). */
+  pkiDir: string;
+  serviceCidr: string;
   /** CA that signed the serving cert and every client cert. */
   caPem: string;
   /** Admin client, loaded from kubeconfigPath. */
@@ -68,8 +81,7 @@ export interface ControlPlane {
   stop(): Promise<void>;
 }
 
-const SERVICE_CIDR = '10.0.0.0/24';
-const SERVICE_IP = '10.0.0.1';
+const DEFAULT_SERVICE_CIDR = '10.0.0.0/24';
 const SA_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 
 /** Starts etcd + kube-apiserver (and optionally scheduler, controller-manager) on free loopback ports with real TLS and RBAC. */
@@ -110,8 +122,13 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       ...(await distinctFreePorts(['etcdClientPort', 'etcdPeerPort', 'apiPort', 'schedPort', 'cmPort'] as const)),
       ...(persistent?.ports ?? {}),
     };
-    const pki = await createControlPlanePki(dirs.pki, SERVICE_IP);
-    const server = `https://127.0.0.1:${apiPort}`;
+    const address = opts.address ?? '127.0.0.1';
+    const serviceCidr = opts.serviceCidr ?? DEFAULT_SERVICE_CIDR;
+    const pki = await createControlPlanePki(dirs.pki, {
+      dnsNames: opts.extraSans?.dnsNames ?? [],
+      ipAddresses: [...new Set(['127.0.0.1', address, firstServiceIp(serviceCidr), ...(opts.extraSans?.ipAddresses ?? [])])],
+    });
+    const server = `https://${address}:${apiPort}`;
     const base = { binDir, pgidsFile, timeoutMs, onSpawn: (p: ManagedProcess) => procs.push(p), persistent: persistent !== undefined };
 
     const etcdUrl = `http://127.0.0.1:${etcdClientPort}`;
@@ -141,8 +158,9 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
         tlsKey: pki.files.apiserverKey,
         saPublicKey: pki.files.saPublicKey,
         saPrivateKey: pki.files.saPrivateKey,
-        serviceCidr: SERVICE_CIDR,
+        serviceCidr,
         serviceAccountIssuer: SA_ISSUER,
+        address,
         extraFlags: opts.apiserverFlags ?? [],
       }),
       ready: async () => {
@@ -169,7 +187,7 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
           caCert: pki.files.caCert,
           caKey: pki.files.caKey,
           saPrivateKey: pki.files.saPrivateKey,
-          serviceCidr: SERVICE_CIDR,
+          serviceCidr,
           controllers: opts.controllers ?? ['*'],
           extraFlags: opts.controllerManagerFlags ?? [],
         }),
@@ -183,6 +201,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     return {
       kubeconfigPath,
       server,
+      pkiDir: dirs.pki,
+      serviceCidr,
       caPem: pki.ca.certPem,
       kubeConfig,
       binDir,
