@@ -48,7 +48,6 @@ export async function runDaemon(cmd: RunCommand, io: RunIo): Promise<RunningDaem
     discover,
     discoverPci,
     clusterConfig: () => clusterConfig.current(),
-    kvm: kvm.kvm,
     plugins,
     logger,
     intervalMs: cmd.resyncSeconds * 1000,

@@ -88,8 +88,9 @@ describe('virt-handler run', () => {
     await until(() => kubelet.registrations.find((r) => r.resource_name === QAT), 30_000, 'registration of the QAT plugin');
     const reg = kubelet.registrations.find((r) => r.resource_name === QAT)!;
     expect(reg).toMatchObject({ version: 'v1beta1', endpoint: 'qat.intel.com-generic.sock' });
-    // --kvm off: no KVM plugin.
-    expect(kubelet.registrations.some((r) => r.resource_name === 'devices.kubevirt.io/kvm')).toBe(false);
+    // KVM is served whatever --kvm says (KubeVirt's permanent plugin); --kvm off only picks the domain type.
+    const kvm = await until(() => kubelet.registrations.find((r) => r.resource_name === 'devices.kubevirt.io/kvm'), 30_000, 'registration of the KVM plugin');
+    expect((await kubelet.firstDevices(kvm.endpoint)).every((d) => d.health === 'Healthy')).toBe(true);
     const devices = await kubelet.firstDevices(reg.endpoint);
     expect(devices.map((d) => [d.ID, d.health])).toEqual(host.vfs.map((a) => [a, 'Healthy']));
     const alloc = await kubelet.allocate(reg.endpoint, ['0000:3d:01.1']);

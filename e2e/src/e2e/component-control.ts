@@ -1,55 +1,82 @@
-// Killing and restarting qvirt's components mid-lifecycle: on the local stack by SIGKILL and the
-// recorded command line; on any cluster by deleting their pods (the Deployment/DaemonSet restarts them).
-import type { ComponentName } from '../stack/components.js';
+// Killing and restarting qvirt's components mid-lifecycle, the same way on every cluster: deleting
+// their pods (the Deployment or DaemonSet makes new ones). On the local stack the node's own
+// processes (kubelet, containerd) can be restarted too.
+import { join } from 'node:path';
+import { NODE_NETWORK } from '../stack/node/node-network.js';
+import { nodePaths } from '../stack/node/node-paths.js';
+import { startNodeProcess, type NodeProcessName } from '../stack/node/node-start.js';
 import type { StackLayout } from '../stack/stack-layout.js';
-import { isAlive, readPidFiles, removePidFile, stopGroup } from '../stack/stack-process.js';
+import { isAlive, readPidFiles, removePidFile } from '../stack/stack-process.js';
 import { readStackState } from '../stack/stack-state.js';
-import { startComponent } from '../stack/up.js';
+
+export type ComponentName = 'virt-controller' | 'virt-handler' | 'virt-api';
 
 export interface ComponentControl {
-  /** Which components this target can restart (a real cluster has a kubelet, not the node agent). */
   readonly restartable: readonly ComponentName[];
+  /** Deletes the component's pods at once (no grace period), as a crash or node loss would. */
   kill(name: ComponentName): Promise<void>;
-  /** Starts it again unless it is running; resolves once it is ready. */
+  /** Resolves once the component's pods are Ready again. */
   start(name: ComponentName): Promise<void>;
 }
 
-export function localControl(l: StackLayout): ComponentControl {
-  return {
-    restartable: ['virt-controller', 'virt-handler', 'node-agent'],
-    async kill(name) {
-      for (const p of await readPidFiles(l.pids)) {
-        if (p.name !== name) continue;
-        // SIGKILL at once: no clean shutdown, as a crash or OOM kill would leave it.
-        await stopGroup(p.pid, 0);
-        await removePidFile(p);
-      }
-    },
-    async start(name) {
-      // Already running (started, or never killed): nothing to do.
-      if ((await readPidFiles(l.pids)).some((p) => p.name === name && isAlive(p.pid))) return;
-      const state = await readStackState(l);
-      const spec = state?.components.find((c) => c.name === name);
-      if (!spec) throw new Error(`no ${name} in ${l.stateFile}`);
-      await startComponent(l, spec);
-    },
-  };
-}
+const LABELS: Record<ComponentName, string> = { 'virt-controller': 'kubevirt.io=virt-controller', 'virt-handler': 'kubevirt.io=virt-handler', 'virt-api': 'kubevirt.io=virt-api' };
 
-const LABELS: Partial<Record<ComponentName, string>> = { 'virt-controller': 'kubevirt.io=virt-controller', 'virt-handler': 'kubevirt.io=virt-handler' };
-
-export function remoteControl(kubectl: (args: string[]) => Promise<string>): ComponentControl {
+export function podControl(kubectl: (args: string[]) => Promise<string>): ComponentControl {
   return {
     restartable: ['virt-controller', 'virt-handler'],
     async kill(name) {
-      const sel = LABELS[name];
-      if (!sel) throw new Error(`${name} cannot be restarted on this cluster`);
-      await kubectl(['-n', 'kubevirt', 'delete', 'pod', '-l', sel, '--grace-period=0', '--force', '--wait=false']);
+      await kubectl(['-n', 'kubevirt', 'delete', 'pod', '-l', LABELS[name], '--grace-period=0', '--force', '--wait=false']);
     },
     async start(name) {
-      const sel = LABELS[name];
-      if (!sel) throw new Error(`${name} cannot be restarted on this cluster`);
-      await kubectl(['-n', 'kubevirt', 'wait', '--for=condition=Ready', 'pod', '-l', sel, '--timeout=180s']);
+      // A replacement may not exist yet right after the delete: wait for one, then for Ready.
+      const deadline = Date.now() + 180_000;
+      for (;;) {
+        const pods = await kubectl(['-n', 'kubevirt', 'get', 'pod', '-l', LABELS[name], '-o', 'jsonpath={range .items[*]}{.metadata.deletionTimestamp}|{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}']);
+        const live = pods.split('\n').filter((l) => l !== '' && l.startsWith('|'));
+        if (live.length > 0 && live.every((l) => l === '|True')) return;
+        if (Date.now() > deadline) throw new Error(`${name}: pods not Ready within 180 s:\n${pods}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
     },
   };
 }
+
+/** The local stack's node processes. */
+export interface NodeControl {
+  kill(name: NodeProcessName, signal: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** Starts it again with the command line `up` used. */
+  start(name: NodeProcessName): Promise<void>;
+  pid(name: NodeProcessName): Promise<number | undefined>;
+}
+
+export function nodeControl(l: StackLayout): NodeControl {
+  const pidFile = async (name: NodeProcessName) => (await readPidFiles(l.pids)).find((p) => p.name === name);
+  return {
+    async pid(name) {
+      const p = await pidFile(name);
+      return p && isAlive(p.pid) ? p.pid : undefined;
+    },
+    async kill(name, signal) {
+      const p = await pidFile(name);
+      if (!p) throw new Error(`no pid file for ${name} in ${l.pids}`);
+      try {
+        process.kill(p.pid, signal);
+      } catch {
+        // gone already
+      }
+      for (let i = 0; i < 300 && isAlive(p.pid); i++) await new Promise((r) => setTimeout(r, 100));
+      if (isAlive(p.pid)) throw new Error(`${name} (pid ${p.pid}) still alive 30 s after ${signal}`);
+      await removePidFile(p);
+    },
+    async start(name) {
+      const p = await pidFile(name);
+      if (p && isAlive(p.pid)) return;
+      const state = await readStackState(l);
+      const spec = state?.nodeProcesses.find((s) => s.name === name);
+      if (!state || !spec) throw new Error(`no ${name} in ${l.stateFile}`);
+      await startNodeProcess({ layout: l, paths: nodePaths(l.root), network: NODE_NETWORK, nodeBin: state.nodeBinDir, name, argv: spec.argv });
+    },
+  };
+}
+
+export const nodeLog = (l: StackLayout, name: NodeProcessName) => join(l.logs, `${name}.log`);

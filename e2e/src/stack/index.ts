@@ -7,5 +7,5 @@ export { readStackState, type StackState } from './stack-state.js';
 export { readPidFiles, isAlive } from './stack-process.js';
 export { repoRoot } from './repo-root.js';
 export { runKubectlFor } from './stack-kubectl.js';
-export { podProcessTree } from '../../node-agent/src/process-tree.js';
-export { readCheckpoints } from '../../node-agent/src/pod-checkpoint.js';
+export { NODE_NETWORK } from './node/node-network.js';
+export { nodePaths, type NodePaths } from './node/node-paths.js';

@@ -29,7 +29,7 @@ async function up(): Promise<void> {
       out.write(`Found a stack that is not (fully) running (${status.why}); stopping it first.\n`);
       await stopStack(layout, out);
     }
-    const { admin, state } = await startStack({ layout, out, nodeBin: process.execPath });
+    const { admin, state } = await startStack({ layout, out });
     const kubectl = runKubectlFor(state.binDir, layout.kubeconfig);
     await mkdir(join(layout.root, 'bin'), { recursive: true });
     await rm(join(layout.root, 'bin', 'kubectl'), { force: true });
@@ -51,7 +51,7 @@ async function down(): Promise<void> {
   if (r.leftovers.length > 0) {
     out.write(`LEFT BEHIND:\n  ${r.leftovers.join('\n  ')}\n`);
     process.exitCode = 1;
-  } else out.write('Nothing left behind (no process, launcher, socket).\n');
+  } else out.write('Nothing left behind (no process, container, mount, network namespace, cgroup or iptables chain; sysctls as they were).\n');
 }
 
 async function status(): Promise<void> {

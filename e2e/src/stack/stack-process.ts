@@ -1,9 +1,9 @@
-// The stack's long-lived processes (components, node agent): testenv's ManagedProcess in its
-// persistent form, plus a pid file so `down` (another process) can stop them.
+// The stack's long-lived host processes (the node's containerd, kubelet, kube-proxy): testenv's
+// ManagedProcess in its persistent form, plus a pid file so `down` (another process) can stop them.
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ManagedProcess } from '@qvirt/testenv';
-import { procStartTime } from '../../node-agent/src/pod-shim.js';
 
 export interface StartedProcess {
   readonly name: string;
@@ -43,6 +43,20 @@ export async function readPidFiles(dir: string): Promise<PidFile[]> {
 
 export function isAlive(pid: number): boolean {
   return procStartTime(pid) !== undefined;
+}
+
+/** Field 22 of /proc/<pid>/stat, or undefined when the process is gone or a zombie. */
+export function procStartTime(pid: number): string | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) may hold spaces and parentheses: fields start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  if (fields[0] === 'Z' || fields[0] === 'X') return undefined;
+  return fields[19];
 }
 
 /** SIGTERM to the process group, SIGKILL after graceMs; resolves when the leader is gone. */

@@ -1,7 +1,7 @@
 // `.stack/stack.json`: what a running stack is made of, written by `up`, read by `down`, the e2e
 // suite and the density bench.
 import { readFile, writeFile } from 'node:fs/promises';
-import type { ComponentSpec } from './components.js';
+import type { NodeProcessSpec } from './node/node-start.js';
 import type { StackLayout, StackPorts } from './stack-layout.js';
 
 export interface StackState {
@@ -9,8 +9,14 @@ export interface StackState {
   readonly node: string;
   readonly ports: StackPorts;
   readonly kubeconfig: string;
+  /** kube-bin's directory: kubectl, kubelet, ... */
   readonly binDir: string;
-  readonly components: readonly ComponentSpec[];
+  /** node-bin's directory: containerd, ctr, crictl. */
+  readonly nodeBinDir: string;
+  /** The host processes `up` started (pid files), by name. */
+  readonly processes: readonly string[];
+  /** The node's processes and their command lines. */
+  readonly nodeProcesses: readonly NodeProcessSpec[];
   /** Control-plane logs by component. */
   readonly controlPlaneLogs: Readonly<Record<string, string>>;
   readonly startedAt: string;

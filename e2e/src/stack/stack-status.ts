@@ -12,7 +12,7 @@ export async function stackStatus(l: StackLayout): Promise<StackStatus> {
   if (pids.length === 0 && !state) return { kind: 'none' };
   if (!state) return { kind: 'broken', why: 'processes from an unfinished `up` are left' };
   const dead = pids.filter((p) => !isAlive(p.pid)).map((p) => p.name);
-  const missing = state.components.filter((c) => !pids.some((p) => p.name === c.name)).map((c) => c.name);
+  const missing = state.processes.filter((name) => !pids.some((p) => p.name === name));
   if (dead.length > 0 || missing.length > 0) return { kind: 'broken', why: `not running: ${[...dead, ...missing].join(', ')}` };
   const client = new KubeClient({ kubeConfig: loadKubeConfig({ kubeconfigPath: l.kubeconfig }), timeoutMs: 5000 });
   try {

@@ -30,9 +30,8 @@ const withPermitted = (pciHostDevices: { pciVendorSelector: string; resourceName
 });
 
 describe('planDevicePlugins', () => {
-  it('serves every discovered resource, and KVM only when usable', () => {
-    expect(planDevicePlugins(discovery, emptyClusterConfig(), false).plugins.map((p) => p.resourceName)).toEqual(['qat.intel.com/dc', 'qat.intel.com/generic']);
-    expect(planDevicePlugins(discovery, emptyClusterConfig(), true).plugins.map((p) => p.resourceName)).toEqual(['qat.intel.com/dc', 'qat.intel.com/generic', 'devices.kubevirt.io/kvm']);
+  it('serves every discovered resource, and KVM always (KubeVirt\'s permanent plugin)', () => {
+    expect(planDevicePlugins(discovery, emptyClusterConfig()).plugins.map((p) => p.resourceName)).toEqual(['qat.intel.com/dc', 'qat.intel.com/generic', 'devices.kubevirt.io/kvm']);
   });
 
   it('adds permitted pciVendorSelector resources, skips external providers, notes selectors that match nothing', () => {
@@ -44,11 +43,11 @@ describe('planDevicePlugins', () => {
         { pciVendorSelector: '8086:4941', resourceName: 'qat.intel.com/dc', externalResourceProvider: true },
         { pciVendorSelector: 'junk', resourceName: 'x.io/y' },
       ]),
-      false,
     );
     expect(plan.plugins).toEqual([
       { kind: 'qat', resourceName: 'intel.com/qat', match: { resources: [], pciIds: ['8086:37c9'] } },
       { kind: 'qat', resourceName: 'qat.intel.com/generic', match: { resources: ['qat.intel.com/generic'], pciIds: [] } },
+      { kind: 'kvm', resourceName: 'devices.kubevirt.io/kvm' },
     ]);
     expect(plan.notes.join('\n')).toMatch(/example\.com\/nic \(8086:1234\) matches no device on this node that can be passed through/);
     expect(plan.notes.join('\n')).toMatch(/qat\.intel\.com\/dc is provided by an external device plugin/);
@@ -67,12 +66,13 @@ describe('planDevicePlugins with other PCI devices (permittedHostDevices)', () =
       { pciVendorSelector: '10de:1eb8', resourceName: 'nvidia.com/external', externalResourceProvider: true },
     ]);
     expect(permittedPciIds(config)).toEqual(['10de:1eb8', '8086:1234', '8086:37c9']);
-    const plan = planDevicePlugins(discovery, config, false, pci);
+    const plan = planDevicePlugins(discovery, config, pci);
     expect(plan.plugins).toEqual([
       { kind: 'qat', resourceName: 'example.com/mixed', match: { resources: [], pciIds: ['8086:37c9'] } },
       { kind: 'pci', resourceName: 'nvidia.com/TU104GL_Tesla_T4', pciIds: ['10de:1eb8'] },
       { kind: 'qat', resourceName: 'qat.intel.com/dc', match: { resources: ['qat.intel.com/dc'], pciIds: [] } },
       { kind: 'qat', resourceName: 'qat.intel.com/generic', match: { resources: ['qat.intel.com/generic'], pciIds: [] } },
+      { kind: 'kvm', resourceName: 'devices.kubevirt.io/kvm' },
     ]);
     const notes = plan.notes.join('\n');
     expect(notes).toContain('example.com/nic (8086:1234) matches no device on this node that can be passed through (0000:5e:00.0: driver ixgbevf, not vfio-pci)');

@@ -29,9 +29,10 @@ export interface PluginPlan {
  *   advertised QAT VF, under the entry's resourceName; else one that matches another PCI
  *   function of this node that can be passed through (`pciDevices`, discoverPciHostDevices);
  * - minus resources marked externalResourceProvider (Intel's QAT plugin serves them);
- * - devices.kubevirt.io/kvm when KVM is usable.
+ * - devices.kubevirt.io/kvm always, as KubeVirt's permanent plugins: its devices are Unhealthy
+ *   while /dev/kvm is missing, and VMIs under emulation do not request it.
  */
-export function planDevicePlugins(discovery: QatDiscovery, config: ClusterConfig, kvm: boolean, pciDevices: readonly PciHostDevice[] = []): PluginPlan {
+export function planDevicePlugins(discovery: QatDiscovery, config: ClusterConfig, pciDevices: readonly PciHostDevice[] = []): PluginPlan {
   const notes: string[] = [];
   const byResource = new Map<string, VfMatch>();
   const pciByResource = new Map<string, string[]>();
@@ -81,7 +82,7 @@ export function planDevicePlugins(discovery: QatDiscovery, config: ClusterConfig
     ...[...byResource.entries()].map(([resourceName, match]): PluginSpec => ({ kind: 'qat', resourceName, match: { resources: match.resources.sort(), pciIds: match.pciIds.sort() } })),
     ...[...pciByResource.entries()].map(([resourceName, pciIds]): PluginSpec => ({ kind: 'pci', resourceName, pciIds: pciIds.sort() })),
   ].sort((a, b) => a.resourceName.localeCompare(b.resourceName));
-  if (kvm) plugins.push({ kind: 'kvm', resourceName: ResourceNames.kvm });
+  plugins.push({ kind: 'kvm', resourceName: ResourceNames.kvm });
   return { plugins, notes };
 }
 

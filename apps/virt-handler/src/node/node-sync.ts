@@ -15,7 +15,6 @@ export interface NodeSyncOptions {
   /** Other PCI functions that permittedHostDevices names (discoverPciHostDevices). */
   discoverPci: (pciIds: readonly string[]) => Promise<PciHostDevice[]>;
   clusterConfig: () => ClusterConfig;
-  kvm: boolean;
   plugins: DevicePluginManager;
   logger: Logger;
   intervalMs: number;
@@ -71,7 +70,7 @@ export class NodeSync {
     const config = this.o.clusterConfig();
     const [discovery, pciDevices] = await Promise.all([this.o.discover(), this.o.discoverPci(permittedPciIds(config))]);
     this.o.onDiscovery?.(discovery);
-    const plan = planDevicePlugins(discovery, config, this.o.kvm, pciDevices);
+    const plan = planDevicePlugins(discovery, config, pciDevices);
     const notes = plan.notes.join('\n');
     if (notes !== this.lastNotes && notes !== '') this.o.logger.info({ notes: plan.notes }, 'device plugin plan notes');
     this.lastNotes = notes;
