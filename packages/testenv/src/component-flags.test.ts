@@ -13,7 +13,7 @@ describe('component flags', () => {
   it('apiserver: Node,RBAC, service-account signing, loopback, extra flags last', () => {
     const args = apiserverFlags({
       etcdUrl: 'http://127.0.0.1:1', securePort: 3, certDir: '/c', caCert: '/ca', tlsCert: '/t', tlsKey: '/k',
-      saPublicKey: '/sa.pub', saPrivateKey: '/sa.key', serviceCidr: '10.0.0.0/24', serviceAccountIssuer: 'https://iss', address: '127.0.0.1', extraFlags: ['--v=4'],
+      saPublicKey: '/sa.pub', saPrivateKey: '/sa.key', kubeletClientCert: '/kc.crt', kubeletClientKey: '/kc.key', serviceCidr: '10.0.0.0/24', serviceAccountIssuer: 'https://iss', address: '127.0.0.1', extraFlags: ['--v=4'],
     });
     const f = flagMap(args);
     expect(f.get('authorization-mode')).toBe('Node,RBAC');
@@ -22,6 +22,8 @@ describe('component flags', () => {
     expect(f.get('service-account-issuer')).toBe('https://iss');
     expect(f.get('bind-address')).toBe('127.0.0.1');
     expect(f.get('advertise-address')).toBe('127.0.0.1');
+    expect(f.get('kubelet-client-certificate')).toBe('/kc.crt');
+    expect(f.get('kubelet-certificate-authority')).toBe('/ca');
     // 1.37 refuses to reconcile endpoints for a loopback address.
     expect(f.get('endpoint-reconciler-type')).toBe('none');
     expect(args.at(-1)).toBe('--v=4');
@@ -30,7 +32,7 @@ describe('component flags', () => {
   it('apiserver on a node-facing address advertises it and keeps the endpoint reconciler', () => {
     const f = flagMap(apiserverFlags({
       etcdUrl: 'http://127.0.0.1:1', securePort: 3, certDir: '/c', caCert: '/ca', tlsCert: '/t', tlsKey: '/k',
-      saPublicKey: '/sa.pub', saPrivateKey: '/sa.key', serviceCidr: '10.96.0.0/16', serviceAccountIssuer: 'https://iss', address: '10.213.0.1', extraFlags: [],
+      saPublicKey: '/sa.pub', saPrivateKey: '/sa.key', kubeletClientCert: '/kc.crt', kubeletClientKey: '/kc.key', serviceCidr: '10.96.0.0/16', serviceAccountIssuer: 'https://iss', address: '10.213.0.1', extraFlags: [],
     }));
     expect(f.get('bind-address')).toBe('10.213.0.1');
     expect(f.get('advertise-address')).toBe('10.213.0.1');

@@ -34,6 +34,8 @@ export interface ApiserverFlagsInput {
   tlsKey: string;
   saPublicKey: string;
   saPrivateKey: string;
+  kubeletClientCert: string;
+  kubeletClientKey: string;
   serviceCidr: string;
   serviceAccountIssuer: string;
   /** Bind and advertise address; 127.0.0.1 for a test control plane. */
@@ -60,6 +62,12 @@ export function apiserverFlags(i: ApiserverFlagsInput): string[] {
     `--service-account-signing-key-file=${i.saPrivateKey}`,
     `--service-cluster-ip-range=${i.serviceCidr}`,
     '--allow-privileged=true',
+    // Towards kubelets (logs, exec, port-forward): its own client cert, the kubelet's serving
+    // cert checked against the cluster CA, and the node's InternalIP (its names resolve nowhere).
+    `--kubelet-client-certificate=${i.kubeletClientCert}`,
+    `--kubelet-client-key=${i.kubeletClientKey}`,
+    `--kubelet-certificate-authority=${i.caCert}`,
+    '--kubelet-preferred-address-types=InternalIP',
     '--profiling=false',
     ...i.extraFlags,
   ];

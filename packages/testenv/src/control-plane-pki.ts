@@ -13,6 +13,8 @@ export interface ControlPlanePki {
   admin: IssuedCert;
   scheduler: IssuedCert;
   controllerManager: IssuedCert;
+  /** The apiserver's client identity towards kubelets (logs, exec, port-forward). */
+  kubeletClient: IssuedCert;
   serviceAccount: { privateKeyPem: string; publicKeyPem: string };
   /** File paths of everything above, for the binaries' flags. */
   files: {
@@ -22,6 +24,8 @@ export interface ControlPlanePki {
     apiserverKey: string;
     saPrivateKey: string;
     saPublicKey: string;
+    kubeletClientCert: string;
+    kubeletClientKey: string;
   };
 }
 
@@ -30,11 +34,13 @@ export async function createControlPlanePki(dir: string, sans: { dnsNames: strin
   const ca = await createCA({ commonName: 'qvirt-testenv-ca', validityDays: 7 });
   const client = (commonName: string, organization?: string): Promise<IssuedCert> =>
     issueCert({ ca, commonName, organization, usage: 'client', validityDays: 7 });
-  const [apiserver, admin, scheduler, controllerManager, sa] = await Promise.all([
+  const [apiserver, admin, scheduler, controllerManager, kubeletClient, sa] = await Promise.all([
     issueCert({ ca, commonName: 'kube-apiserver', dnsNames: [...APISERVER_DNS, ...sans.dnsNames], ipAddresses: sans.ipAddresses, usage: 'server', validityDays: 7 }),
     client('qvirt-testenv-admin', 'system:masters'),
     client('system:kube-scheduler'),
     client('system:kube-controller-manager'),
+    // As kubeadm's apiserver-kubelet-client: the kubelet's webhook authorizer lets masters in.
+    client('kube-apiserver-kubelet-client', 'system:masters'),
     promisify(generateKeyPair)('rsa', {
       modulusLength: 2048,
       publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -48,6 +54,8 @@ export async function createControlPlanePki(dir: string, sans: { dnsNames: strin
     apiserverKey: join(dir, 'apiserver.key'),
     saPrivateKey: join(dir, 'sa.key'),
     saPublicKey: join(dir, 'sa.pub'),
+    kubeletClientCert: join(dir, 'apiserver-kubelet-client.crt'),
+    kubeletClientKey: join(dir, 'apiserver-kubelet-client.key'),
   };
   await Promise.all([
     writeFile(files.caCert, ca.certPem),
@@ -56,6 +64,8 @@ export async function createControlPlanePki(dir: string, sans: { dnsNames: strin
     writeFile(files.apiserverKey, apiserver.keyPem, { mode: 0o600 }),
     writeFile(files.saPrivateKey, sa.privateKey, { mode: 0o600 }),
     writeFile(files.saPublicKey, sa.publicKey),
+    writeFile(files.kubeletClientCert, kubeletClient.certPem),
+    writeFile(files.kubeletClientKey, kubeletClient.keyPem, { mode: 0o600 }),
   ]);
-  return { ca, apiserver, admin, scheduler, controllerManager, serviceAccount: { privateKeyPem: sa.privateKey, publicKeyPem: sa.publicKey }, files };
+  return { ca, apiserver, admin, scheduler, controllerManager, kubeletClient, serviceAccount: { privateKeyPem: sa.privateKey, publicKeyPem: sa.publicKey }, files };
 }

@@ -158,6 +158,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
         tlsKey: pki.files.apiserverKey,
         saPublicKey: pki.files.saPublicKey,
         saPrivateKey: pki.files.saPrivateKey,
+        kubeletClientCert: pki.files.kubeletClientCert,
+        kubeletClientKey: pki.files.kubeletClientKey,
         serviceCidr,
         serviceAccountIssuer: SA_ISSUER,
         address,
