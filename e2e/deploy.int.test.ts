@@ -35,7 +35,7 @@ beforeAll(async () => {
 afterAll(() => cp?.stop());
 
 describe('deploy/ manifests', () => {
-  it.each(['deploy/base', 'deploy/overlays/kind', 'deploy'])('%s passes server-side dry-run apply', async (dir) => {
+  it.each(['deploy/base', 'deploy/overlays/kind', 'deploy/overlays/local', 'deploy'])('%s passes server-side dry-run apply', async (dir) => {
     const rendered = await kubectl(['kustomize', join(root, dir)]);
     const out = await kubectl(['apply', '--server-side', '--dry-run=server', '--field-manager=qvirt-deploy-test', '-f', '-'], rendered);
     const kinds = parseAllDocuments(rendered).length;
@@ -74,13 +74,42 @@ describe('deploy/ manifests', () => {
     ]);
   });
 
-  it('kind overlay: :dev images, never pulled', async () => {
-    const docs = await render('deploy/overlays/kind');
+  it.each(['deploy/overlays/kind', 'deploy/overlays/local'])('%s: the images built here (scripts/images.sh), never pulled', async (dir) => {
+    const docs = await render(dir);
     const containers = docs.filter((d) => ['Deployment', 'DaemonSet'].includes(d['kind'])).map((d) => d['spec'].template.spec.containers[0]);
-    expect(containers.map((c: Doc) => c['image']).sort()).toEqual(['qvirt/virt-api:dev', 'qvirt/virt-controller:dev', 'qvirt/virt-handler:dev']);
+    expect(containers.map((c: Doc) => c['image']).sort()).toEqual(['localhost/qvirt/virt-api:0.1.0', 'localhost/qvirt/virt-controller:0.1.0', 'localhost/qvirt/virt-handler:0.1.0']);
     expect(containers.every((c: Doc) => c['imagePullPolicy'] === 'IfNotPresent')).toBe(true);
+    const controller = docs.find((d) => d['metadata'].name === 'virt-controller' && d['kind'] === 'Deployment')!['spec'].template.spec.containers[0];
+    expect(controller.env.find((e: Doc) => e['name'] === 'QVIRT_LAUNCHER_IMAGE').value).toBe('localhost/qvirt/virt-launcher:0.1.0');
     expect(docs.filter((d) => d['kind'] === 'CustomResourceDefinition')).toHaveLength(0);
-    // `kubectl apply -k deploy/` brings the CRDs along
+  });
+
+  it('local overlay: exactly deploy/base but for images, pull policy and the simulated QAT host of virt-handler', async () => {
+    const [base, local] = [await render('deploy/base'), await render('deploy/overlays/local')];
+    expect(local.map((d) => `${d['kind']}/${d['metadata'].name}`)).toEqual(base.map((d) => `${d['kind']}/${d['metadata'].name}`));
+    const strip = (d: Doc): Doc => {
+      const c = structuredClone(d);
+      const pod = c['spec']?.template?.spec;
+      if (!pod) return c;
+      for (const ctr of pod.containers) {
+        delete ctr.image;
+        delete ctr.imagePullPolicy;
+        ctr.env = (ctr.env ?? []).filter((e: Doc) => !['QVIRT_LAUNCHER_IMAGE', 'QVIRT_SYSFS_ROOT', 'QVIRT_DEV_ROOT'].includes(e['name']));
+        ctr.volumeMounts = (ctr.volumeMounts ?? []).filter((m: Doc) => m['name'] !== 'simulated-qat-host');
+      }
+      pod.volumes = (pod.volumes ?? []).filter((v: Doc) => v['name'] !== 'simulated-qat-host');
+      return c;
+    };
+    expect(local.map(strip)).toEqual(base.map(strip));
+    const handler = local.find((d) => d['kind'] === 'DaemonSet')!['spec'].template.spec;
+    expect(handler.volumes.find((v: Doc) => v['name'] === 'simulated-qat-host').hostPath.path).toBe('/var/lib/qvirt/qat-host');
+    expect(handler.containers[0].env.filter((e: Doc) => e['name'].startsWith('QVIRT_'))).toEqual([
+      { name: 'QVIRT_SYSFS_ROOT', value: '/var/lib/qvirt/qat-host/sys' },
+      { name: 'QVIRT_DEV_ROOT', value: '/var/lib/qvirt/qat-host/dev' },
+    ]);
+  });
+
+  it('`kubectl apply -k deploy/` brings the CRDs along', async () => {
     expect((await render('deploy')).filter((d) => d['kind'] === 'CustomResourceDefinition')).toHaveLength(3);
   });
 
