@@ -2,18 +2,19 @@
 // running, and stopped again afterwards): QVIRT_DENSITY_N plain VMIs (default 10; 50 for the
 // acceptance run) created 100 ms apart; creation-to-Running from phaseTransitionTimestamps
 // (P50/P95/P99) against KubeVirt's pass bars (stated constants, not measured here); API requests
-// per VMI by verb and resource from the apiserver audit log; peak RSS of every component and of one
-// launcher while they run.
+// per VMI by verb and resource from the apiserver audit log; the peak working set of every
+// component's pods and of a launcher pod, as the kubelet reports them.
 import { readFile, stat } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { VirtualMachineInstance } from '@qvirt/api';
-import { KubeClient, loadKubeConfig } from '@qvirt/kube';
-import { isAlive, podProcessTree, readCheckpoints, readPidFiles, repoRoot, stackLayout, stackStatus, startStack, stopStack, type StackLayout } from '@qvirt/e2e/stack';
+import type { KubeClient } from '@qvirt/kube';
+import type { StackLayout } from '@qvirt/e2e/stack';
 import { countRequests, isQvirtUser } from './density/audit-count.js';
-import { commandOf, PeakTracker } from './density/process-rss.js';
 import { figure, percentile, type BenchFigure } from './figure.js';
+import { PeakByGroup, podMemory } from './node/pod-stats.js';
+import { withStack } from './node/stack-session.js';
 
 /** KubeVirt's density test pass bars (creation-to-Running), stated constants. */
 export const KUBEVIRT_P50_SECONDS = 45;
@@ -27,26 +28,16 @@ const MiB = 1024 * 1024;
 export async function benchDensity(): Promise<BenchFigure[]> {
   const n = Number(process.env['QVIRT_DENSITY_N'] ?? '10');
   if (!Number.isInteger(n) || n < 1) throw new Error(`QVIRT_DENSITY_N=${process.env['QVIRT_DENSITY_N']}: must be a positive whole number`);
-  const layout = stackLayout(repoRoot());
-  const log = (t: string) => void process.stderr.write(t);
-  let started = false;
-  const status = await stackStatus(layout);
-  if (status.kind !== 'running') {
-    if (status.kind === 'broken') await stopStack(layout, { write: log });
-    await startStack({ layout, out: { write: log }, nodeBin: process.execPath });
-    started = true;
-  }
-  const client = new KubeClient({ kubeConfig: loadKubeConfig({ kubeconfigPath: layout.kubeconfig }) });
-  try {
-    return await measure(layout, client, n);
-  } finally {
-    await deleteAll(client).catch(() => undefined);
-    await client.close();
-    if (started) await stopStack(layout, { write: log });
-  }
+  return withStack(async ({ layout, state, client }) => {
+    try {
+      return await measure(layout, client, state.node, n);
+    } finally {
+      await deleteAll(client).catch(() => undefined);
+    }
+  });
 }
 
-async function measure(layout: StackLayout, client: KubeClient, n: number): Promise<BenchFigure[]> {
+async function measure(layout: StackLayout, client: KubeClient, node: string, n: number): Promise<BenchFigure[]> {
   await client.create('/api/v1/namespaces', { metadata: { name: NS } }).catch(() => undefined);
   for (let i = 0; i < 100 && !(await client.get(`/api/v1/namespaces/${NS}/serviceaccounts/default`).then(() => true, () => false)); i++) await sleep(200);
   await deleteAll(client);
@@ -54,16 +45,14 @@ async function measure(layout: StackLayout, client: KubeClient, n: number): Prom
   const auditStart = await stat(layout.auditLog).then((s) => s.size, () => 0);
   const since = new Date(Date.now() - 1000);
 
-  const peaks = new PeakTracker();
-  const components = (await readPidFiles(layout.pids)).filter((p) => isAlive(p.pid));
-  let launcherSample: number[] = [];
-  const sampler = setInterval(() => {
-    for (const c of components) peaks.sample(c.name, [c.pid]);
-    if (launcherSample.length > 0) {
-      peaks.sample('virt-launcher', launcherSample.filter((p) => /virt-launcher/.test(commandOf(p))));
-      peaks.sample('virt-launcher + private libvirtd/virtlogd', launcherSample.filter((p) => !/qemu-system/.test(commandOf(p)) && !commandOf(p).startsWith('/bin/sh')));
+  const peaks = new PeakByGroup();
+  const sample = async () => {
+    for (const p of await podMemory(client, node).catch(() => [])) {
+      if (p.namespace === 'kubevirt') peaks.add(p.name.replace(/-[a-z0-9]{5,10}(-[a-z0-9]{5})?$/, ''), p.workingSetBytes);
+      else if (p.namespace === NS) peaks.add('virt-launcher pod (one VMI)', p.workingSetBytes);
     }
-  }, 500);
+  };
+  const sampler = setInterval(() => void sample(), 2000);
 
   try {
     for (let i = 0; i < n; i++) {
@@ -76,10 +65,6 @@ async function measure(layout: StackLayout, client: KubeClient, n: number): Prom
     let vmis: VirtualMachineInstance[] = [];
     for (;;) {
       vmis = (await client.get<{ items: VirtualMachineInstance[] }>(`/apis/kubevirt.io/v1/namespaces/${NS}/virtualmachineinstances`)).items;
-      if (launcherSample.length === 0) {
-        const cp = (await readCheckpoints(layout.nodeAgentState, () => undefined)).find((c) => c.namespace === NS);
-        if (cp) launcherSample = podProcessTree(cp.shimPid);
-      }
       const failed = vmis.filter((v) => v.status?.phase === 'Failed');
       if (failed.length > 0) throw new Error(`${failed.length} VMIs failed, e.g. ${failed[0]!.metadata.name}: ${failed[0]!.status?.message ?? ''}`);
       if (vmis.length === n && vmis.every((v) => v.status?.phase === 'Running')) break;
@@ -88,6 +73,7 @@ async function measure(layout: StackLayout, client: KubeClient, n: number): Prom
     }
     // Let the sampler see every launcher in its steady state.
     await sleep(2000);
+    await sample();
     const latencies = vmis.map((v) => {
       const running = v.status?.phaseTransitionTimestamps?.find((t) => t.phase === 'Running')?.phaseTransitionTimestamp;
       return (new Date(running!).getTime() - new Date(v.metadata.creationTimestamp!).getTime()) / 1000;
@@ -104,7 +90,7 @@ async function measure(layout: StackLayout, client: KubeClient, n: number): Prom
       figure(`density: API requests per VMI, all qvirt components`, total, 'requests', 0, [...counts].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}=${(v / n).toFixed(2)}`).join(', ')),
     ];
     for (const [k, v] of [...counts].sort()) figures.push(figure(`density: requests per VMI: ${k}`, v / n, 'requests', 0));
-    for (const [name, bytes] of [...peaks.peaks].sort()) figures.push(figure(`density: peak RSS ${name}`, bytes / MiB, 'MiB', 0));
+    for (const [name, bytes] of [...peaks.peaks].sort()) figures.push(figure(`density: peak working set ${name}`, bytes / MiB, 'MiB', 0));
     return figures;
   } finally {
     clearInterval(sampler);

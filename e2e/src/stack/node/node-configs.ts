@@ -4,6 +4,7 @@ import type { NodeNetwork } from './node-network.js';
 import type { NodePaths } from './node-paths.js';
 
 export const SANDBOX_IMAGE = 'registry.k8s.io/pause:3.10';
+export const KUBE_PROXY_HEALTHZ_PORT = 10256;
 
 /** containerd 2.x, config version 3: CRI with CDI, runc under cgroupfs, the node's CNI. */
 export function containerdConfig(p: NodePaths, o: { runc: string; cniBinDir: string }): string {
@@ -81,8 +82,10 @@ export function kubeProxyConfig(p: NodePaths, n: NodeNetwork, nodeName: string):
     hostnameOverride: nodeName,
     clusterCIDR: n.podCidr,
     bindAddress: n.nodeIp,
-    healthzBindAddress: '127.0.0.1:10256',
-    metricsBindAddress: '127.0.0.1:10249',
+    // On the node's IP, so the host (and `up`) can reach them; NodePorts only there too.
+    healthzBindAddress: `${n.nodeIp}:${KUBE_PROXY_HEALTHZ_PORT}`,
+    metricsBindAddress: `${n.nodeIp}:10249`,
+    nodePortAddresses: ['primary'],
     // conntrack limits are machine-wide sysctls: not the node's to change.
     conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' },
   };

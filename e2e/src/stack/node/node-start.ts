@@ -5,13 +5,13 @@ import { mkdir, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import type { KubeClient } from '@qvirt/kube';
 import { buildFakeQatHost } from '@qvirt/qat';
-import { waitFor } from '@qvirt/testenv';
+import { httpGet, waitFor } from '@qvirt/testenv';
 import { nodeReady, waitForValue } from '../kube-waits.js';
 import type { StackLayout } from '../stack-layout.js';
 import { isAlive, startStackProcess, type StartedProcess } from '../stack-process.js';
 import { step, type StepPrinter } from '../steps.js';
 import { readSysctls } from './host-sysctls.js';
-import { containerdConfig, cniConfig, kubeletConfig, kubeProxyConfig } from './node-configs.js';
+import { KUBE_PROXY_HEALTHZ_PORT, containerdConfig, cniConfig, kubeletConfig, kubeProxyConfig } from './node-configs.js';
 import { writeNodeCredentials } from './node-credentials.js';
 import { inNodeNetns, nodeNetworkUp, type NodeNetwork } from './node-network.js';
 import type { NodePaths } from './node-paths.js';
@@ -132,8 +132,8 @@ export async function startNode(i: NodeStartInput): Promise<NodeProcessSpec[]> {
     const proc = await startInNetns('kube-proxy', [join(i.kubeBin, 'kube-proxy'), `--config=${p.kubeProxyConfig}`, '--v=1']);
     await waitFor(
       async () => {
-        const r = await run(inNodeNetns(n, ['sh', '-c', 'exec 3<>/dev/tcp/127.0.0.1/10256 && printf "GET /healthz HTTP/1.0\\r\\n\\r\\n" >&3 && cat <&3']), { timeoutMs: 5000 });
-        return / 200 /.test(r.stdout.split('\n')[0] ?? '') ? true : `kube-proxy /healthz: ${r.stdout.split('\n')[0] ?? r.stderr}`;
+        const r = await httpGet(`http://${n.nodeIp}:${KUBE_PROXY_HEALTHZ_PORT}/healthz`);
+        return r.status === 200 ? true : `kube-proxy /healthz: HTTP ${r.status} ${r.body.slice(0, 200)}`;
       },
       { timeoutMs: 60_000, intervalMs: 500, abort: () => (isAlive(proc.pid) ? undefined : 'kube-proxy exited') },
     );
