@@ -70,7 +70,11 @@ FROM ${BASE_IMAGE} AS virt-launcher
 RUN apt-get update && apt-get install -y --no-install-recommends \
       libvirt-daemon-driver-qemu libvirt-daemon libvirt0 qemu-system-x86 qemu-utils xorriso util-linux \
  && rm -rf /var/lib/apt/lists/* \
- && ln -s /app/apps/virt-launcher/bin/virt-launcher.js /usr/local/bin/virt-launcher
+ && ln -s /app/apps/virt-launcher/bin/virt-launcher.js /usr/local/bin/virt-launcher \
+ # libvirt's QEMU driver resolves its compiled-in default user before it reads qemu.conf (which
+ # says root): without libvirt-daemon-system nothing creates that user, and libvirtd fails to start.
+ && groupadd --system libvirt-qemu \
+ && useradd --system --gid libvirt-qemu --home-dir /var/lib/libvirt --no-create-home --shell /usr/sbin/nologin libvirt-qemu
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /src/node_modules ./node_modules
