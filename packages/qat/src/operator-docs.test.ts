@@ -100,14 +100,14 @@ const PATHS_OUTSIDE_QVIRT: Readonly<Record<string, string>> = {
   '/sys/bus/pci/devices/0000:6b:00.0/qat/auto_reset': "the kernel's Gen4+ auto reset (troubleshooting, heartbeat)",
 };
 
-const WILD = '\u0001';
+const WILD = '\uE001';
 const BDF = '[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]';
 
 /** A path segment as a regex: placeholders and `*` match anything, BDFs any BDF, numbers any number. */
 function segmentRegex(seg: string): RegExp {
   if (/^\d+$/.test(seg)) return /^\d+$/;
   const src = seg
-    .split(/(\u0001|\*)/)
+    .split(/(\uE001|\*)/)
     .map((part) => (part === WILD || part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\\.[0-7]/g, BDF)))
     .join('');
   return new RegExp(`^${src}$`);
@@ -117,7 +117,7 @@ function segmentRegex(seg: string): RegExp {
 function existsInTree(base: string, segs: readonly string[]): boolean {
   if (segs.length === 0) return true;
   const [seg, ...rest] = segs;
-  if (!/[\u0001*]|\d/.test(seg!)) return existsSync(join(base, seg!)) && existsInTree(join(base, seg!), rest);
+  if (!/[\uE001*]|\d/.test(seg!)) return existsSync(join(base, seg!)) && existsInTree(join(base, seg!), rest);
   let entries: string[];
   try {
     entries = readdirSync(base);
