@@ -5,7 +5,8 @@
 #   scripts/images.sh import --address SOCK  load every built image into containerd (namespace k8s.io)
 #   scripts/images.sh check                  run the images' sanity checks again
 #   scripts/images.sh list                   print index.tsv
-#   scripts/images.sh prune                  drop buildah's dangling images (the --layers cache too)
+#   scripts/images.sh keys                   print the input keys (why something is rebuilt)
+#   scripts/images.sh prune                  drop stored images no current image or cached step uses
 #
 # Base image recipe, localhost/qvirt/base:<version> (<version> = apps/virt-api's package.json):
 #   mmdebstrap --variant=minbase bookworm, from http://deb.debian.org/debian (+ bookworm-updates and
@@ -143,10 +144,11 @@ context_files() {
     done
 }
 
-# Key over the context (paths, modes, contents) and the two base images.
+# Key over the context (paths, modes, contents), the two base images and how bud is called.
 apps_key() {
   {
     echo "$BASE_KEY $BUILD_BASE_KEY"
+    declare -f build_app
     context_files | xargs -0 stat -c '%a %n'
     context_files | xargs -0 sha256sum
   } | sha
@@ -172,9 +174,12 @@ build_app() { # APP CONTEXT
   local ca ca_args=()
   ca=$(host_ca_bundle)
   [ -z "$ca" ] || ca_args=(--volume "$ca:/run/qvirt-build-ca.crt:ro" --build-arg NODE_EXTRA_CA_CERTS=/run/qvirt-build-ca.crt)
+  # The step lines (--> <image id>) say which cached images this build used: gc_storage keeps them.
   bh bud --layers --isolation chroot --network host --target "$1" "${ca_args[@]}" \
     --build-arg BASE_IMAGE="$BASE_TAG" --build-arg BUILD_IMAGE="$BUILD_BASE_TAG" \
-    --tag "localhost/qvirt/$1:$VERSION" -f "$2/Dockerfile" "$2"
+    --tag "localhost/qvirt/$1:$VERSION" -f "$2/Dockerfile" "$2" 2>&1 | tee "$IMAGES_DIR/.steps-$1.tmp"
+  grep -o '^--> .*' "$IMAGES_DIR/.steps-$1.tmp" >"$IMAGES_DIR/.steps-$1"
+  rm -f "$IMAGES_DIR/.steps-$1.tmp"
 }
 
 # --- pause image -------------------------------------------------------------------------------
@@ -228,6 +233,39 @@ write_index() {
   mv "$tmp" "$INDEX"
 }
 
+# --- storage housekeeping ----------------------------------------------------------------------
+
+current_refs() {
+  echo "$BASE_TAG"; echo "localhost/qvirt/base:$VERSION"
+  echo "$BUILD_BASE_TAG"; echo "localhost/qvirt/base-build:$VERSION"
+  echo "$PAUSE_REF"
+  for app in "${APPS[@]}"; do echo "localhost/qvirt/$app:$VERSION"; done
+}
+
+# Removes what neither a current image nor the latest build's layer cache uses: images of older
+# recipes and sources pile up by gigabytes otherwise. (`buildah rmi --prune` would also drop the
+# cache that spares the next build its apt-get and npm ci.)
+gc_storage() {
+  local -A current=() keep=()
+  local ref id name removed=0
+  while read -r ref; do current[$ref]=1; done < <(current_refs)
+  # Cached steps are named by 11-character id prefixes in the step lines.
+  while read -r id; do keep[${id:0:11}]=1; done < <(cat "$IMAGES_DIR"/.steps-* 2>/dev/null |
+    sed -n 's/^--> \(Using cache \)\{0,1\}\([0-9a-f]\{11,64\}\)$/\2/p')
+  while read -r id name; do
+    id=${id#sha256:}
+    if [ -n "${current[$name]:-}" ]; then keep[${id:0:11}]=1
+    elif [ "$name" != "<none>:<none>" ]; then bh rmi "$name" >/dev/null && removed=$((removed + 1)) # a stale tag (the image too if it has no other)
+    fi
+  done < <(bh images -a --noheading --no-trunc --format '{{.ID}} {{.Name}}:{{.Tag}}')
+  while read -r id; do
+    id=${id#sha256:}
+    [ -n "${keep[${id:0:11}]:-}" ] && continue
+    bh rmi "$id" >/dev/null 2>&1 && removed=$((removed + 1))
+  done < <(bh images -a --noheading --no-trunc --format '{{.ID}}' | sort -u)
+  echo "removed $removed stale images or tags"
+}
+
 # --- sanity checks -----------------------------------------------------------------------------
 
 # in_image REF CMD...: runs CMD in a throwaway container of REF (stdin passed through).
@@ -242,15 +280,18 @@ in_image() {
 expect_node24() { # REF
   local v
   v=$(in_image "$1" node --version </dev/null)
-  case $v in v24.*) ;; *) die "$1: node --version is '$v', not v24.x" ;; esac
+  case $v in v24.*) echo "$1: node $v" ;; *) die "$1: node --version is '$v', not v24.x" ;; esac
 }
 
 check_apps() {
-  local app rc
+  local app rc out
   for app in "${APPS[@]}"; do
     expect_node24 "localhost/qvirt/$app:$VERSION"
-    in_image "localhost/qvirt/$app:$VERSION" sh -c "test -x /app/apps/$app/bin/$app.js && command -v $app" </dev/null >/dev/null ||
+    in_image "localhost/qvirt/$app:$VERSION" sh -c "test -x /app/apps/$app/bin/$app.js && command -v $app" </dev/null ||
       die "localhost/qvirt/$app:$VERSION: no runnable $app on PATH"
+    # Through the bin's shebang (its node flags included): the app loads and prints its usage.
+    out=$(in_image "localhost/qvirt/$app:$VERSION" "$app" --help </dev/null 2>&1 || true)
+    grep -qi 'usage' <<<"$out" || die "localhost/qvirt/$app:$VERSION: '$app --help' printed no usage: $(tail -n 5 <<<"$out")"
   done
   # virt-api runs for real: the offline admission check, an allowed and a denied manifest.
   in_image "localhost/qvirt/virt-api:$VERSION" virt-api validate - <examples/vmi-plain.yaml >/dev/null ||
@@ -324,6 +365,7 @@ cmd_build() {
   fi
   [ "$apps_built" = 1 ] && timed "check app images" check_apps
   write_index
+  [ ${#built[@]} -eq 0 ] || timed "drop stale images" gc_storage
 
   if [ ${#built[@]} -eq 0 ]; then
     echo "images up to date ($((SECONDS - start))s):"
@@ -362,8 +404,10 @@ cmd_import() {
       echo "$ref: present (${want:7:12})"
       continue
     fi
-    local t0=$SECONDS
-    "$ctr" --address "$address" -n "$ns" images import "$tar" >/dev/null || die "import: ctr images import $tar failed"
+    local t0=$SECONDS err
+    # ctr's stderr only on failure: containerd 2.x warns about cgroup v1 on every call here.
+    err=$("$ctr" --address "$address" -n "$ns" images import "$tar" 2>&1 >/dev/null) ||
+      die "import: ctr images import $tar failed: $err"
     echo "$ref: imported (${want:7:12}, $((SECONDS - t0))s)"
   done <"$INDEX"
 }
@@ -373,6 +417,7 @@ case ${1:-} in
   import) shift; cmd_import "$@" ;;
   check) timed "check pause" check_pause && timed "check app images" check_apps ;;
   list) cat "$INDEX" ;;
-  prune) bh rmi --prune ;;
-  *) echo "usage: scripts/images.sh build [--force] | import --address SOCK [--namespace NS] | check | list | prune" >&2; exit 2 ;;
+  keys) printf 'base %s\nbase-build %s\napps %s\npause %s\n' "$BASE_KEY" "$BUILD_BASE_KEY" "$(apps_key)" "$PAUSE_KEY" ;;
+  prune) gc_storage ;;
+  *) echo "usage: scripts/images.sh build [--force] | import --address SOCK [--namespace NS] | check | list | keys | prune" >&2; exit 2 ;;
 esac
