@@ -84,7 +84,7 @@ describe('deploy/ manifests', () => {
     expect(docs.filter((d) => d['kind'] === 'CustomResourceDefinition')).toHaveLength(0);
   });
 
-  it('local overlay: exactly deploy/base but for images, pull policy and the simulated QAT host of virt-handler', async () => {
+  it('local overlay: exactly deploy/base but for images, pull policy, the simulated QAT host of virt-handler and SYS_RESOURCE this machine cannot grant', async () => {
     const [base, local] = [await render('deploy/base'), await render('deploy/overlays/local')];
     expect(local.map((d) => `${d['kind']}/${d['metadata'].name}`)).toEqual(base.map((d) => `${d['kind']}/${d['metadata'].name}`));
     const strip = (d: Doc): Doc => {
@@ -94,7 +94,7 @@ describe('deploy/ manifests', () => {
       for (const ctr of pod.containers) {
         delete ctr.image;
         delete ctr.imagePullPolicy;
-        ctr.env = (ctr.env ?? []).filter((e: Doc) => !['QVIRT_LAUNCHER_IMAGE', 'QVIRT_SYSFS_ROOT', 'QVIRT_DEV_ROOT'].includes(e['name']));
+        ctr.env = (ctr.env ?? []).filter((e: Doc) => !['QVIRT_LAUNCHER_IMAGE', 'QVIRT_VFIO_SYS_RESOURCE', 'QVIRT_SYSFS_ROOT', 'QVIRT_DEV_ROOT'].includes(e['name']));
         ctr.volumeMounts = (ctr.volumeMounts ?? []).filter((m: Doc) => m['name'] !== 'simulated-qat-host');
       }
       pod.volumes = (pod.volumes ?? []).filter((v: Doc) => v['name'] !== 'simulated-qat-host');

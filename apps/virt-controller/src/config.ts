@@ -19,6 +19,11 @@ export interface ControllerConfig {
   identity: string;
   launcherImage: string;
   kvmMode: KvmMode;
+  /**
+   * Give VFIO launchers CAP_SYS_RESOURCE so libvirt can raise QEMU's memlock limit for pinned
+   * guest RAM. Off only on hosts whose container runtime cannot grant it (its bounding set lacks it).
+   */
+  vfioSysResource: boolean;
   runDir: string;
   /** 0 disables the metrics server. */
   metricsPort: number;
@@ -32,17 +37,18 @@ export interface ControllerConfig {
 
 export const USAGE = `usage: virt-controller [--kubeconfig FILE] [--leader-elect=true|false] [--lease-namespace NS] [--lease-name NAME]
   [--lease-duration 15s] [--renew-deadline 10s] [--retry-period 2s] [--identity ID]
-  [--launcher-image IMAGE] [--kvm-mode emulation|kvm] [--run-dir DIR]
+  [--launcher-image IMAGE] [--kvm-mode emulation|kvm] [--vfio-sys-resource=true|false] [--run-dir DIR]
   [--metrics-port 8443] [--metrics-address 0.0.0.0] [--metrics-tls-cert FILE --metrics-tls-key FILE]
   [--workers N] [--vm-workers N] [--log-level info]
-env (defaults for flags): KUBECONFIG, QVIRT_LAUNCHER_IMAGE, QVIRT_KVM_MODE, POD_NAMESPACE (lease namespace), POD_NAME (identity)`;
+env (defaults for flags): KUBECONFIG, QVIRT_LAUNCHER_IMAGE, QVIRT_KVM_MODE, QVIRT_VFIO_SYS_RESOURCE, POD_NAMESPACE (lease namespace), POD_NAME (identity)`;
 
 const flags = flagReader((p) => new ControllerConfigError(p.kind === 'syntax' ? `${p.message}\n${USAGE}` : p.message));
 
 /** Parses flags (env as defaults) once into a frozen config; every problem names the flag. */
 export function parseControllerConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Readonly<ControllerConfig> {
-  const values = flags.parse(argv, stringFlags('kubeconfig', 'leader-elect', 'lease-namespace', 'lease-name', 'lease-duration', 'renew-deadline', 'retry-period', 'identity', 'launcher-image', 'kvm-mode', 'run-dir', 'metrics-port', 'metrics-address', 'metrics-tls-cert', 'metrics-tls-key', 'workers', 'vm-workers', 'log-level'));
+  const values = flags.parse(argv, stringFlags('kubeconfig', 'leader-elect', 'lease-namespace', 'lease-name', 'lease-duration', 'renew-deadline', 'retry-period', 'identity', 'launcher-image', 'kvm-mode', 'vfio-sys-resource', 'run-dir', 'metrics-port', 'metrics-address', 'metrics-tls-cert', 'metrics-tls-key', 'workers', 'vm-workers', 'log-level'));
   const kvmMode = flags.oneOf('--kvm-mode', values['kvm-mode'] ?? env.QVIRT_KVM_MODE ?? 'emulation', ['emulation', 'kvm']);
+  const vfioSysResource = flags.oneOf('--vfio-sys-resource', values['vfio-sys-resource'] ?? env.QVIRT_VFIO_SYS_RESOURCE ?? 'true', ['true', 'false']);
   const leaderElect = flags.oneOf('--leader-elect', values['leader-elect'] ?? 'true', ['true', 'false']);
   const cert = values['metrics-tls-cert'];
   const key = values['metrics-tls-key'];
@@ -58,6 +64,7 @@ export function parseControllerConfig(argv: readonly string[], env: Readonly<Rec
     identity: values.identity ?? `${env.POD_NAME ?? hostname()}_${randomBytes(4).toString('hex')}`,
     launcherImage: values['launcher-image'] ?? env.QVIRT_LAUNCHER_IMAGE ?? 'qvirt/virt-launcher:latest',
     kvmMode,
+    vfioSysResource: vfioSysResource === 'true',
     runDir: flags.absolutePath('--run-dir', values['run-dir'] ?? '/var/run/kubevirt'),
     metricsPort: flags.wholeNumber('--metrics-port', values['metrics-port'], { min: 0, max: 65535, default: 8443 }),
     metricsAddress: values['metrics-address'] ?? '0.0.0.0',

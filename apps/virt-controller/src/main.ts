@@ -27,7 +27,7 @@ const mgr = new ControllerManager({
   client,
   logger,
   metrics,
-  launcher: { launcherImage: config.launcherImage, kvmMode: config.kvmMode, runDir: config.runDir },
+  launcher: { launcherImage: config.launcherImage, kvmMode: config.kvmMode, vfioSysResource: config.vfioSysResource, runDir: config.runDir },
   vmiWorkers: config.vmiWorkers,
   vmWorkers: config.vmWorkers,
   instance: config.identity,

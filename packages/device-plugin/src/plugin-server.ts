@@ -3,6 +3,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { lstat, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as api from './api-types.js';
+import { KUBELET_SOCKET_NAME } from './api-types.js';
 import { checkContainerRequest } from './allocation-check.js';
 import type { DeviceSource, PluginDevice, PluginLogger } from './device-source.js';
 import { silentLogger } from './device-source.js';
@@ -84,7 +85,12 @@ export class DevicePluginServer {
     this.timers.push(setInterval(() => void this.refresh(), this.opts.pollIntervalMs ?? 500));
     this.timers.push(setInterval(() => void this.checkSocket(), this.opts.socketCheckIntervalMs ?? 250));
     for (const dir of this.opts.source.watchPaths ?? []) this.watchDir(dir, () => void this.refresh());
-    this.watchDir(this.opts.pluginDir, () => void this.checkSocket());
+    this.watchDir(this.opts.pluginDir, (_event, file) => {
+      void this.checkSocket();
+      // A new kubelet.sock is a kubelet ready for registrations: waiting out a retry timer started
+      // against the old (dead) socket would only delay it.
+      if (file === KUBELET_SOCKET_NAME && this.registerTimer) void this.registerOrRetry();
+    });
   }
 
   async stop(): Promise<void> {
@@ -199,9 +205,9 @@ export class DevicePluginServer {
     }
   }
 
-  private watchDir(dir: string, onChange: () => void): void {
+  private watchDir(dir: string, onChange: (event: string, file: string | null) => void): void {
     try {
-      const w = watch(dir, { persistent: false }, onChange);
+      const w = watch(dir, { persistent: false }, (event, file) => onChange(event, typeof file === 'string' ? file : null));
       w.on('error', () => w.close());
       this.watchers.push(w);
     } catch {

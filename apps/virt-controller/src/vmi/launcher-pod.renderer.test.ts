@@ -67,6 +67,13 @@ describe('renderLauncherPod', () => {
     expect(hostPaths).toContain(TEST_GUEST.kernelPath);
   });
 
+  it('adds SYS_RESOURCE (memlock for pinned guest RAM) only for VFIO devices, and not when the host cannot grant it', () => {
+    const caps = (vmi: ReturnType<typeof vmiFixture>, over = {}) => renderLauncherPod(vmi, inputsFixture(over)).spec!.containers[0]!.securityContext?.capabilities?.add;
+    expect(caps(vmiFixture({ qats: 0 }))).toEqual(['NET_BIND_SERVICE']);
+    expect(caps(vmiFixture({ qats: 1 }))).toEqual(['NET_BIND_SERVICE', 'SYS_RESOURCE']);
+    expect(caps(vmiFixture({ qats: 1 }), { vfioSysResource: false })).toEqual(['NET_BIND_SERVICE']);
+  });
+
   it('refuses a host disk under /sys', () => {
     const vmi = vmiFixture();
     vmi.spec.volumes = [{ name: 'd', hostDisk: { path: '/sys/bus/pci/devices/x/config', type: 'Disk' } }];

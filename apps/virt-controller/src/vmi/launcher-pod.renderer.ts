@@ -7,6 +7,8 @@ import { LauncherPodRenderError } from './render-errors.js';
 export interface LauncherPodInputs {
   launcherImage: string;
   kvmMode: KvmMode;
+  /** CAP_SYS_RESOURCE for VFIO launchers (default true; see the controller's --vfio-sys-resource). */
+  vfioSysResource?: boolean;
   /** Merged kubevirt-config + KubeVirt CR, fetched before rendering. */
   clusterConfig: ClusterConfig;
   /** Node directory shared with virt-handler; default /var/run/kubevirt. */
@@ -112,7 +114,7 @@ export function renderLauncherPod(vmi: VirtualMachineInstance, inputs: LauncherP
             privileged: false,
             runAsUser: 0,
             allowPrivilegeEscalation: false,
-            capabilities: { add: ['NET_BIND_SERVICE', ...(vfio ? ['SYS_RESOURCE'] : [])], drop: ['NET_RAW'] },
+            capabilities: { add: ['NET_BIND_SERVICE', ...(vfio && inputs.vfioSysResource !== false ? ['SYS_RESOURCE'] : [])], drop: ['NET_RAW'] },
           },
           volumeMounts: mounts,
         },
