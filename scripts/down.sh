@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# npm run down: stop everything `npm run up` started (pid files in .stack/pids, each VM launcher
-# shut down over ACPI, then killed with its whole pod) and report anything left behind (exit 1).
+# npm run down: stop everything `npm run up` started (every container stopped with a grace period,
+# so each launcher shuts its VM down over ACPI; then the node and the control plane), undo what the
+# node changed on the host, and report anything left behind (exit 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" != 0 ]; then exec sudo -E env "PATH=$PATH" bash "$0" "$@"; fi

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # npm run up: set up this machine (idempotent), then start the local stack (.stack/): etcd,
-# kube-apiserver, kube-scheduler, kube-controller-manager, virt-api, virt-controller, virt-handler
-# and qvirt's node agent (it stands in for the kubelet: there is none here), apply the example
-# VMIs and leave it all running. Re-running is safe: a running stack is detected, a broken one is
-# stopped and started again. `npm run down` stops it. Needs root (or sudo) for libvirt and /var/run.
+# kube-apiserver, kube-scheduler, kube-controller-manager, and a real node (containerd, kubelet,
+# kube-proxy in the network namespace qvirt-node); install qvirt with
+# `kubectl apply -k deploy/overlays/local`, apply the example VMIs and leave it all running.
+# Re-running is safe: a running stack is detected, a broken one is stopped and started again.
+# `npm run down` stops it. Needs root (or sudo): network namespaces, mounts, cgroups.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" != 0 ]; then exec sudo -E env "PATH=$PATH" bash "$0" "$@"; fi
