@@ -42,6 +42,8 @@ MIRROR=http://deb.debian.org/debian
 SECURITY_MIRROR=http://deb.debian.org/debian-security
 APPS=(virt-api virt-controller virt-handler virt-launcher)
 PAUSE_REF=registry.k8s.io/pause:3.10
+# A plain pod for baselines (bench/src/launcher-pod.bench.ts): Debian's static busybox, FROM scratch.
+BUSYBOX_REF=localhost/qvirt/busybox:1
 
 IMAGES_DIR=$QVIRT_CACHE/images
 STORE=$QVIRT_CACHE/containers
@@ -198,6 +200,16 @@ make_pause() { # TAG
 # A function, not a variable: on a fresh machine gcc comes with cmd_build's apt_install.
 pause_key() { { declare -f make_pause; cat scripts/images/pause.c; gcc --version | head -1; } | sha; }
 
+make_busybox() { # TAG
+  local c
+  [ -x /bin/busybox ] || die "busybox-static is not installed (scripts/setup/20-libvirt.sh installs it)"
+  c=$(bh from scratch)
+  bh copy --chmod 0755 "$c" /bin/busybox /bin/busybox
+  bh config --os linux --arch amd64 --entrypoint '["/bin/busybox"]' --cmd '["sh"]' --user 65534:65534 "$c"
+  bh commit --rm "$c" "$1"
+}
+busybox_key() { { declare -f make_busybox; sha256sum /bin/busybox 2>/dev/null; } | sha; }
+
 # --- archives ----------------------------------------------------------------------------------
 
 # Each deployable image: <name>.tar (docker-archive), <name>.key (the inputs' key it was built
@@ -229,6 +241,7 @@ write_index() {
   local tmp=$INDEX.tmp
   : >"$tmp"
   printf '%s\t%s\n' "$PAUSE_REF" "$(archive_of pause)" >>"$tmp"
+  printf '%s\t%s\n' "$BUSYBOX_REF" "$(archive_of busybox)" >>"$tmp"
   for app in "${APPS[@]}"; do printf '%s\t%s\n' "localhost/qvirt/$app:$VERSION" "$(archive_of "$app")" >>"$tmp"; done
   mv "$tmp" "$INDEX"
 }
@@ -238,7 +251,7 @@ write_index() {
 current_refs() {
   echo "$BASE_TAG"; echo "localhost/qvirt/base:$VERSION"
   echo "$BUILD_BASE_TAG"; echo "localhost/qvirt/base-build:$VERSION"
-  echo "$PAUSE_REF"
+  echo "$PAUSE_REF"; echo "$BUSYBOX_REF"
   for app in "${APPS[@]}"; do echo "localhost/qvirt/$app:$VERSION"; done
 }
 
@@ -365,6 +378,12 @@ cmd_build() {
     timed "pause archive" write_archive "$PAUSE_REF" pause "$pkey"
     built+=(pause)
     timed "check pause" check_pause
+  fi
+  bkey=$(busybox_key)
+  if [ "$force" = 1 ] || ! up_to_date busybox "$bkey"; then
+    timed "busybox image" make_busybox "$BUSYBOX_REF"
+    timed "busybox archive" write_archive "$BUSYBOX_REF" busybox "$bkey"
+    built+=(busybox)
   fi
   [ ${#todo[@]} -eq 0 ] || timed "check app images" check_apps
   write_index
