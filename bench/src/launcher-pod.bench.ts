@@ -54,11 +54,12 @@ export async function benchLauncherPod(): Promise<BenchFigure[]> {
 
         if (r === ROUNDS - 1) {
           await eventually('VMI Running', async () => (await client.get<VirtualMachineInstance>(`/apis/kubevirt.io/v1/namespaces/${NS}/virtualmachineinstances/launcher-${r}`)).status?.phase === 'Running', { timeoutMs: 240_000 });
-          // Let the guest settle, then read what the kubelet reports for the pod.
+          // Let the guest settle, then read what the kubelet reports for the pod (cAdvisor picks a
+          // new pod up within its housekeeping interval, ~10 s).
           await sleep(5000);
-          const pod = (await podMemory(client, state.node)).find((p) => p.namespace === NS && p.name === podName);
+          const pod = await eventually(`${podName} in /stats/summary`, async () => (await podMemory(client, state.node)).find((p) => p.namespace === NS && p.name === podName && p.workingSetBytes > 0), { timeoutMs: 60_000, intervalMs: 1000 });
           const guest = parseQuantity(String(template.spec.domain.memory?.guest ?? template.spec.domain.resources?.requests?.memory ?? '0'));
-          memory = { workingSet: pod?.workingSetBytes ?? 0, guest, vcpus: template.spec.domain.cpu?.cores ?? 1 };
+          memory = { workingSet: pod.workingSetBytes, guest, vcpus: template.spec.domain.cpu?.cores ?? 1 };
         }
         await client.delete(`/api/v1/namespaces/${NS}/pods/plain-${r}`, { gracePeriodSeconds: 0 });
       }
