@@ -1,8 +1,6 @@
 // docs/metrics.md lists every metric virt-controller exports, with its type and labels.
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { metricsDocProblems } from '@qvirt/kube/testing';
 import { createControllerMetrics } from './metrics.js';
 import { vmiFixture } from './testing/fixtures.js';
 
@@ -14,58 +12,6 @@ describe('docs/metrics.md for virt-controller', () => {
     m.setQueueDepth('virtualmachineinstance', 1);
     m.observeReconcile('virtualmachineinstance', 3, 'success');
     m.setLeading(true);
-    expectDocumented('virt-controller', await m.registry.metrics());
+    expect(metricsDocProblems('virt-controller', await m.registry.metrics())).toEqual([]);
   });
 });
-
-// ---- docs/metrics.md against what this component exports (the same helper in each component's test) ----
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-
-interface DocMetric {
-  name: string;
-  type: string;
-  labels: string[];
-  component: string;
-}
-
-/** The rows of the table after `<!-- metrics-table -->` in docs/metrics.md. */
-function documentedMetrics(): DocMetric[] {
-  const text = readFileSync(join(REPO, 'docs', 'metrics.md'), 'utf8');
-  const lines = text.slice(text.indexOf('<!-- metrics-table -->')).split('\n').slice(1);
-  const rows = lines.slice(0, lines.findIndex((l) => !l.startsWith('|'))).slice(2);
-  return rows.map((row) => {
-    const [metric, type, labels, component] = row.split('|').slice(1, -1).map((c) => c.trim());
-    const ticks = (c: string) => [...c.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
-    return { name: ticks(metric!)[0]!, type: type!, labels: ticks(labels!).sort(), component: component! };
-  });
-}
-
-/** Families in a Prometheus text document: type and the label names their samples carry (`le` aside). */
-function exportedFamilies(text: string): Map<string, { type: string; labels: string[] }> {
-  const families = new Map<string, { type: string; labels: Set<string> }>();
-  for (const m of text.matchAll(/^# TYPE (\S+) (\S+)$/gm)) families.set(m[1]!, { type: m[2]!, labels: new Set() });
-  const names = [...families.keys()].sort((a, b) => b.length - a.length);
-  for (const m of text.matchAll(/^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? \S+$/gm)) {
-    const family = names.find((n) => m[1] === n || (m[1]!.startsWith(n) && /^_(bucket|sum|count)$/.test(m[1]!.slice(n.length))));
-    if (family === undefined) throw new Error(`sample ${m[1]} of no declared family`);
-    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="/g)) if (l[1] !== 'le') families.get(family)!.labels.add(l[1]!);
-  }
-  return new Map([...families].map(([n, f]) => [n, { type: f.type, labels: [...f.labels].sort() }]));
-}
-
-/** The table's rows for `component` are exactly the families it exports (`x_*` rows: any family with that prefix). */
-function expectDocumented(component: string, text: string): void {
-  const rows = documentedMetrics().filter((r) => r.component === component);
-  const exported = exportedFamilies(text);
-  const covers = (r: DocMetric, name: string) => (r.name.endsWith('*') ? name.startsWith(r.name.slice(0, -1)) : r.name === name);
-  for (const name of exported.keys()) expect(rows.some((r) => covers(r, name)), `${component} exports ${name}, which docs/metrics.md does not list`).toBe(true);
-  for (const r of rows) {
-    if (r.name.endsWith('*')) {
-      expect([...exported.keys()].some((n) => covers(r, n)), `docs/metrics.md lists ${r.name} for ${component}`).toBe(true);
-      continue;
-    }
-    const f = exported.get(r.name);
-    expect(f, `docs/metrics.md lists ${r.name} for ${component}, which it does not export`).toBeDefined();
-    expect({ name: r.name, type: r.type, labels: r.labels }).toEqual({ name: r.name, type: f!.type, labels: f!.labels });
-  }
-}
