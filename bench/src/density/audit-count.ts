@@ -29,5 +29,5 @@ export function countRequests(lines: Iterable<string>, isOurs: (username: string
   return counts;
 }
 
-/** qvirt's components: kubevirt ServiceAccounts and the node (the node agent stands in for its kubelet). */
+/** qvirt's components: kubevirt ServiceAccounts and the node (its kubelet). */
 export const isQvirtUser = (u: string): boolean => u.startsWith('system:serviceaccount:kubevirt:') || u.startsWith('system:node:');

@@ -6,7 +6,7 @@ import { CAP_SYS_ADMIN, hasEffectiveCapability } from './proc.js';
 
 /**
  * `namespace` when this process may create mount and pid namespaces (a host process with
- * CAP_SYS_ADMIN, as under the local stack's node agent); `container` otherwise (a launcher
+ * CAP_SYS_ADMIN, such as a launcher run on the host by its integration tests); `container` otherwise (a launcher
  * pod, which is not privileged: the runtime isolates it already).
  */
 export function detectIsolation(): Isolation {

@@ -1,5 +1,5 @@
 // Brings up the stack's real node: the network namespace, containerd, the images built here,
-// the kubelet and kube-proxy (node-agent days are over: this is the kubelet users run).
+// the kubelet and kube-proxy: the same kubelet users run.
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
