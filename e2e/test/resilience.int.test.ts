@@ -1,5 +1,5 @@
-// Killing (SIGKILL, or pod deletion on a real cluster) and restarting virt-controller,
-// virt-handler mid-lifecycle loses no VMI and leaks no domain.
+// Killing virt-controller and virt-handler (deleting their pods at once, as a crash or node loss
+// would) and bringing them back mid-lifecycle loses no VMI and leaks no domain.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { E2eCluster } from '../src/e2e/cluster.js';
 import { closeSuite, openSuite } from '../src/e2e/suite.js';
