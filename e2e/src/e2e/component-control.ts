@@ -1,7 +1,6 @@
 // Killing and restarting qvirt's components mid-lifecycle, the same way on every cluster: deleting
 // their pods (the Deployment or DaemonSet makes new ones). On the local stack the node's own
 // processes (kubelet, containerd) can be restarted too.
-import { join } from 'node:path';
 import { NODE_NETWORK } from '../stack/node/node-network.js';
 import { nodePaths } from '../stack/node/node-paths.js';
 import { startNodeProcess, type NodeProcessName } from '../stack/node/node-start.js';
@@ -78,5 +77,3 @@ export function nodeControl(l: StackLayout): NodeControl {
     },
   };
 }
-
-export const nodeLog = (l: StackLayout, name: NodeProcessName) => join(l.logs, `${name}.log`);
