@@ -12,7 +12,7 @@ export interface StartedProcess {
   readonly proc: ManagedProcess;
 }
 
-export async function startStackProcess(o: { name: string; order: number; command: string; args: string[]; env?: Record<string, string>; logs: string; pids: string; cwd: string }): Promise<StartedProcess> {
+export async function startStackProcess(o: { name: string; order: number; command: string; args: string[]; env?: Record<string, string | undefined>; logs: string; pids: string; cwd: string }): Promise<StartedProcess> {
   const logPath = join(o.logs, `${o.name}.log`);
   const proc = new ManagedProcess({ name: o.name, command: o.command, args: o.args, logPath, cwd: o.cwd, env: { ...process.env, ...(o.env ?? {}) }, keepRunningAfterExit: true });
   await writeFile(join(o.pids, `${String(o.order).padStart(2, '0')}-${o.name}.pid`), `${proc.pid}\n`);

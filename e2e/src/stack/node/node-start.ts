@@ -44,11 +44,13 @@ export interface NodeProcessSpec {
   readonly pid: number;
 }
 
+/** This process's environment with node-bin first on PATH (containerd finds its shim there). */
+const nodeEnv = (nodeBin: string): NodeJS.ProcessEnv => ({ ...process.env, PATH: `${nodeBin}:${process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin'}` });
+
 /** Starts (or restarts) one node process in the node's network namespace, node-bin first on PATH. */
 export function startNodeProcess(o: { layout: StackLayout; paths: NodePaths; network: NodeNetwork; nodeBin: string; name: NodeProcessName; argv: readonly string[] }): Promise<StartedProcess> {
-  const env = { ...process.env, PATH: `${o.nodeBin}:${process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin'}` };
   const [command, ...args] = inNodeNetns(o.network, o.argv);
-  return startStackProcess({ name: o.name, order: NODE_PROCESS_ORDER[o.name], command: command!, args, env, logs: o.layout.logs, pids: o.layout.pids, cwd: o.paths.dir });
+  return startStackProcess({ name: o.name, order: NODE_PROCESS_ORDER[o.name], command: command!, args, env: nodeEnv(o.nodeBin), logs: o.layout.logs, pids: o.layout.pids, cwd: o.paths.dir });
 }
 
 // Stand-ins for the device numbers of a real QAT host: runc needs real device nodes to pass into
@@ -69,7 +71,7 @@ export async function startNodeNetwork(out: StepPrinter, n: NodeNetwork): Promis
 /** containerd, the images, the kubelet and kube-proxy, on a network from startNodeNetwork. */
 export async function startNode(i: NodeStartInput): Promise<NodeProcessSpec[]> {
   const { layout: l, paths: p, network: n, out } = i;
-  const env = { ...process.env, PATH: `${i.nodeBin}:${process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin'}` };
+  const env = nodeEnv(i.nodeBin);
   const started: NodeProcessSpec[] = [];
   const startInNetns = async (name: NodeProcessName, argv: string[]) => {
     const proc = await startNodeProcess({ layout: l, paths: p, network: n, nodeBin: i.nodeBin, name, argv });

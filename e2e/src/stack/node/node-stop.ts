@@ -53,8 +53,7 @@ export async function stopNode(i: NodeStopInput): Promise<string[]> {
   });
 
   await step(out, 'unmount the node’s mounts, remove network namespaces, cgroups and files', undefined, async () => {
-    const prefixes = [p.kubeletRoot, p.containerdState, p.containerdRoot, '/run/netns/', i.runDir, await realOrSelf(i.runDir)];
-    for (const m of await mountsUnder(prefixes)) {
+    for (const m of await mountsUnder(await nodeMountPrefixes(p, i.runDir))) {
       const r = await run(['umount', m]);
       if (r.code !== 0) await run(['umount', '-l', m]);
     }
@@ -75,7 +74,7 @@ export async function nodeLeftovers(p: NodePaths, n: NodeNetwork, runDir: string
   const left: string[] = [];
   for (const pid of await processesRunning(['containerd', 'containerd-shim-runc-v2', 'kubelet', 'kube-proxy'])) left.push(`process ${pid} (${await comm(pid)})`);
   for (const pid of await processesInCgroup('kubepods')) left.push(`process ${pid} (${await comm(pid)}) in a kubepods cgroup`);
-  for (const m of await mountsUnder([p.kubeletRoot, p.containerdState, p.containerdRoot, '/run/netns/', runDir, await realOrSelf(runDir)])) left.push(`mount ${m}`);
+  for (const m of await mountsUnder(await nodeMountPrefixes(p, runDir))) left.push(`mount ${m}`);
   for (const ns of await readdir('/run/netns').catch(() => [] as string[])) if (ns === n.netns || ns.startsWith('cni-')) left.push(`network namespace ${ns}`);
   if ((await run(['ip', 'link', 'show', n.hostIf])).code === 0) left.push(`link ${n.hostIf}`);
   for (const c of await cgroupRoots()) left.push(`cgroup ${c}`);
@@ -85,8 +84,9 @@ export async function nodeLeftovers(p: NodePaths, n: NodeNetwork, runDir: string
   return left;
 }
 
-function realOrSelf(path: string): Promise<string> {
-  return realpath(path).catch(() => path);
+/** Where the node mounts things: the kubelet's volumes, containers' root filesystems, netns files, the shared run dir. */
+async function nodeMountPrefixes(p: NodePaths, runDir: string): Promise<string[]> {
+  return [p.kubeletRoot, p.containerdState, p.containerdRoot, '/run/netns/', runDir, await realpath(runDir).catch(() => runDir)];
 }
 
 /** Mount points at or below any prefix, deepest first (the order to unmount them in). */
