@@ -1,6 +1,6 @@
 import type { KubeList, KubeObject } from './object.js';
 import { Backoff, sleep, type BackoffOptions } from './backoff.js';
-import { KubeApiError, isGone, type ApiStatus } from './errors.js';
+import { KubeApiError, isGone } from './errors.js';
 import { KubeClient, type WatchEvent } from './kube-client.js';
 import type { KubeConfigLike } from './kube-config.js';
 import { errFields, type Logger } from './logger.js';
@@ -192,7 +192,7 @@ export class ResilientInformer<T extends KubeObject> {
   /** Applies one watch event; returns an error to end the watch with. */
   private onEvent(ev: WatchEvent<T>): unknown {
     if (ev.type === 'ERROR') {
-      const status = ev.object as unknown as ApiStatus;
+      const status = ev.object;
       return new KubeApiError({ method: 'WATCH', path: this.opts.apiPath, statusCode: status.code ?? 500, status });
     }
     const rv = ev.object?.metadata?.resourceVersion;

@@ -21,11 +21,14 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-/** One watch event as the API server streams it. */
-export interface WatchEvent<T> {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-  object: T;
-}
+/**
+ * One watch event as the API server streams it. A BOOKMARK carries only apiVersion, kind and
+ * metadata.resourceVersion; an ERROR carries a metav1.Status, not an object of the watched kind.
+ */
+export type WatchEvent<T> =
+  | { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: T }
+  | { type: 'BOOKMARK'; object: { apiVersion?: string; kind?: string; metadata?: { resourceVersion?: string } } }
+  | { type: 'ERROR'; object: ApiStatus };
 
 export interface KubeClientOptions {
   /** Our loadKubeConfig() result or a client-node KubeConfig. */
