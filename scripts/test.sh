@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npx tsc --version >/dev/null
 npx turbo run typecheck --output-logs=errors-only
+npx tsc -p tsconfig.json   # the root's own files: vitest.config.ts, test/
 npx eslint .
 npx vitest run --project unit
 npx vitest run --project integration
