@@ -2,11 +2,11 @@
 // through the real webhook server and rules, against an empty fastify HTTPS handler given the
 // same body in the same run (goal: >= 0.8 of the empty handler's throughput). Loopback only.
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { emptyClusterConfig } from '@qvirt/api';
 import { createCA, issueCert } from '@qvirt/pki';
-import { createApiMetrics, createWebhookServer, validationRules, webhookAdmitters, WebhookPaths } from '@qvirt/virt-api/webhook-server';
+import { createApiMetrics, createWebhookServer, validationRules, webhookAdmitters, WebhookPaths } from '@qvirt/admission';
+import { loadReview } from '@qvirt/admission/testing';
 import Fastify from 'fastify';
 import { pino } from 'pino';
 import { figure, pairedFigure, percentile, type BenchFigure } from './figure.js';
@@ -48,8 +48,7 @@ function median(rounds: readonly Round[], pick: (r: Round) => number): number {
 }
 
 function reviewBody(): string {
-  const review = JSON.parse(readFileSync(new URL('../../apps/virt-api/src/admitters/testdata/vmi-create-qat.review.json', import.meta.url), 'utf8'));
-  return JSON.stringify(review);
+  return JSON.stringify(loadReview('vmi-create-qat'));
 }
 
 export async function benchAdmission(): Promise<BenchFigure[]> {

@@ -18,10 +18,11 @@ import { FeatureGate, emptyClusterConfig, type VirtualMachineInstance } from '@q
 import { applyJsonPatch, defaultVmi } from '@qvirt/validation';
 import { KubeClient, loadKubeConfig } from '@qvirt/kube';
 import { startControlPlane } from '@qvirt/testenv';
-import { desiredVmiStatus, planVmiSync, renderLauncherPod } from '@qvirt/virt-controller/reconcile';
+import { desiredVmiStatus, planVmiSync, renderLauncherPod } from '@qvirt/controller';
 import { figure, throughput, type BenchFigure } from './figure.js';
+import { appBin, REPO_ROOT } from './app-bin.js';
 
-const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
+const repoRoot = REPO_ROOT;
 const N_VMIS = 20;
 const SA_USER = 'system:serviceaccount:kubevirt:kubevirt-controller';
 
@@ -66,10 +67,8 @@ async function auditedWritesPerVmi(): Promise<BenchFigure[]> {
       if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
     }
     const sa = await cp.serviceAccountKubeconfig('kubevirt', 'kubevirt-controller');
-    // The built controller when there is one (npm run bench builds first), else its source through tsx.
-    const built = join(repoRoot, 'apps/virt-controller/dist/main.js');
-    const entry = existsSync(built) ? [join(repoRoot, 'apps/virt-controller/bin/virt-controller.js')] : ['--conditions', 'source', '--import', 'tsx', join(repoRoot, 'apps/virt-controller/src/main.ts')];
-    controller.child = spawn(process.execPath, [...entry, '--kubeconfig', sa, '--leader-elect=false', '--metrics-port', '0', '--log-level', 'warn'], { stdio: 'ignore' });
+    // The built controller through its bin (npm run bench builds first).
+    controller.child = spawn(process.execPath, [appBin('virt-controller'), '--kubeconfig', sa, '--leader-elect=false', '--metrics-port', '0', '--log-level', 'warn'], { stdio: 'ignore' });
     const admin = new KubeClient({ kubeConfig: loadKubeConfig({ kubeconfigPath: cp.kubeconfigPath }) });
     const vmisPath = '/apis/kubevirt.io/v1/namespaces/bench/virtualmachineinstances';
     // As virt-api's mutating webhook admits them (same defaulting function): defaults + the VMI finalizer.

@@ -17,12 +17,13 @@ import { LauncherClient, type PingInfo } from '@qvirt/launcher-rpc';
 import { LibvirtConnection, qemuUnixUri } from '@qvirt/libvirt';
 import { parse } from 'yaml';
 import { figure, percentile, type BenchFigure } from './figure.js';
+import { appBin, REPO_ROOT } from './app-bin.js';
 import { groupResidentMiB, pssMiB, statusMiB } from './proc-memory.js';
 
 /** KubeVirt's budget for a VM's launcher-side processes, as the brief states it (approximate). */
 export const KUBEVIRT_LAUNCHER_BUDGET_MIB = 200;
 const RUNS = 5;
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const REPO = REPO_ROOT;
 
 export async function benchLauncher(): Promise<BenchFigure[]> {
   const runDir = await mkdtemp('/run/qvirt-bench-launcher-');
@@ -132,12 +133,9 @@ export async function benchLauncher(): Promise<BenchFigure[]> {
   }
 }
 
-/** The built launcher through its bin (as `npx virt-launcher` runs it), else its source through tsx. */
+/** The built launcher through its bin, as `npx virt-launcher` runs it. */
 function spawnLauncher(args: string[]): { child: ChildProcess; command: string[] } {
-  const bin = `${REPO}/apps/virt-launcher/bin/virt-launcher.js`;
-  const command = existsSync(`${REPO}/apps/virt-launcher/dist/main.js`)
-    ? [bin, ...args]
-    : [process.execPath, '--conditions=source', '--import', 'tsx', `${REPO}/apps/virt-launcher/src/main.ts`, ...args];
+  const command = [appBin('virt-launcher'), ...args];
   const [file, ...rest] = command as [string, ...string[]];
   const child = spawn(file, rest, { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
   return { child, command };

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { flagReader, nonEmpty, stringFlags } from '@qvirt/cli-config';
-import type { KvmMode } from './vmi/launcher-resources.js';
+import type { KvmMode } from '@qvirt/controller';
 
 export class ControllerConfigError extends Error {
   override name = 'ControllerConfigError';

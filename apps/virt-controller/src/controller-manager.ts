@@ -5,7 +5,7 @@ import { Expectations } from './expectations.js';
 import type { ControllerMetrics } from './metrics.js';
 import { PodIndex } from './pod-index.js';
 import { VmReconciler } from './vm/vm.reconciler.js';
-import type { LauncherPodInputs } from './vmi/launcher-pod.renderer.js';
+import type { LauncherPodInputs } from '@qvirt/controller';
 import { VmiReconciler } from './vmi/vmi.reconciler.js';
 
 export interface ControllerManagerOptions {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { metricsDocProblems } from '@qvirt/kube/testing';
 import { createControllerMetrics } from './metrics.js';
-import { vmiFixture } from './testing/fixtures.js';
+import { vmiFixture } from '@qvirt/controller/testing';
 
 describe('docs/metrics.md for virt-controller', () => {
   it('lists exactly the families createControllerMetrics exports, with their types and labels', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { vmiFixture } from './testing/fixtures.js';
+import { vmiFixture } from '@qvirt/controller/testing';
 import { createControllerMetrics, secondsFromCreation } from './metrics.js';
 
 describe('controller metrics', () => {

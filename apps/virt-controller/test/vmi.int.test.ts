@@ -145,7 +145,7 @@ describe('VMI controller on a real API server', () => {
     });
     await new Promise((r) => setTimeout(r, 500)); // let the config informer see it
     const vmi = await env.admin.create<ReturnType<typeof qatVmi>>(vmisPath('perm'), qatVmi('denied', 'perm'));
-    const msg = 'HostDevice qat.intel.com/generic is not permitted in permittedHostDevices configuration';
+    const msg = 'QAT qat.intel.com/generic is not permitted in permittedHostDevices configuration';
     const v = await waitFor('Synchronized=False', async () => {
       const x = await getVmi(env, 'perm', 'denied');
       return x.status?.conditions?.some((c) => c.type === 'Synchronized' && c.status === 'False') && x;

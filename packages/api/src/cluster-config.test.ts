@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClusterConfigError, clusterConfigFrom, isResourcePermitted, parseFeatureGates } from './cluster-config.js';
+import { type ClusterConfig, ClusterConfigError, clusterConfigFrom, isResourcePermitted, parseFeatureGates } from './cluster-config.js';
 import type { KubeVirt } from './types/kubevirt.js';
 
 const cr = (configuration: NonNullable<KubeVirt['spec']['configuration']>): KubeVirt => ({
@@ -51,6 +51,11 @@ describe('clusterConfigFrom', () => {
     const config = clusterConfigFrom({ kubevirt: cr({ permittedHostDevices: { pciHostDevices: [{ pciVendorSelector: '8086:37c9', resourceName: 'qat.intel.com/generic' }] } }) });
     expect(isResourcePermitted(config, 'qat.intel.com/generic')).toBe(true);
     expect(isResourcePermitted(config, 'qat.intel.com/cy')).toBe(false);
+  });
+
+  it('denies instead of throwing on a malformed permitted list from a ConfigMap', () => {
+    const broken = { ...clusterConfigFrom({}), permittedHostDevices: { pciHostDevices: 5, mediatedDevices: [null, 'x'] } } as unknown as ClusterConfig;
+    expect(isResourcePermitted(broken, 'qat.intel.com/generic')).toBe(false);
   });
 
   it('parses feature gate lists with blanks', () => {

@@ -95,14 +95,20 @@ export function permittedPciDevice(config: ClusterConfig, resourceName: string):
   return config.permittedHostDevices?.pciHostDevices?.find((d) => d.resourceName === resourceName);
 }
 
-/** KubeVirt: with a permittedHostDevices list set, only resources it names may be requested. */
+/**
+ * KubeVirt's rule (no permittedHostDevices list: everything permitted; a list: only the resources
+ * it names), total on a malformed list: the ConfigMap's permittedHostDevices is YAML an admin
+ * wrote, and a typo there must deny devices, not crash a webhook or a controller. Unusable
+ * entries permit nothing.
+ */
 export function isResourcePermitted(config: ClusterConfig, resourceName: string): boolean {
-  const permitted = config.permittedHostDevices;
+  const permitted: unknown = config.permittedHostDevices;
   if (permitted === undefined) return true;
-  return (
-    (permitted.pciHostDevices ?? []).some((d) => d.resourceName === resourceName) ||
-    (permitted.mediatedDevices ?? []).some((d) => d.resourceName === resourceName)
-  );
+  if (typeof permitted !== 'object' || permitted === null) return false;
+  return (['pciHostDevices', 'mediatedDevices'] as const).some((list) => {
+    const entries: unknown = (permitted as Record<string, unknown>)[list];
+    return Array.isArray(entries) && entries.some((e: unknown) => typeof e === 'object' && e !== null && (e as Record<string, unknown>)['resourceName'] === resourceName);
+  });
 }
 
 export { FeatureGate };

@@ -10,3 +10,4 @@ export { renderCrdFiles } from './crd/render-crds.js';
 export type { JsonSchema } from './schema/builders.js';
 // The structural schemas the CRDs are generated from: virt-api checks manifests against the same source.
 export { vmiSpecSchema, vmSpecSchema, MAX_DEVICES } from './schema/vmi-spec.schema.js';
+export * from './vmi-facts/index.js';

@@ -1,3 +1,5 @@
+import { VmiFactError } from '@qvirt/api';
+
 /** A VMI that cannot be turned into a domain; the message names the field and why. */
 export class DomainRenderError extends Error {
   override name = 'DomainRenderError';
@@ -6,6 +8,16 @@ export class DomainRenderError extends Error {
     reason: string,
   ) {
     super(`${field}: ${reason}`);
+  }
+}
+
+/** Reads a VMI fact, reporting a bad field as a DomainRenderError (same field, same reason). */
+export function fact<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof VmiFactError) throw new DomainRenderError(err.field, err.detail);
+    throw err;
   }
 }
 

@@ -17,10 +17,9 @@ export type {
 } from './domain-model.js';
 export { buildDomain, DOMAIN_CONFIGURATORS } from './build-domain.js';
 export type { DomainConfigurator, ConverterContext } from './configurators/configurator.js';
-export { guestMemoryKiB, VFIO_MEMORY_OVERHEAD_KIB } from './configurators/memory.configurator.js';
 export { EMULATED_CPU_MODEL } from './configurators/cpu.configurator.js';
 export { renderDomainXml, QVIRT_METADATA_NS } from './domain-xml.js';
 export { parseDomainXml } from './domain-xml-parse.js';
-export { renderDomain, requestedResources } from './render-domain.js';
+export { renderDomain } from './render-domain.js';
 export { type PciAddress, parsePciAddress, formatPciAddress, normalizePciAddress } from './pci-address.js';
 export { DomainRenderError, AllocationError, DomainParseError } from './errors.js';

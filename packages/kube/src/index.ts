@@ -35,4 +35,3 @@ export { silentLogger, errFields, type Logger } from './logger.js';
 export type { KubeObject, KubeList } from './object.js';
 export type { Pod, PodList, PodSpec, PodStatus, PodCondition, Container, ContainerStatus, ContainerStateTerminated, EnvVar, Volume, VolumeMount, Affinity } from './core-v1.js';
 export { OwnStatusWrites } from './own-status-writes.js';
-export { BoundCounter, BoundHistogram, CounterSeries, HistogramSeries, metricsText, type LabelValues } from './bound-metrics.js';

@@ -10,6 +10,5 @@ export { jsonString, jsonPatchBase64, type PatchOperationLike } from './json-tex
 export { applyJsonPatch, jsonPointer, parseJsonPointer, escapePointerSegment, JsonPatchError, type JsonPatchOperation } from './json-patch.js';
 export { QAT_GATE_DISABLED_MESSAGE } from './rules/qat-devices.rule.js';
 export { HOST_DEVICES_GATE_DISABLED_MESSAGE } from './rules/host-devices.rule.js';
-export { MAX_VCPUS } from './rules/cpu.rule.js';
 export { MAX_CAUSES } from './causes.js';
 export type { SpecRule, VmiSpecView } from './spec-view.js';

@@ -1,7 +1,7 @@
 // docs/metrics.md lists every metric virt-api exports, with its type and labels.
 import { describe, expect, it } from 'vitest';
 import { metricsDocProblems } from '@qvirt/kube/testing';
-import { createApiMetrics } from './metrics.js';
+import { createApiMetrics } from '@qvirt/admission';
 
 describe('docs/metrics.md for virt-api', () => {
   it('lists exactly the families createApiMetrics exports, with their types and labels', async () => {

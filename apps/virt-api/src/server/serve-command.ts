@@ -1,6 +1,6 @@
 import { KubeClient, loadKubeConfig } from '@qvirt/kube';
 import { pino } from 'pino';
-import { validationRules } from '../admitters/validation-rules.js';
+import { validationRules } from '@qvirt/admission';
 import { kubeSecretClient, kubeWebhookConfigurationClient } from '../certs/kube-clients.js';
 import { parseServeOptions, SERVE_USAGE, ServeOptionsError } from '../config/serve-options.js';
 import { startServe } from './serve.js';

@@ -1,14 +1,11 @@
 import { ClusterConfigSource, type KubeClient, type KubeConfigLike } from '@qvirt/kube';
 import type { Logger } from 'pino';
-import type { AdmissionRules } from '../admitters/webhooks.js';
-import { webhookAdmitters } from '../admitters/webhooks.js';
+import { createApiMetrics, createWebhookServer, webhookAdmitters, type AdmissionRules } from '@qvirt/admission';
 import type { WebhookConfigurationClient } from '../certs/ca-bundle-sync.js';
 import type { SecretClient } from '../certs/cert-secret.js';
 import { SelfSignedCerts } from '../certs/self-signed-certs.js';
 import type { ServeOptions } from '../config/serve-options.js';
-import { createApiMetrics } from './metrics.js';
 import { readTlsFiles, TlsReloader, type TlsFiles } from './tls-reloader.js';
-import { createWebhookServer } from './webhook-server.js';
 
 /** Everything `serve` needs from outside, built by main.ts. */
 export interface ServeDeps {

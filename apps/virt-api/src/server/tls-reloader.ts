@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createSecureContext } from 'node:tls';
 import type { Logger } from 'pino';
-import type { TlsMaterial } from './webhook-server.js';
+import type { TlsMaterial } from '@qvirt/admission';
 
 export class TlsFilesError extends Error {
   override name = 'TlsFilesError';

@@ -2,7 +2,7 @@ import type { VirtualMachine, VirtualMachineInstance } from '@qvirt/api';
 import { errFields, isAlreadyExists, isNotFound, patchStatus, resourcePath, type KubeClient, type Logger, type ReconcileResult } from '@qvirt/kube';
 import type { Expectations } from '../expectations.js';
 import { splitKey, vmiPath, type EventSink } from '../vmi/vmi.reconciler.js';
-import { decideVmAction, desiredVmStatus, RunStrategyError, vmStatusEqual } from './vm-run-strategy.js';
+import { decideVmAction, desiredVmStatus, RunStrategyError, vmStatusEqual } from '@qvirt/controller';
 
 export interface VmReconcilerOptions {
   client: KubeClient;

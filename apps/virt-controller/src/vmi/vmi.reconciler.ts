@@ -3,9 +3,7 @@ import { Finalizers, Labels, type ClusterConfig, type VirtualMachineInstance } f
 import { OwnStatusWrites, errFields, isAlreadyExists, isNotFound, patchStatus, resourcePath, type KubeClient, type Logger, type ReconcileResult } from '@qvirt/kube';
 import type { Expectations } from '../expectations.js';
 import type { PodIndex } from '../pod-index.js';
-import type { LauncherPodInputs } from './launcher-pod.renderer.js';
-import { planVmiSync } from './vmi-sync.plan.js';
-import { desiredVmiStatus, statusPatch, type PodObservation } from './vmi-status.js';
+import { desiredVmiStatus, planVmiSync, statusPatch, type LauncherPodInputs, type PodObservation } from '@qvirt/controller';
 
 /** What the reconciler needs from an event recorder. */
 export interface EventSink {

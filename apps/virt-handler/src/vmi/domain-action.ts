@@ -1,8 +1,8 @@
 // What to do to a VMI's domain now: a pure function of the VMI and what was observed.
 // Level-based: rerunning it with the same inputs gives the same answer, so duplicate events,
 // restarts and conflicts are harmless.
-import type { VirtualMachineInstance } from '@qvirt/api';
-import { isActive, isFinalPhase, isHandledPhase, type VmiObservation } from './vmi-observation.js';
+import { isFinalPhase, type VirtualMachineInstance } from '@qvirt/api';
+import { isActive, isHandledPhase, type VmiObservation } from './vmi-observation.js';
 
 export type DomainAction =
   | { kind: 'none' }

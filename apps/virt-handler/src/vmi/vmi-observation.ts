@@ -39,10 +39,6 @@ export function isActive(d: DomainObservation): boolean {
   return d.kind === 'present' && ACTIVE_STATES.has(d.state);
 }
 
-export function isFinalPhase(phase: VmiPhase | undefined): boolean {
-  return phase === 'Succeeded' || phase === 'Failed';
-}
-
 /** Phases in which the handler owns the VMI (the controller moved it to its node). */
 export function isHandledPhase(phase: VmiPhase | undefined): boolean {
   return phase === 'Scheduled' || phase === 'Running';
@@ -51,11 +47,6 @@ export function isHandledPhase(phase: VmiPhase | undefined): boolean {
 /** KubeVirt's domain name: `<namespace>_<name>`. */
 export function domainNameOf(vmi: VirtualMachineInstance): string {
   return `${vmi.metadata.namespace ?? 'default'}_${vmi.metadata.name ?? ''}`;
-}
-
-export function hasHostDevices(vmi: VirtualMachineInstance): boolean {
-  const d = vmi.spec?.domain?.devices;
-  return (d?.qats?.length ?? 0) + (d?.hostDevices?.length ?? 0) > 0;
 }
 
 export function vmiRef(vmi: VirtualMachineInstance): string {

@@ -1,8 +1,8 @@
 // The status the handler wants for a VMI on its node: a pure function of the VMI and what was
 // observed. The handler owns Running/Succeeded/Failed, Ready, deviceStatus; it never moves a
 // final VMI and never touches VMIs before Scheduled (the controller's phases).
-import { ConditionReasons, ConditionTypes, type Condition, type HostDeviceStatus, type VirtualMachineInstance, type VirtualMachineInstanceStatus, type VmiPhase } from '@qvirt/api';
-import { domainNameOf, hasHostDevices, isActive, isFinalPhase, isHandledPhase, vmiRef, type Failure, type VmiObservation } from './vmi-observation.js';
+import { ConditionReasons, ConditionTypes, hasVfioDevices, isFinalPhase, type Condition, type HostDeviceStatus, type VirtualMachineInstance, type VirtualMachineInstanceStatus, type VmiPhase } from '@qvirt/api';
+import { domainNameOf, isActive, isHandledPhase, vmiRef, type Failure, type VmiObservation } from './vmi-observation.js';
 
 export interface PhaseVerdict {
   phase: VmiPhase;
@@ -86,7 +86,7 @@ function desiredConditions(vmi: VirtualMachineInstance, v: PhaseVerdict, obs: Vm
   let conds = current;
   // Nothing to say before the VM runs (keeps waiting for the launcher write-free).
   if (v.phase === 'Scheduled') return conds;
-  conds = hasHostDevices(vmi)
+  conds = hasVfioDevices(vmi)
     ? setCondition(conds, { type: ConditionTypes.liveMigratable, status: 'False', reason: ConditionReasons.hostDeviceNotLiveMigratable, message: NOT_MIGRATABLE_MESSAGE }, stamp, true)
     : setCondition(conds, { type: ConditionTypes.liveMigratable, status: 'True' }, stamp, true);
   if (v.phase === 'Running') conds = setCondition(conds, { type: ConditionTypes.ready, status: 'True' }, stamp);

@@ -1,8 +1,8 @@
 // The thin side-effect layer of the VMI sync: observe (launcher, domain), ask the pure
 // deciders what to do (domain-action.ts, vmi-status.ts), do it, write the status.
 // Level-based: every reconcile re-reads the live domain state; events only make it sooner.
-import { launcherSocketPath, type VirtualMachineInstance } from '@qvirt/api';
-import { AllocationError, DomainRenderError, assignDevices, renderDomain, requestedResources } from '@qvirt/domain';
+import { isFinalPhase, launcherSocketPath, requestedResources, type VirtualMachineInstance } from '@qvirt/api';
+import { AllocationError, DomainRenderError, assignDevices, renderDomain } from '@qvirt/domain';
 import { OwnStatusWrites, errFields, type Logger, type ReconcileResult } from '@qvirt/kube';
 import { LauncherRpcError, type LauncherExitRecord } from '@qvirt/launcher-rpc';
 import { LibvirtError, isConnectionLost, isNotFound, isOperationInvalid, type LifecycleEvent } from '@qvirt/libvirt';
@@ -11,7 +11,7 @@ import type { LauncherConnector, LauncherSession } from './launcher-session.js';
 import { orphanRunDirUids, planRunDirCleanup, unusedRunDirUid } from './run-dir-cleanup.js';
 import { fsRunDirs, type RunDirs } from './run-dirs.js';
 import { allocatedDevices, desiredStatusPatch, observedPhase } from './vmi-status.js';
-import { domainNameOf, isFinalPhase, isHandledPhase, vmiRef, type Failure, type VmiObservation } from './vmi-observation.js';
+import { domainNameOf, isHandledPhase, vmiRef, type Failure, type VmiObservation } from './vmi-observation.js';
 
 /** Queue keys of orphaned run directories: `#` is in no namespace name, so no VMI key starts with it. */
 const ORPHAN_KEY_PREFIX = '#run-dir/';

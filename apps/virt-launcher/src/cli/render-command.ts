@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { VirtualMachineInstance } from '@qvirt/api';
+import { requestedResources, type VirtualMachineInstance } from '@qvirt/api';
 import {
   AllocationError,
   allocationFromEnv,
@@ -8,7 +8,6 @@ import {
   type KvmProbe,
   type NodeFacts,
   renderDomain,
-  requestedResources,
 } from '@qvirt/domain';
 import { parse as parseYaml } from 'yaml';
 

@@ -1,4 +1,4 @@
-import type { CPU } from '@qvirt/api';
+import { MAX_VCPUS, type CPU } from '@qvirt/api';
 import { describe, expect, it } from 'vitest';
 import { plainVmi } from '../../test/fixtures.js';
 import { emptyDomain } from '../domain-model.js';
@@ -31,7 +31,7 @@ describe('cpuConfigurator', () => {
   });
 
   it('rejects bad counts and absurd totals with the field', () => {
-    expect(() => configure({ cores: 0 }, false)).toThrow('spec.domain.cpu.cores: 0 must be an integer from 1 to 1024');
+    expect(() => configure({ cores: 0 }, false)).toThrow(`spec.domain.cpu.cores: 0 must be an integer from 1 to ${MAX_VCPUS}`);
     expect(() => configure({ sockets: 1.5 }, false)).toThrow('spec.domain.cpu.sockets');
     expect(() => configure({ sockets: 64, cores: 64 }, false)).toThrow('spec.domain.cpu: sockets x cores x threads = 4096 vCPUs');
   });

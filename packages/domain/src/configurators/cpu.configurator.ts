@@ -1,11 +1,10 @@
-import { DomainRenderError } from '../errors.js';
+import { checkedCpuTopology } from '@qvirt/api';
+import { DomainRenderError, fact } from '../errors.js';
 import type { CpuModel } from '../domain-model.js';
 import type { DomainConfigurator } from './configurator.js';
 
 /** QEMU's own default x86_64 model: emulated by TCG everywhere and boots any x86_64 kernel. */
 export const EMULATED_CPU_MODEL = 'qemu64';
-/** Upper bound on vCPUs (QEMU's q35 limit in recent releases); beyond it the input is wrong. */
-export const MAX_VCPUS = 1024;
 
 const MODEL_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const HOST_MODES = ['host-passthrough', 'host-model'] as const;
@@ -19,13 +18,7 @@ export const cpuConfigurator: DomainConfigurator = {
   name: 'cpu',
   configure(vmi, domain, { facts }) {
     const cpu = vmi.spec?.domain?.cpu ?? {};
-    const sockets = count(cpu.sockets, 'spec.domain.cpu.sockets');
-    const cores = count(cpu.cores, 'spec.domain.cpu.cores');
-    const threads = count(cpu.threads, 'spec.domain.cpu.threads');
-    const vcpus = sockets * cores * threads;
-    if (vcpus > MAX_VCPUS) {
-      throw new DomainRenderError('spec.domain.cpu', `sockets x cores x threads = ${vcpus} vCPUs, more than the maximum ${MAX_VCPUS}`);
-    }
+    const { sockets, cores, threads, vcpus } = fact(() => checkedCpuTopology(cpu));
     domain.vcpus = vcpus;
     const topology = { sockets, cores, threads };
 
@@ -49,11 +42,3 @@ export const cpuConfigurator: DomainConfigurator = {
     domain.cpu = model;
   },
 };
-
-function count(value: number | undefined, field: string): number {
-  if (value === undefined || value === null) return 1;
-  if (!Number.isInteger(value) || value < 1 || value > MAX_VCPUS) {
-    throw new DomainRenderError(field, `${JSON.stringify(value)} must be an integer from 1 to ${MAX_VCPUS}`);
-  }
-  return value;
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plainVmi } from '../../test/fixtures.js';
+import { plainVmi, qatVmi } from '../../test/fixtures.js';
 import { emptyDomain } from '../domain-model.js';
 import { vfioMemoryConfigurator } from './vfio-memory.configurator.js';
 
@@ -10,7 +10,7 @@ describe('vfioMemoryConfigurator', () => {
     const d = emptyDomain();
     d.memoryKiB = 131072;
     d.devices.hostdevs = [{ source: { domain: 0, bus: 0x3d, slot: 1, function: 1 }, alias: 'ua-qat-qat1' }];
-    vfioMemoryConfigurator.configure(plainVmi(), d, ctx);
+    vfioMemoryConfigurator.configure(qatVmi(1), d, ctx);
     expect(d.memoryBacking).toEqual({ locked: true });
     expect(d.memtune).toEqual({ hardLimitKiB: 131072 + 1048576 });
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { gatesOn } from '../test-fixtures.js';
 import { validateVmiSpec } from '../vmi-spec.validator.js';
-import { MAX_VCPUS, validateCpu } from './cpu.rule.js';
+import { MAX_VCPUS } from '@qvirt/api';
+import { validateCpu } from './cpu.rule.js';
 
 describe('validateCpu', () => {
   it('bounds the vCPU count (cores x sockets x threads)', () => {

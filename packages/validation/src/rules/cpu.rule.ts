@@ -1,9 +1,6 @@
-import type { StatusCause } from '@qvirt/api';
+import { cpuTopology, MAX_VCPUS, type StatusCause } from '@qvirt/api';
 import { child } from '../field-path.js';
 import type { SpecRule } from '../spec-view.js';
-
-/** QEMU 7.2's q35 machine accepts at most 288 vCPUs (its max_cpus); more fails at domain start. */
-export const MAX_VCPUS = 288;
 
 /**
  * CPU topology: cores, sockets and threads are positive integers (the shape check enforces
@@ -12,10 +9,7 @@ export const MAX_VCPUS = 288;
 export const validateCpu: SpecRule = (fieldPath, spec) => {
   const cpu = spec.domain?.cpu;
   if (cpu === undefined) return [];
-  const cores = cpu.cores ?? 1;
-  const sockets = cpu.sockets ?? 1;
-  const threads = cpu.threads ?? 1;
-  const vcpus = cores * sockets * threads;
+  const { cores, sockets, threads, vcpus } = cpuTopology(cpu);
   const causes: StatusCause[] = [];
   if (vcpus > MAX_VCPUS) {
     const field = child(fieldPath, 'domain.cpu');

@@ -1,5 +1,4 @@
-import { FeatureGate, isGateEnabled, MAX_DEVICES, type StatusCause } from '@qvirt/api';
-import { resourcePermitted } from '../permitted.js';
+import { FeatureGate, isGateEnabled, isResourcePermitted, MAX_DEVICES, notPermittedMessage, type StatusCause } from '@qvirt/api';
 import { child } from '../field-path.js';
 import type { SpecRule } from '../spec-view.js';
 import { deviceEntryCauses } from './device-entries.js';
@@ -18,9 +17,7 @@ export const validateHostDevices: SpecRule = (fieldPath, spec, config) => {
   }
   causes.push(
     ...deviceEntryCauses(field, hostDevices, (deviceName, f) =>
-      resourcePermitted(config, deviceName)
-        ? []
-        : [{ type: 'FieldValueInvalid', field: f(), message: `HostDevice ${deviceName} is not permitted in permittedHostDevices configuration` }],
+      isResourcePermitted(config, deviceName) ? [] : [{ type: 'FieldValueInvalid', field: f(), message: notPermittedMessage('hostDevices', deviceName) }],
     ),
   );
   return causes;

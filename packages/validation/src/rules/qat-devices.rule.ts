@@ -1,5 +1,4 @@
-import { FeatureGate, isGateEnabled, MAX_DEVICES, ResourceNames, type ClusterConfig, type StatusCause } from '@qvirt/api';
-import { resourcePermitted } from '../permitted.js';
+import { FeatureGate, isGateEnabled, isResourcePermitted, MAX_DEVICES, notPermittedMessage, ResourceNames, type ClusterConfig, type StatusCause } from '@qvirt/api';
 import { invalid } from '../causes.js';
 import { child } from '../field-path.js';
 import type { SpecRule } from '../spec-view.js';
@@ -28,8 +27,8 @@ export const validateQatDevices: SpecRule = (fieldPath, spec, config) => {
 /** The QAT policy for a well-formed deviceName; `field()` builds the cause's path. */
 function qatDeviceNameCauses(deviceName: string, field: () => string, config: ClusterConfig): readonly StatusCause[] {
   if (config.permittedHostDevices !== undefined) {
-    if (resourcePermitted(config, deviceName)) return NO_CAUSES;
-    return [{ type: 'FieldValueInvalid', field: field(), message: `QAT ${deviceName} is not permitted in permittedHostDevices configuration` }];
+    if (isResourcePermitted(config, deviceName)) return NO_CAUSES;
+    return [{ type: 'FieldValueInvalid', field: field(), message: notPermittedMessage('qats', deviceName) }];
   }
   if (deviceName.startsWith(ResourceNames.qatPrefix)) return NO_CAUSES;
   return [

@@ -2,11 +2,11 @@ import type { Server as HttpsServer } from 'node:https';
 import type { ClusterConfig } from '@qvirt/api';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { CounterSeries } from '@qvirt/kube';
+import type { CounterSeries } from './bound-metrics.js';
 import { handleAdmissionReview, type HandledOutcome } from '../admitters/admission-handler.js';
 import { encodeAdmissionReview, type AdmissionRequest } from '../admitters/admission-review.js';
 import type { Admitter } from '../admitters/admitter.js';
-import type { ApiMetrics } from './metrics.js';
+import type { ApiMetrics } from './api-metrics.js';
 
 /** The cluster configuration in force, kept current elsewhere (informers). */
 export interface ClusterConfigProvider {

@@ -2,20 +2,17 @@ import type { V1Pod } from '@kubernetes/client-node';
 import {
   ConditionReasons,
   ConditionTypes,
+  hasVfioDevices,
+  isFinalPhase,
   type Condition,
   type PhaseTransitionTimestamp,
   type VirtualMachineInstance,
   type VirtualMachineInstanceStatus,
   type VmiPhase,
 } from '@qvirt/api';
-import { hasVfioDevices } from './launcher-resources.js';
 
 /** Order of the phases the controller may move a VMI through (it only moves forward). */
 const RANK: Record<VmiPhase, number> = { Pending: 0, Unknown: 0, Scheduling: 1, Scheduled: 2, Running: 3, Succeeded: 4, Failed: 4 };
-
-export function isFinal(phase: VmiPhase | undefined): boolean {
-  return phase === 'Succeeded' || phase === 'Failed';
-}
 
 /** What the controller observed about the launcher pod. */
 export type PodObservation =
@@ -77,7 +74,7 @@ export function desiredVmiStatus({ vmi, observation, now }: StatusInputs): Virtu
   const current = vmi.status ?? {};
   const currentPhase: VmiPhase = current.phase ?? 'Pending';
   const next: VirtualMachineInstanceStatus = { ...current, phase: currentPhase };
-  if (!isFinal(currentPhase)) {
+  if (!isFinalPhase(currentPhase)) {
     const implied = phaseFromPod(observation, currentPhase);
     const forward = implied.phase === 'Failed' || RANK[implied.phase] > RANK[currentPhase];
     if (forward && implied.phase !== currentPhase) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AdmissionReviewError, allowedReview, badRequestReview, decodeAdmissionReview, deniedReview, encodeAdmissionReview, type AdmissionReviewResponse } from './admission-review.js';
-import { loadReview } from './testdata/fixtures.js';
+import { loadReview } from '../testing/reviews.js';
 
 describe('decodeAdmissionReview', () => {
   it('decodes the apiserver golden review', () => {

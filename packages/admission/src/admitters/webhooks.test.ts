@@ -3,7 +3,7 @@ import { QAT_GATE_DISABLED_MESSAGE, VMI_UPDATE_RESTRICTED_MESSAGE, applyJsonPatc
 import { describe, expect, it } from 'vitest';
 import { handleAdmissionReview } from './admission-handler.js';
 import type { Admitter } from './admitter.js';
-import { loadReview } from './testdata/fixtures.js';
+import { loadReview } from '../testing/reviews.js';
 import { validationRules } from './validation-rules.js';
 import { webhookAdmitters, WebhookPaths, type WebhookPath } from './webhooks.js';
 

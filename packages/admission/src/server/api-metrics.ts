@@ -1,4 +1,4 @@
-import { BoundCounter, BoundHistogram, metricsText } from '@qvirt/kube';
+import { BoundCounter, BoundHistogram, metricsText } from './bound-metrics.js';
 import { Gauge, Registry } from 'prom-client';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { V1Affinity, V1Pod, V1Toleration, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
-import { Annotations, GROUP_VERSION, LabelValues, Labels, NodePaths, type ClusterConfig, type VirtualMachineInstance } from '@qvirt/api';
-import { hasVfioDevices, launcherResources, notPermittedDevices, type KvmMode } from './launcher-resources.js';
+import { Annotations, GROUP_VERSION, LabelValues, Labels, NodePaths, hasVfioDevices, notPermittedDevices, type ClusterConfig, type VirtualMachineInstance } from '@qvirt/api';
+import { launcherResources, type KvmMode } from './launcher-resources.js';
 import { LauncherPodRenderError } from './render-errors.js';
 
 export interface LauncherPodInputs {

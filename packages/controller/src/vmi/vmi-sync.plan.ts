@@ -1,8 +1,8 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { Finalizers, type VirtualMachineInstance } from '@qvirt/api';
+import { Finalizers, isFinalPhase, type VirtualMachineInstance } from '@qvirt/api';
 import { renderLauncherPod, type LauncherPodInputs } from './launcher-pod.renderer.js';
 import { LauncherPodRenderError } from './render-errors.js';
-import { isFinal, type PodObservation } from './vmi-status.js';
+import type { PodObservation } from './vmi-status.js';
 
 /** What one VMI sync should do, decided from cached state only (no I/O). */
 export interface VmiSyncPlan {
@@ -45,14 +45,14 @@ export function planVmiSync(opts: { vmi: VirtualMachineInstance; pods: readonly 
   const sorted = [...pods].sort((a, b) => created(a) - created(b) || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
   const [pod, ...extra] = sorted;
   const plan: VmiSyncPlan = {
-    addFinalizer: !hasFinalizer && !isFinal(vmi.status?.phase),
+    addFinalizer: !hasFinalizer && !isFinalPhase(vmi.status?.phase),
     removeFinalizer: false,
     deletePods: extra.filter((p) => !p.metadata?.deletionTimestamp),
     observation: pod ? { kind: 'pod', pod } : { kind: 'none' },
     writeStatus: true,
   };
   const phase = vmi.status?.phase ?? 'Pending';
-  if (isFinal(phase) && opts.expectationsSatisfied) {
+  if (isFinalPhase(phase) && opts.expectationsSatisfied) {
     // As KubeVirt: a final VMI's launcher must not keep running and holding its devices (a QAT VF).
     plan.deletePods = pods.filter((p) => !p.metadata?.deletionTimestamp);
   }

@@ -3,8 +3,8 @@ import { createCA, issueCert } from '@qvirt/pki';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookAdmitters, WebhookPaths, type AdmissionRules } from '../admitters/webhooks.js';
-import { loadReview } from '../admitters/testdata/fixtures.js';
-import { createApiMetrics } from './metrics.js';
+import { loadReview } from '../testing/reviews.js';
+import { createApiMetrics } from './api-metrics.js';
 import { createWebhookServer, type WebhookServer } from './webhook-server.js';
 
 // Small stand-in rules: this suite is about the HTTP layer; the real rules run in the integration suite.

@@ -108,7 +108,8 @@ describe('renderLauncherPod', () => {
     })();
     expect(err).toBeInstanceOf(LauncherPodRenderError);
     expect((err as LauncherPodRenderError).reason).toBe('FailedCreate');
-    expect((err as Error).message).toBe('HostDevice qat.intel.com/generic is not permitted in permittedHostDevices configuration');
+    // The QAT list's entry, named as virt-api's validation names it.
+    expect((err as Error).message).toBe('QAT qat.intel.com/generic is not permitted in permittedHostDevices configuration');
     // Permitted: renders.
     const ok = clusterConfigFrom({
       kubevirt: { apiVersion: 'kubevirt.io/v1', kind: 'KubeVirt', metadata: { name: 'kv' }, spec: { configuration: { permittedHostDevices: { pciHostDevices: [{ pciVendorSelector: '8086:37c9', resourceName: 'qat.intel.com/generic' }] } } } },

@@ -1,0 +1,16 @@
+// The facts about a VMI that validation, the domain, the controller and the handler all read:
+// one function for each, so the pod's request, the domain and the memlock limit cannot disagree.
+export { VmiFactError, type VmiFactReason } from './vmi-fact-error.js';
+export { VFIO_MEMORY_OVERHEAD_BYTES, guestMemoryBytes, memoryOverheadBytes, vmiMemory, type VmiMemory } from './memory.js';
+export { MAX_VCPUS, checkedCpuTopology, cpuTopology, vcpuCount, type VcpuTopology } from './cpu.js';
+export {
+  deviceCounts,
+  deviceRequests,
+  hasVfioDevices,
+  notPermittedDevices,
+  notPermittedMessage,
+  requestedResources,
+  type DeviceList,
+  type DeviceRequest,
+} from './devices.js';
+export { isFinalPhase } from './phase.js';
