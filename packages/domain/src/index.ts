@@ -23,3 +23,4 @@ export { parseDomainXml } from './domain-xml-parse.js';
 export { renderDomain } from './render-domain.js';
 export { type PciAddress, parsePciAddress, formatPciAddress, normalizePciAddress } from './pci-address.js';
 export { DomainRenderError, AllocationError, DomainParseError } from './errors.js';
+export { planShutdown, acpiSent, DEFAULT_ACPI_RESEND_MS, type AcpiRequests, type ShutdownGrace, type ShutdownObservation, type ShutdownStep } from './shutdown.plan.js';

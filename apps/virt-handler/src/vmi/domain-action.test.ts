@@ -5,7 +5,7 @@ import { testVmi } from './test-vmis.fixture.js';
 
 const running: VmiObservation = { launcher: { kind: 'connected', domain: { kind: 'present', state: 'running', reason: 'booted' } } };
 const absent: VmiObservation = { launcher: { kind: 'connected', domain: { kind: 'absent' } } };
-const o = { acpiResendMs: 3000, defaultGraceSeconds: 30 };
+const o = { acpiResendMs: 3000 };
 
 describe('planDomainAction', () => {
   it('a scheduled VMI: wait for the launcher with growing backoff, then start once', () => {

@@ -1,7 +1,8 @@
 // What to do to a VMI's domain now: a pure function of the VMI and what was observed.
 // Level-based: rerunning it with the same inputs gives the same answer, so duplicate events,
 // restarts and conflicts are harmless.
-import { isFinalPhase, type VirtualMachineInstance } from '@qvirt/api';
+import { gracePeriodSeconds, isFinalPhase, type VirtualMachineInstance } from '@qvirt/api';
+import { DEFAULT_ACPI_RESEND_MS, planShutdown } from '@qvirt/domain';
 import { isActive, isHandledPhase, type VmiObservation } from './vmi-observation.js';
 
 export type DomainAction =
@@ -18,16 +19,9 @@ export type DomainAction =
 export interface DomainActionOptions {
   /** ACPI presses can be lost early in boot: re-send this often during the grace period. */
   acpiResendMs: number;
-  /** Used when spec.terminationGracePeriodSeconds is unset (KubeVirt's VMI default). */
-  defaultGraceSeconds: number;
 }
 
-export const DEFAULT_DOMAIN_ACTION_OPTIONS: DomainActionOptions = { acpiResendMs: 3000, defaultGraceSeconds: 30 };
-
-export function gracePeriodMs(vmi: VirtualMachineInstance, o: DomainActionOptions): number {
-  const g = vmi.spec?.terminationGracePeriodSeconds;
-  return (typeof g === 'number' && Number.isFinite(g) && g >= 0 ? g : o.defaultGraceSeconds) * 1000;
-}
+export const DEFAULT_DOMAIN_ACTION_OPTIONS: DomainActionOptions = { acpiResendMs: DEFAULT_ACPI_RESEND_MS };
 
 export function planDomainAction(vmi: VirtualMachineInstance, obs: VmiObservation, now: number, o: DomainActionOptions = DEFAULT_DOMAIN_ACTION_OPTIONS): DomainAction {
   const phase = vmi.status?.phase;
@@ -37,13 +31,8 @@ export function planDomainAction(vmi: VirtualMachineInstance, obs: VmiObservatio
 
   if (vmi.metadata.deletionTimestamp) {
     if (l.kind !== 'connected' || !isActive(l.domain)) return { kind: 'none' };
-    const s = obs.shutdown;
-    if (!s) return { kind: 'acpiShutdown' };
-    const destroyAt = s.firstAt + gracePeriodMs(vmi, o);
-    if (now >= destroyAt) return { kind: 'destroy' };
-    const resendAt = s.lastAt + o.acpiResendMs;
-    if (now >= resendAt) return { kind: 'acpiShutdown' };
-    return { kind: 'wait', afterMs: Math.max(1, Math.min(resendAt, destroyAt) - now), why: 'guest shutting down' };
+    const step = planShutdown({ ...(obs.shutdown ? { acpi: obs.shutdown } : {}) }, now, { graceMs: gracePeriodSeconds(vmi) * 1000, acpiResendMs: o.acpiResendMs });
+    return step.kind === 'wait' ? { ...step, why: 'guest shutting down' } : step;
   }
 
   if (obs.failure || obs.ended) return { kind: 'none' };

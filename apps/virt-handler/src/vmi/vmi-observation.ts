@@ -2,6 +2,7 @@
 // side-effect layer (vmi.reconciler.ts) from live calls plus what earlier events told it;
 // the pure deciders (domain-action.ts, vmi-status.ts) read only this.
 import type { HostDeviceStatus, VirtualMachineInstance, VmiPhase } from '@qvirt/api';
+import type { AcpiRequests } from '@qvirt/domain';
 
 export type DomainObservation =
   | { kind: 'absent' }
@@ -29,7 +30,7 @@ export interface VmiObservation {
   /** A start attempt that failed for good (allocation, rendering, libvirt). */
   failure?: Failure;
   /** When the first and the latest ACPI shutdown were sent (epoch ms), during deletion. */
-  shutdown?: { firstAt: number; lastAt: number };
+  shutdown?: AcpiRequests;
 }
 
 /** libvirt states in which QEMU exists: the VM "runs" for the user. */

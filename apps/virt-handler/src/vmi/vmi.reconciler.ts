@@ -2,7 +2,7 @@
 // deciders what to do (domain-action.ts, vmi-status.ts), do it, write the status.
 // Level-based: every reconcile re-reads the live domain state; events only make it sooner.
 import { isFinalPhase, launcherSocketPath, requestedResources, type VirtualMachineInstance } from '@qvirt/api';
-import { AllocationError, DomainRenderError, assignDevices, renderDomain } from '@qvirt/domain';
+import { AllocationError, DomainRenderError, acpiSent, assignDevices, renderDomain, type AcpiRequests } from '@qvirt/domain';
 import { OwnStatusWrites, errFields, type Logger, type ReconcileResult } from '@qvirt/kube';
 import { LauncherRpcError, type LauncherExitRecord } from '@qvirt/launcher-rpc';
 import { LibvirtError, isConnectionLost, isNotFound, isOperationInvalid, type LifecycleEvent } from '@qvirt/libvirt';
@@ -51,7 +51,7 @@ interface VmiRuntime {
   ended?: { event: string; detail: string };
   devices?: VmiObservation['devices'];
   failure?: Failure;
-  shutdown?: { firstAt: number; lastAt: number };
+  shutdown?: AcpiRequests;
   failures: number;
   /** The launcher's exit record, once read. */
   exit?: LauncherExitRecord;
@@ -273,7 +273,7 @@ export class VmiReconciler {
       } else if (action.kind === 'acpiShutdown') {
         const now = this.now();
         const first = rt.shutdown === undefined;
-        rt.shutdown = { firstAt: rt.shutdown?.firstAt ?? now, lastAt: now };
+        rt.shutdown = acpiSent(rt.shutdown, now);
         this.o.logger.info({ ...log, first }, 'ACPI shutdown of the domain');
         if (first) void this.o.events?.event(vmi, 'Normal', 'ShuttingDown', 'Signaled Graceful Shutdown');
         await s.domains.shutdown(name).catch((err: unknown) => tolerateGone(err));

@@ -1,30 +1,30 @@
-// What the supervisor needs from libvirt and the private daemon: @qvirt/libvirt's
-// LibvirtConnection / Domain / startPrivateLibvirtd fit these; tests can pass their own.
+// What the supervisor needs from libvirt, the private daemon and time: @qvirt/libvirt's
+// DomainManager over a LibvirtConnection and startVmLibvirtd fit these; tests pass
+// InMemoryDomainManager and a clock of their own.
+import type { DomainManager } from '@qvirt/libvirt';
 
-export interface SupervisedDomain {
-  readonly name: string;
-  state(): Promise<{ state: string; reason: string }>;
-  shutdown(): Promise<void>;
-  destroy(): Promise<void>;
-  undefine(): Promise<void>;
-  free(): Promise<void>;
-}
-
-export interface SupervisedLifecycleEvent {
-  domainName: string;
-  event: string;
-  detail: string;
-}
-
-export interface SupervisedConnection {
-  readonly lostReason: string | null;
-  lookupByName(name: string): Promise<SupervisedDomain>;
-  listDomains(): Promise<SupervisedDomain[]>;
+/** The launcher's libvirt connection: its domains by name, and the connection's own life. */
+export interface LauncherConnection {
+  readonly domains: DomainManager;
   libVersion(): Promise<string>;
-  onLifecycle(listener: (e: SupervisedLifecycleEvent) => void): Promise<() => void>;
   onClose(listener: (reason: string) => void): () => void;
   close(): Promise<void>;
 }
+
+/** Time for the supervisor's deadlines and waits; tests pass a clock they move by hand. */
+export interface Clock {
+  now(): number;
+  /** Calls `fn` once after `ms`; the returned function cancels it. */
+  setTimer(fn: () => void, ms: number): () => void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimer(fn, ms) {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  },
+};
 
 /** A running private virtlogd + libvirtd. */
 export interface PrivateDaemon {

@@ -1,11 +1,11 @@
 // Composition of the in-pod mode: config -> logger -> private libvirtd + libvirt connection ->
 // Supervisor; signals; exit code. main.ts dispatches here for `virt-launcher --vmi-uid ...`.
-import { detectIsolation, LibvirtConnection, startVmLibvirtd, type Isolation } from '@qvirt/libvirt';
+import { detectIsolation, LibvirtConnection, libvirtDomainManager, startVmLibvirtd, type Isolation } from '@qvirt/libvirt';
 import { pino } from 'pino';
 import { LauncherConfigError, parseSupervisorArgs, type SupervisorConfig } from './config.js';
 import { ExitCodes } from './exit-policy.js';
 import type { LauncherPaths } from './paths.js';
-import type { PrivateDaemon, SupervisedConnection, SupervisorLogger } from './ports.js';
+import type { LauncherConnection, PrivateDaemon, SupervisorLogger } from './ports.js';
 import { Supervisor } from './supervisor.js';
 import { qemuVersionOf } from './versions.js';
 
@@ -40,7 +40,7 @@ export async function supervisorMain(o: SupervisorMainOptions): Promise<number> 
     launcherVersion: o.launcherVersion,
     qemuVersion: () => qemuVersionOf(),
     startDaemon: (paths) => startDaemon(paths, config.isolation === 'auto' ? detectIsolation() : config.isolation, logger),
-    openConnection: (uri) => LibvirtConnection.open(uri, { logger }) as Promise<SupervisedConnection>,
+    openConnection: (uri) => openConnection(uri, logger),
   });
   const onSignal = (signal: NodeJS.Signals) => supervisor.stop(signal);
   process.on('SIGTERM', onSignal);
@@ -75,5 +75,15 @@ async function startDaemon(paths: LauncherPaths, isolation: Isolation, logger: S
     pids: Object.values(d.pids),
     exited: d.exited,
     stop: () => d.stop(),
+  };
+}
+
+async function openConnection(uri: string, logger: SupervisorLogger): Promise<LauncherConnection> {
+  const conn = await LibvirtConnection.open(uri, { logger });
+  return {
+    domains: libvirtDomainManager(conn),
+    libVersion: () => conn.libVersion(),
+    onClose: (listener) => conn.onClose(listener),
+    close: () => conn.close(),
   };
 }

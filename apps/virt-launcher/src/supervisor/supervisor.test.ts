@@ -1,104 +1,94 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ErrorCode, ErrorDomain, LibvirtError } from '@qvirt/libvirt';
+import { mkdir } from 'node:fs/promises';
+import { InMemoryDomainManager, type DomainManager } from '@qvirt/libvirt';
 import { LauncherClient, readExitRecord, writeExitRecord } from '@qvirt/launcher-rpc';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventually } from '@qvirt/testing';
+import { useTempDir } from '@qvirt/testing/vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parseSupervisorArgs } from './config.js';
-import type { PrivateDaemon, SupervisedConnection, SupervisedDomain, SupervisedLifecycleEvent } from './ports.js';
+import type { Clock, LauncherConnection, PrivateDaemon } from './ports.js';
 import { Supervisor } from './supervisor.js';
+import type { ExitDecision } from './exit-policy.js';
 
-// In-memory libvirt: enough to drive the supervisor's decisions without a daemon (the real
-// thing is covered by test/launcher.int.test.ts).
-class FakeLibvirt {
-  domains = new Map<string, { state: string; reason: string; acpiWorks: boolean }>();
-  calls: string[] = [];
-  listeners = new Set<(e: SupervisedLifecycleEvent) => void>();
-  closeListeners = new Set<(r: string) => void>();
-  lostReason: string | null = null;
+// The supervisor's decisions against @qvirt/libvirt's InMemoryDomainManager (libvirt's error
+// codes and event order, a guest that may ignore ACPI) and a clock these tests move by hand:
+// no wall-clock waits. The real libvirtd is covered by test/launcher.int.test.ts.
 
-  emit(name: string, event: string, detail: string): void {
-    for (const l of this.listeners) l({ domainName: name, event, detail });
+/** Timers fire only when a test moves the clock. */
+class ManualClock implements Clock {
+  private t = 0;
+  private timers = new Set<{ at: number; fn: () => void }>();
+  now(): number {
+    return this.t;
   }
-  set(name: string, state: string, reason: string, event?: [string, string]): void {
-    const d = this.domains.get(name);
-    if (d) Object.assign(d, { state, reason });
-    if (event) this.emit(name, ...event);
+  setTimer(fn: () => void, ms: number): () => void {
+    const timer = { at: this.t + ms, fn };
+    this.timers.add(timer);
+    return () => this.timers.delete(timer);
   }
-  handle(name: string): SupervisedDomain {
-    const get = () => {
-      const d = this.domains.get(name);
-      if (!d) throw new LibvirtError({ code: ErrorCode.NO_DOMAIN, domain: ErrorDomain.QEMU, level: 'error', message: 'no domain', operation: 'x' });
-      return d;
-    };
-    return {
-      name,
-      state: async () => ({ state: get().state, reason: get().reason }),
-      shutdown: async () => {
-        this.calls.push(`shutdown ${name}`);
-        if (get().acpiWorks) setTimeout(() => this.set(name, 'shutoff', 'shutdown', ['stopped', 'shutdown']), 20);
-      },
-      destroy: async () => {
-        this.calls.push(`destroy ${name}`);
-        this.set(name, 'shutoff', 'destroyed', ['stopped', 'destroyed']);
-      },
-      undefine: async () => {
-        this.calls.push(`undefine ${name}`);
-        this.domains.delete(name);
-      },
-      free: async () => undefined,
-    };
-  }
-  connection(): SupervisedConnection {
-    return {
-      get lostReason() {
-        return null;
-      },
-      lookupByName: async (name) => {
-        if (this.lostReason) throw new LibvirtError({ code: ErrorCode.NO_CONNECT, domain: ErrorDomain.REMOTE, level: 'error', message: 'lost', operation: 'x' });
-        if (!this.domains.has(name)) throw new LibvirtError({ code: ErrorCode.NO_DOMAIN, domain: ErrorDomain.QEMU, level: 'error', message: 'no domain', operation: 'x' });
-        return this.handle(name);
-      },
-      listDomains: async () => [...this.domains.keys()].map((n) => this.handle(n)),
-      libVersion: async () => '9.0.0',
-      onLifecycle: async (l) => {
-        this.listeners.add(l);
-        return () => this.listeners.delete(l);
-      },
-      onClose: (l) => {
-        this.closeListeners.add(l);
-        return () => this.closeListeners.delete(l);
-      },
-      close: async () => {
-        this.calls.push('close');
-      },
-    };
-  }
-  loseConnection(): void {
-    this.lostReason = 'eof';
-    for (const l of this.closeListeners) l('eof');
+  advance(ms: number): void {
+    this.t += ms;
+    for (const timer of [...this.timers].filter((x) => x.at <= this.t)) {
+      this.timers.delete(timer);
+      timer.fn();
+    }
   }
 }
 
+/** The domain calls the supervisor made, in order. */
+function recorded(domains: DomainManager, calls: string[]): DomainManager {
+  const record =
+    (op: 'shutdown' | 'destroy' | 'undefine') =>
+    (name: string): Promise<void> => {
+      calls.push(`${op} ${name}`);
+      return domains[op](name);
+    };
+  return { ...bound(domains), shutdown: record('shutdown'), destroy: record('destroy'), undefine: record('undefine') };
+}
+
+function bound(d: DomainManager): DomainManager {
+  return {
+    define: (xml) => d.define(xml),
+    start: (n) => d.start(n),
+    shutdown: (n) => d.shutdown(n),
+    destroy: (n) => d.destroy(n),
+    undefine: (n) => d.undefine(n),
+    state: (n) => d.state(n),
+    xml: (n) => d.xml(n),
+    list: () => d.list(),
+    onLifecycle: (l) => d.onLifecycle(l),
+  };
+}
+
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-let runDir: string;
-let fake: FakeLibvirt;
+const named = ['--namespace', 'default', '--name', 'vm1'];
+const runDir = useTempDir('supervisor-');
+
+let libvirt: InMemoryDomainManager;
+let clock: ManualClock;
+let calls: string[];
+let closeListeners: Set<(reason: string) => void>;
 let daemonStopped: boolean;
 
-beforeEach(async () => {
-  runDir = await mkdtemp(join(tmpdir(), 'supervisor-'));
-  fake = new FakeLibvirt();
+beforeEach(() => {
+  libvirt = new InMemoryDomainManager();
+  clock = new ManualClock();
+  calls = [];
+  closeListeners = new Set();
   daemonStopped = false;
 });
-afterEach(async () => {
-  await rm(runDir, { recursive: true, force: true });
-});
 
-function supervisor(extra: string[] = [], env: Record<string, string> = {}): Supervisor {
-  const config = parseSupervisorArgs(['--vmi-uid', 'u1', '--run-dir', runDir, ...extra]);
+/** A running guest, defined and started as the handler would. */
+async function runningGuest(name: string, opts: { acpi: boolean } = { acpi: true }): Promise<void> {
+  libvirt.guestObeysAcpi = opts.acpi;
+  await libvirt.define(`<domain type='qemu'><name>${name}</name></domain>`);
+  await libvirt.start(name);
+}
+
+function supervisor(extra: string[] = []): Supervisor {
+  const config = parseSupervisorArgs(['--vmi-uid', 'u1', '--run-dir', runDir(), ...extra]);
   const daemon: PrivateDaemon = {
-    socketPath: `${runDir}/u1/libvirt-sock`,
-    uri: 'fake://',
+    socketPath: `${runDir()}/u1/libvirt-sock`,
+    uri: 'test:///in-memory',
     libvirtdPid: process.pid,
     pids: [],
     exited: new Promise(() => undefined),
@@ -106,116 +96,147 @@ function supervisor(extra: string[] = [], env: Record<string, string> = {}): Sup
       daemonStopped = true;
     },
   };
+  const connection: LauncherConnection = {
+    domains: recorded(libvirt, calls),
+    libVersion: async () => '9.0.0',
+    onClose: (l) => {
+      closeListeners.add(l);
+      return () => closeListeners.delete(l);
+    },
+    close: async () => {
+      calls.push('close');
+    },
+  };
   return new Supervisor({
     config,
-    env,
+    env: {},
     logger: silent,
     launcherVersion: '0.1.0',
     qemuVersion: async () => '7.2.0',
     startDaemon: async () => daemon,
-    openConnection: async () => fake.connection(),
-    pollIntervalMs: 20,
+    openConnection: async () => connection,
+    clock,
   });
 }
 
-const named = ['--namespace', 'default', '--name', 'vm1'];
-const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+/** run(), and a probe for whether it has finished. */
+function started(s: Supervisor): { done: Promise<ExitDecision>; finished: () => boolean } {
+  let finished = false;
+  const done = s.run().finally(() => (finished = true));
+  return { done, finished: () => finished };
+}
+
+/** The supervisor serves Ping once its libvirtd connection is up. */
+async function ready(): Promise<void> {
+  const client = LauncherClient.connect(`${runDir()}/sockets/u1.sock`);
+  try {
+    await eventually('the launcher answers Ping', () => client.ping({ deadlineMs: 200 }).then((p) => p.ready), { timeoutMs: 10_000, intervalMs: 20 });
+  } finally {
+    client.close();
+  }
+}
+
+const waitFor = (what: string, probe: () => boolean) => eventually(what, probe, { timeoutMs: 5000, intervalMs: 5 });
 
 describe('Supervisor', () => {
   it('serves Ping with the console log and exits 0 when the guest shuts down by itself, recording how it ended', async () => {
-    const exitPath = `${runDir}/u1/launcher-exit.json`;
-    await mkdir(`${runDir}/u1`);
+    const exitPath = `${runDir()}/u1/launcher-exit.json`;
+    await mkdir(`${runDir()}/u1`);
     await writeExitRecord(exitPath, { code: 1, reason: 'an earlier launcher of this uid', time: '2026-01-01T00:00:00.000Z' });
-    const s = supervisor(named);
-    const done = s.run();
-    const client = LauncherClient.connect(`${runDir}/sockets/u1.sock`);
-    let ping;
-    for (let i = 0; i < 50 && !ping; i++) ping = await client.ping({ deadlineMs: 200 }).catch(() => sleep(20).then(() => undefined));
-    expect(ping).toMatchObject({ ready: true, consoleLog: `${runDir}/u1/console.log`, libvirtVersion: '9.0.0', qemuVersion: '7.2.0' });
+    const done = supervisor(named).run();
+    const client = LauncherClient.connect(`${runDir()}/sockets/u1.sock`);
+    const ping = await eventually('Ping', () => client.ping({ deadlineMs: 200 }), { timeoutMs: 10_000, intervalMs: 20 });
+    expect(ping).toMatchObject({ ready: true, consoleLog: `${runDir()}/u1/console.log`, libvirtVersion: '9.0.0', qemuVersion: '7.2.0' });
     expect(await readExitRecord(exitPath)).toBeUndefined(); // a stale record would say this launcher had ended
     client.close();
-    fake.domains.set('default_vm1', { state: 'running', reason: 'booted', acpiWorks: true });
-    fake.emit('default_vm1', 'started', 'booted');
-    await sleep(50);
-    fake.set('default_vm1', 'shutoff', 'shutdown', ['stopped', 'shutdown']);
+    await runningGuest('default_vm1');
+    // The guest powers off by itself (libvirt reports it as an ACPI-style shutdown).
+    await libvirt.shutdown('default_vm1');
     expect(await done).toEqual({ code: 0, reason: 'the guest shut down', stopReason: 'shutdown' });
     expect(await readExitRecord(exitPath)).toMatchObject({ code: 0, reason: 'the guest shut down', domainStopReason: 'shutdown' });
-    expect(fake.calls).toContain('undefine default_vm1');
+    expect(calls).toContain('undefine default_vm1');
+    expect(calls).not.toContain('shutdown default_vm1');
     expect(daemonStopped).toBe(true);
   });
 
   it('ignores other domains by name and exits 3 when its own never comes', async () => {
-    fake.domains.set('default_other', { state: 'running', reason: 'booted', acpiWorks: true });
-    const s = supervisor([...named, '--domain-wait-timeout-seconds', '1']);
-    const t0 = Date.now();
-    const r = await s.run();
+    await runningGuest('default_other');
+    const s = started(supervisor([...named, '--domain-wait-timeout-seconds', '1']));
+    await ready();
+    clock.advance(999);
+    await ready();
+    expect(s.finished()).toBe(false);
+    clock.advance(1);
+    const r = await s.done;
     expect(r.code).toBe(3);
     expect(r.reason).toMatch(/^no domain default_vm1 was defined on .*libvirt-sock within 1s/);
-    const record = await readExitRecord(`${runDir}/u1/launcher-exit.json`);
+    const record = await readExitRecord(`${runDir()}/u1/launcher-exit.json`);
     expect(record).toMatchObject({ code: 3, reason: r.reason });
     expect(record).not.toHaveProperty('domainStopReason');
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
-    expect(fake.calls).not.toContain('destroy default_other');
+    expect(calls).not.toContain('destroy default_other');
   });
 
-  it('SIGTERM: ACPI first, destroy after the grace period, exit 0', async () => {
-    fake.domains.set('default_vm1', { state: 'running', reason: 'booted', acpiWorks: false });
-    const s = supervisor([...named, '--grace-period-seconds', '1']);
-    const done = s.run();
-    await sleep(100);
-    const t0 = Date.now();
-    s.stop('SIGTERM');
-    const r = await done;
-    expect(r).toMatchObject({ code: 0, stopReason: 'destroyed' });
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
-    expect(fake.calls.slice(0, 2)).toEqual(['shutdown default_vm1', 'destroy default_vm1']);
+  it('SIGTERM: ACPI first, re-sent while the guest ignores it, destroy after the grace period, exit 0', async () => {
+    await runningGuest('default_vm1', { acpi: false });
+    const supervised = supervisor([...named, '--grace-period-seconds', '10']);
+    const s = started(supervised);
+    await ready();
+    supervised.stop('SIGTERM');
+    await waitFor('the first ACPI shutdown', () => calls.includes('shutdown default_vm1'));
+    clock.advance(3000);
+    await waitFor('the ACPI shutdown re-sent', () => calls.filter((c) => c === 'shutdown default_vm1').length === 2);
+    clock.advance(6999);
+    await ready();
+    expect(calls).not.toContain('destroy default_vm1');
+    expect(s.finished()).toBe(false);
+    clock.advance(1);
+    expect(await s.done).toMatchObject({ code: 0, stopReason: 'destroyed' });
+    expect(calls.slice(0, 4)).toEqual(['shutdown default_vm1', 'shutdown default_vm1', 'shutdown default_vm1', 'destroy default_vm1']);
   });
 
   it('a second SIGTERM destroys at once', async () => {
-    fake.domains.set('default_vm1', { state: 'running', reason: 'booted', acpiWorks: false });
-    const s = supervisor([...named, '--grace-period-seconds', '600']);
-    const done = s.run();
-    await sleep(100);
-    s.stop('SIGTERM');
-    await sleep(100);
-    s.stop('SIGTERM');
-    expect(await done).toMatchObject({ code: 0, stopReason: 'destroyed' });
+    await runningGuest('default_vm1', { acpi: false });
+    const supervised = supervisor([...named, '--grace-period-seconds', '600']);
+    const s = started(supervised);
+    await ready();
+    supervised.stop('SIGTERM');
+    await waitFor('the first ACPI shutdown', () => calls.includes('shutdown default_vm1'));
+    supervised.stop('SIGTERM');
+    expect(await s.done).toMatchObject({ code: 0, stopReason: 'destroyed' });
+    expect(clock.now()).toBe(0);
   });
 
   it('exits 1 when the guest crashes or another client destroys it; follows any domain when unnamed', async () => {
-    fake.domains.set('ns_whatever', { state: 'running', reason: 'booted', acpiWorks: true });
-    const s = supervisor();
-    const done = s.run();
-    await sleep(100);
-    fake.set('ns_whatever', 'shutoff', 'crashed', ['stopped', 'crashed']);
-    expect(await done).toMatchObject({ code: 1, reason: 'the guest crashed' });
+    await runningGuest('ns_whatever');
+    const s = started(supervisor());
+    await ready();
+    libvirt.crash('ns_whatever');
+    expect(await s.done).toMatchObject({ code: 1, reason: 'the guest crashed' });
 
-    fake = new FakeLibvirt();
-    fake.domains.set('default_vm1', { state: 'running', reason: 'booted', acpiWorks: true });
-    const t = supervisor(named);
-    const tDone = t.run();
-    await sleep(100);
-    fake.set('default_vm1', 'shutoff', 'destroyed', ['stopped', 'destroyed']);
-    expect(await tDone).toMatchObject({ code: 1, reason: 'the domain was destroyed by another libvirt client' });
+    libvirt = new InMemoryDomainManager();
+    await runningGuest('default_vm1');
+    const t = started(supervisor(named));
+    await ready();
+    await libvirt.destroy('default_vm1');
+    expect(await t.done).toMatchObject({ code: 1, reason: 'the domain was destroyed by another libvirt client' });
   });
 
   it('exits 4 when the connection to its libvirtd is lost', async () => {
-    fake.domains.set('default_vm1', { state: 'running', reason: 'booted', acpiWorks: true });
-    const s = supervisor(named);
-    const done = s.run();
-    await sleep(100);
-    fake.loseConnection();
-    const r = await done;
+    await runningGuest('default_vm1');
+    const s = started(supervisor(named));
+    await ready();
+    for (const l of closeListeners) l('eof');
+    const r = await s.done;
     expect(r.code).toBe(4);
     expect(r.reason).toContain("connection to the launcher's libvirtd lost (eof)");
     expect(daemonStopped).toBe(true);
   });
 
   it('SIGTERM with no domain exits 0 at once', async () => {
-    const s = supervisor(named);
-    const done = s.run();
-    await sleep(100);
-    s.stop('SIGTERM');
-    expect(await done).toEqual({ code: 0, reason: 'SIGTERM: no domain was defined' });
+    const supervised = supervisor(named);
+    const s = started(supervised);
+    await ready();
+    supervised.stop('SIGTERM');
+    expect(await s.done).toEqual({ code: 0, reason: 'SIGTERM: no domain was defined' });
   });
 });

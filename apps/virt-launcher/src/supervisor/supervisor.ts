@@ -1,12 +1,13 @@
 import { mkdir, rm } from 'node:fs/promises';
-import { isConnectionLost, isNotFound, isOperationInvalid } from '@qvirt/libvirt';
+import { acpiSent, DEFAULT_ACPI_RESEND_MS, planShutdown, type AcpiRequests } from '@qvirt/domain';
+import { isConnectionLost, isNotFound, isOperationInvalid, type DomainManager } from '@qvirt/libvirt';
 import { serveLauncher, writeExitRecord, type LauncherServer, type PingInfo } from '@qvirt/launcher-rpc';
 import { allocationAnswer } from './allocation.handler.js';
 import { domainNameOf, type SupervisorConfig } from './config.js';
 import { initialTrackerState, observe, type DomainObservation, type TrackerState } from './domain-tracker.js';
 import { ExitCodes, type ExitDecision } from './exit-policy.js';
 import { launcherPaths, type LauncherPaths } from './paths.js';
-import type { PrivateDaemon, SupervisedConnection, SupervisedDomain, SupervisorLogger } from './ports.js';
+import { systemClock, type Clock, type LauncherConnection, type PrivateDaemon, type SupervisorLogger } from './ports.js';
 import { footprintOf, reapDaemonLeftovers, type DaemonFootprint } from './reaper.js';
 
 export interface SupervisorOptions {
@@ -17,9 +18,19 @@ export interface SupervisorOptions {
   launcherVersion: string;
   qemuVersion(): Promise<string>;
   startDaemon(paths: LauncherPaths): Promise<PrivateDaemon>;
-  openConnection(uri: string): Promise<SupervisedConnection>;
+  openConnection(uri: string): Promise<LauncherConnection>;
   /** Level-based re-check of the domain; events only make it sooner. Default 1000 ms. */
   pollIntervalMs?: number;
+  /** ACPI presses can be lost early in boot: re-sent this often during the grace period. */
+  acpiResendMs?: number;
+  clock?: Clock;
+}
+
+/** The domain as one look at the launcher's libvirtd saw it. */
+interface SeenDomain {
+  name: string;
+  state: string;
+  reason: string;
 }
 
 const ACTIVE = new Set(['running', 'blocked', 'paused', 'shutdown', 'pmsuspended', 'crashed']);
@@ -40,7 +51,8 @@ export class Supervisor {
   private ready = false;
   private daemon: PrivateDaemon | undefined;
   private footprint: DaemonFootprint | undefined;
-  private conn: SupervisedConnection | undefined;
+  private conn: LauncherConnection | undefined;
+  private readonly clock: Clock;
   private rpc: LauncherServer | undefined;
   private versions = { libvirt: '', qemu: '' };
   private wakeUp: () => void = () => undefined;
@@ -48,6 +60,7 @@ export class Supervisor {
   constructor(private readonly o: SupervisorOptions) {
     this.paths = launcherPaths(o.config.runDir, o.config.vmiUid);
     this.domainName = domainNameOf(o.config);
+    this.clock = o.clock ?? systemClock;
   }
 
   /** SIGTERM/SIGINT: ACPI shutdown, grace period, destroy. A second signal destroys at once. */
@@ -77,7 +90,7 @@ export class Supervisor {
 
   private async recordExit(decision: ExitDecision): Promise<void> {
     const stop = this.tracker.ended?.stopReason;
-    const record = { code: decision.code, reason: decision.reason, time: new Date().toISOString(), ...(stop !== undefined ? { domainStopReason: stop } : {}) };
+    const record = { code: decision.code, reason: decision.reason, time: new Date(this.clock.now()).toISOString(), ...(stop !== undefined ? { domainStopReason: stop } : {}) };
     await writeExitRecord(this.paths.exitRecord, record).catch((err: unknown) =>
       this.o.logger.warn({ err: String(err), path: this.paths.exitRecord }, 'could not record how the launcher ended'),
     );
@@ -103,7 +116,7 @@ export class Supervisor {
       this.lost = reason;
       this.wakeUp();
     });
-    await conn.onLifecycle((e) => {
+    await conn.domains.onLifecycle((e) => {
       if (this.domainName !== undefined && e.domainName !== this.domainName) return;
       this.seenDomain ??= e.domainName;
       o.logger.info({ domain: e.domainName, event: e.event, detail: e.detail }, 'domain lifecycle event');
@@ -140,48 +153,47 @@ export class Supervisor {
 
   private async supervise(): Promise<ExitDecision> {
     const { config, logger } = this.o;
-    const waitDeadline = Date.now() + config.domainWaitTimeoutSeconds * 1000;
-    let acpiDeadline: number | undefined;
+    const { clock } = this;
+    const waitDeadline = clock.now() + config.domainWaitTimeoutSeconds * 1000;
+    const grace = { graceMs: config.gracePeriodSeconds * 1000, acpiResendMs: this.o.acpiResendMs ?? DEFAULT_ACPI_RESEND_MS };
+    let acpi: AcpiRequests | undefined;
     for (;;) {
       if (this.tracker.ended) return this.tracker.ended;
       if (this.lost !== undefined) {
         return { code: ExitCodes.launcherFailed, reason: `connection to the launcher's libvirtd lost (${this.lost})` };
       }
-      const dom = await this.findDomain();
-      try {
-        const st = dom ? await this.stateOf(dom) : undefined;
-        if (this.tracker.ended) continue;
-        const now = Date.now();
-        if (this.stopSignal) {
-          if (!dom || !st || !ACTIVE.has(st.state)) {
-            return { code: ExitCodes.clean, reason: dom ? `${this.stopSignal}: the domain was not running` : `${this.stopSignal}: no domain was defined` };
-          }
-          if (acpiDeadline === undefined) {
-            acpiDeadline = now + config.gracePeriodSeconds * 1000;
-            logger.info({ domain: dom.name, gracePeriodSeconds: config.gracePeriodSeconds }, 'ACPI shutdown of the domain');
-            await dom.shutdown().catch((err: unknown) => this.tolerate(err, 'virDomainShutdown'));
-          }
-          if (this.hurry || Date.now() >= acpiDeadline) {
-            logger.warn({ domain: dom.name, hurry: this.hurry }, 'grace period over: destroying the domain');
-            await dom.destroy().catch((err: unknown) => this.tolerate(err, 'virDomainDestroy'));
-            continue;
-          }
-        } else if (!this.tracker.defined && now >= waitDeadline) {
+      const dom = await this.observeDomain();
+      if (this.tracker.ended) continue;
+      let waitMs = this.o.pollIntervalMs ?? 1000;
+      if (this.stopSignal) {
+        if (!dom || !ACTIVE.has(dom.state)) {
+          return { code: ExitCodes.clean, reason: dom ? `${this.stopSignal}: the domain was not running` : `${this.stopSignal}: no domain was defined` };
+        }
+        const step = planShutdown({ ...(acpi ? { acpi } : {}), hurry: this.hurry }, clock.now(), grace);
+        if (step.kind === 'acpiShutdown') {
+          logger.info({ domain: dom.name, gracePeriodSeconds: config.gracePeriodSeconds, resend: acpi !== undefined }, 'ACPI shutdown of the domain');
+          await this.domains().shutdown(dom.name).catch((err: unknown) => this.tolerate(err, 'virDomainShutdown'));
+          acpi = acpiSent(acpi, clock.now());
+          continue;
+        }
+        if (step.kind === 'destroy') {
+          logger.warn({ domain: dom.name, hurry: this.hurry }, 'grace period over: destroying the domain');
+          await this.domains().destroy(dom.name).catch((err: unknown) => this.tolerate(err, 'virDomainDestroy'));
+          continue;
+        }
+        waitMs = Math.min(waitMs, step.afterMs);
+      } else if (!this.tracker.defined) {
+        const left = waitDeadline - clock.now();
+        if (left <= 0) {
           const what = this.domainName ? `domain ${this.domainName}` : 'domain';
           return {
             code: ExitCodes.noDomain,
             reason: `no ${what} was defined on ${this.paths.libvirtSocket} within ${config.domainWaitTimeoutSeconds}s (--domain-wait-timeout-seconds)`,
           };
         }
-      } finally {
-        await dom?.free().catch(() => undefined);
+        waitMs = Math.min(waitMs, left);
       }
-      const next = Math.min(
-        this.o.pollIntervalMs ?? 1000,
-        Math.max(0, (acpiDeadline ?? Infinity) - Date.now()),
-        this.tracker.defined || this.stopSignal ? Infinity : Math.max(0, waitDeadline - Date.now()),
-      );
-      await this.sleep(next);
+      await this.sleep(waitMs);
     }
   }
 
@@ -194,34 +206,33 @@ export class Supervisor {
     this.wakeUp();
   }
 
-  private async findDomain(): Promise<SupervisedDomain | undefined> {
-    const conn = this.conn;
-    if (!conn) return undefined;
+  private domains(): DomainManager {
+    if (!this.conn) throw new Error('the launcher has no libvirt connection yet');
+    return this.conn.domains;
+  }
+
+  /** Its own domain by name (or, unnamed, the first one defined), folded into the tracker. */
+  private async observeDomain(): Promise<SeenDomain | undefined> {
+    if (!this.conn) return undefined;
+    const domains = this.conn.domains;
     try {
-      if (this.domainName !== undefined) return await conn.lookupByName(this.domainName);
-      const all = await conn.listDomains();
-      const [first, ...rest] = all;
-      for (const d of rest) await d.free();
-      if (first) this.seenDomain ??= first.name;
-      return first;
-    } catch (err) {
-      if (isNotFound(err)) {
+      let seen: SeenDomain | undefined;
+      if (this.domainName !== undefined) {
+        seen = { name: this.domainName, ...(await domains.state(this.domainName)) };
+      } else {
+        const [first] = await domains.list();
+        seen = first && { name: first.name, state: first.state, reason: first.reason };
+      }
+      if (!seen) {
         this.track({ kind: 'absent' });
         return undefined;
       }
-      this.tolerate(err, 'domain lookup');
-      return undefined;
-    }
-  }
-
-  private async stateOf(dom: SupervisedDomain): Promise<{ state: string; reason: string } | undefined> {
-    try {
-      const st = await dom.state();
-      this.seenDomain ??= dom.name;
-      this.track({ kind: 'state', state: st.state, reason: st.reason });
-      return st;
+      this.seenDomain ??= seen.name;
+      this.track({ kind: 'state', state: seen.state, reason: seen.reason });
+      return seen;
     } catch (err) {
-      if (!isNotFound(err)) this.tolerate(err, 'virDomainGetState');
+      if (isNotFound(err)) this.track({ kind: 'absent' });
+      else this.tolerate(err, 'domain lookup');
       return undefined;
     }
   }
@@ -234,14 +245,15 @@ export class Supervisor {
     this.o.logger.warn({ err: message, what }, 'libvirt call failed');
   }
 
+  /** Until `ms` have passed on the clock, or something happened (wakeUp). */
   private sleep(ms: number): Promise<void> {
     return new Promise((done) => {
-      const timer = setTimeout(() => finish(), ms);
       const finish = () => {
-        clearTimeout(timer);
+        cancel();
         this.wakeUp = () => undefined;
         done();
       };
+      const cancel = this.clock.setTimer(finish, ms);
       this.wakeUp = finish;
     });
   }
@@ -252,12 +264,10 @@ export class Supervisor {
     await this.rpc?.close().catch((err: unknown) => logger.warn({ err: String(err) }, 'closing launcher socket failed'));
     const conn = this.conn;
     if (conn && this.lost === undefined) {
-      const dom = await this.findDomain();
+      const dom = await this.observeDomain();
       if (dom) {
-        const st = await dom.state().catch(() => undefined);
-        if (st && ACTIVE.has(st.state)) await dom.destroy().catch((err: unknown) => this.tolerate(err, 'virDomainDestroy'));
-        await dom.undefine().catch((err: unknown) => this.tolerate(err, 'virDomainUndefine'));
-        await dom.free().catch(() => undefined);
+        if (ACTIVE.has(dom.state)) await conn.domains.destroy(dom.name).catch((err: unknown) => this.tolerate(err, 'virDomainDestroy'));
+        await conn.domains.undefine(dom.name).catch((err: unknown) => this.tolerate(err, 'virDomainUndefine'));
       }
     }
     await conn?.close().catch((err: unknown) => logger.warn({ err: String(err) }, 'closing libvirt connection failed'));

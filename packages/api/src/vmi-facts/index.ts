@@ -14,3 +14,4 @@ export {
   type DeviceRequest,
 } from './devices.js';
 export { isFinalPhase } from './phase.js';
+export { DEFAULT_GRACE_PERIOD_SECONDS, gracePeriodSeconds } from './grace-period.js';

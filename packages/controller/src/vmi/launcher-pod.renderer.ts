@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { V1Affinity, V1Pod, V1Toleration, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
-import { Annotations, GROUP_VERSION, LabelValues, Labels, NodePaths, hasVfioDevices, notPermittedDevices, type ClusterConfig, type VirtualMachineInstance } from '@qvirt/api';
+import { Annotations, GROUP_VERSION, LabelValues, Labels, NodePaths, gracePeriodSeconds, hasVfioDevices, notPermittedDevices, type ClusterConfig, type VirtualMachineInstance } from '@qvirt/api';
 import { launcherResources, type KvmMode } from './launcher-resources.js';
 import { LauncherPodRenderError } from './render-errors.js';
 
@@ -18,7 +18,6 @@ export interface LauncherPodInputs {
 
 /** Seconds the pod gets beyond the VMI's grace period, so the launcher's own ACPI shutdown + destroy can finish first. */
 export const GRACE_PERIOD_MARGIN_SECONDS = 15;
-const DEFAULT_VMI_GRACE_PERIOD_SECONDS = 30;
 
 // generateName's alphabet (no vowels, no look-alikes), as Kubernetes' rand.String.
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -63,7 +62,7 @@ export function renderLauncherPod(vmi: VirtualMachineInstance, inputs: LauncherP
 
   const runDir = inputs.runDir ?? NodePaths.runDir;
   const { volumes, mounts } = hostVolumes(vmi, runDir);
-  const grace = (vmi.spec.terminationGracePeriodSeconds ?? DEFAULT_VMI_GRACE_PERIOD_SECONDS) + GRACE_PERIOD_MARGIN_SECONDS;
+  const grace = gracePeriodSeconds(vmi) + GRACE_PERIOD_MARGIN_SECONDS;
   const vfio = hasVfioDevices(vmi);
 
   return {
