@@ -5,7 +5,6 @@ import { silentLogger } from '@qvirt/kube';
 import { InMemoryDomainManager, type LifecycleEvent } from '@qvirt/libvirt';
 import type { LauncherExitRecord, ResourceAllocation } from '@qvirt/launcher-rpc';
 import type { LauncherConnector, SessionHooks } from './launcher-session.js';
-import type { RunDirs } from './run-dirs.js';
 import { VmiReconciler } from './vmi.reconciler.js';
 import { testVmi } from './test-vmis.fixture.js';
 
@@ -32,38 +31,19 @@ class FakeLauncher implements LauncherConnector {
   }
 }
 
-/** Run directories by uid; `answering` uids have a launcher that still accepts connections. */
-class FakeRunDirs implements RunDirs {
-  readonly dirs = new Set<string>(['uid-1']);
-  readonly answering = new Set<string>(['uid-1']);
-  async list(): Promise<string[]> {
-    return [...this.dirs].sort();
-  }
-  exists(uid: string): boolean {
-    return this.dirs.has(uid);
-  }
-  async launcherAnswers(uid: string): Promise<boolean> {
-    return this.answering.has(uid);
-  }
-  async remove(uid: string): Promise<void> {
-    if (this.answering.has(uid)) throw new Error(`removed ${uid} while its launcher answers`);
-    this.dirs.delete(uid);
-  }
-  readonly exits = new Map<string, LauncherExitRecord>();
-  async exitRecord(uid: string): Promise<LauncherExitRecord | undefined> {
-    return this.exits.get(uid);
-  }
-}
-
-function harness(vmi: VirtualMachineInstance, launcher = new FakeLauncher(), runDirs = new FakeRunDirs()) {
+function harness(vmi: VirtualMachineInstance, launcher = new FakeLauncher()) {
+  /** The launchers' exit records, by uid. */
+  const exits = new Map<string, LauncherExitRecord>();
   const store = { vmi, deleted: false };
   const writes: Record<string, unknown>[] = [];
+  const gone: string[] = [];
   let clock = 1_000_000;
   const r = new VmiReconciler({
     nodeName: 'node1',
     runDir: '/run/x',
     vmis: { get: () => (store.deleted ? undefined : store.vmi), list: () => (store.deleted ? [] : [store.vmi]) },
-    runDirs,
+    exitRecord: async (uid) => exits.get(uid),
+    onGone: (uid) => gone.push(uid),
     connector: launcher,
     kvm: false,
     enqueue: () => undefined,
@@ -76,7 +56,7 @@ function harness(vmi: VirtualMachineInstance, launcher = new FakeLauncher(), run
       store.vmi = { ...store.vmi, status: { ...store.vmi.status, ...(patch as object) } };
     },
   });
-  return { r, store, writes, launcher, runDirs, tick: (ms: number) => (clock += ms), settle: () => new Promise((res) => setImmediate(res)) };
+  return { r, store, writes, gone, launcher, exits, tick: (ms: number) => (clock += ms), settle: () => new Promise((res) => setImmediate(res)) };
 }
 
 describe('VmiReconciler', () => {
@@ -100,7 +80,7 @@ describe('VmiReconciler', () => {
     await h.r.reconcile('ns1/vm1');
     expect(h.store.vmi.status).toMatchObject({ phase: 'Failed', reason: 'AllocationFailed', message: 'resource qat.intel.com/generic: 1 device requested, 0 addresses allocated (set PCI_RESOURCE_QAT_INTEL_COM_GENERIC)' });
     expect(await h.launcher.domains.list()).toEqual([]);
-    expect(h.r.sessions()).toEqual([]);
+    expect(h.r.sessions.keys()).toEqual([]);
   });
 
   it('resumes a running VM after a restart without redefining or restarting it', async () => {
@@ -155,7 +135,7 @@ describe('VmiReconciler', () => {
     await h.settle();
     await h.settle();
     // Contradicts the event on purpose: what the handler saw itself stands.
-    h.runDirs.exits.set('uid-1', { code: 1, reason: 'the guest crashed', domainStopReason: 'crashed', time: '2026-11-26T10:00:00.000Z' });
+    h.exits.set('uid-1', { code: 1, reason: 'the guest crashed', domainStopReason: 'crashed', time: '2026-11-26T10:00:00.000Z' });
     h.launcher.hooks!.onLost('connection to its libvirtd closed (eof)');
     await h.r.reconcile('ns1/vm1');
     expect(h.store.vmi.status?.phase).toBe('Succeeded');
@@ -177,77 +157,39 @@ describe('VmiReconciler', () => {
     for (const [record, status] of cases) {
       const h = harness(testVmi(running));
       h.launcher.socket = false;
-      if (record) h.runDirs.exits.set('uid-1', record);
+      if (record) h.exits.set('uid-1', record);
       await h.r.reconcile('ns1/vm1');
       expect(h.store.vmi.status).toMatchObject(status);
       expect(h.launcher.opens).toBe(0);
     }
   });
 
-  it('removes the run directory of a deleted VMI only once its launcher is gone', async () => {
+  it('a deleted VMI: its session is released and its uid handed on for the run-dir clean-up, once', async () => {
     const h = harness(testVmi());
     await h.r.reconcile('ns1/vm1');
-    expect(h.store.vmi.status?.phase).toBe('Running');
-    h.store.deleted = true;
-    // The launcher still tears its domain down: keep the directory, look again with backoff.
-    expect(await h.r.reconcile('ns1/vm1')).toEqual({ requeueAfterMs: 500 });
-    expect(h.r.sessions()).toEqual([]);
-    expect(await h.r.reconcile('ns1/vm1')).toEqual({ requeueAfterMs: 1000 });
-    expect(h.runDirs.dirs.has('uid-1')).toBe(true);
-    h.runDirs.answering.delete('uid-1');
-    expect(await h.r.reconcile('ns1/vm1')).toBeUndefined();
-    expect(h.runDirs.dirs.has('uid-1')).toBe(false);
-    expect(await h.r.reconcile('ns1/vm1')).toBeUndefined(); // idempotent: nothing left to do
-  });
-
-  it('keeps the run directory of a VMI that still exists, active or final (its logs explain how it ended)', async () => {
-    const h = harness(testVmi());
-    await h.r.reconcile('ns1/vm1');
-    h.runDirs.answering.delete('uid-1');
-    await h.r.reconcile('ns1/vm1'); // Running, launcher not probed: the directory stays
-    expect(h.runDirs.dirs.has('uid-1')).toBe(true);
-    h.store.vmi = { ...h.store.vmi, status: { ...h.store.vmi.status, phase: 'Failed' } };
-    await h.r.reconcile('ns1/vm1');
-    expect(h.runDirs.dirs.has('uid-1')).toBe(true);
-    // Deleted later (after the handler released it): the directory goes then.
+    expect(h.r.sessions.keys()).toEqual(['ns1/vm1']);
     h.store.deleted = true;
     expect(await h.r.reconcile('ns1/vm1')).toBeUndefined();
-    expect(h.runDirs.dirs.has('uid-1')).toBe(false);
+    expect(h.r.sessions.keys()).toEqual([]);
+    expect(h.gone).toEqual(['uid-1']);
+    await h.r.reconcile('ns1/vm1');
+    expect(h.gone).toEqual(['uid-1']);
   });
 
-  it('a VMI deleted and created again under the same name: the old uid\'s directory goes, the new one stays', async () => {
+  it('a VMI deleted and created again under the same name: the old uid is handed on, the new one is followed', async () => {
     const h = harness(testVmi());
     await h.r.reconcile('ns1/vm1');
-    h.runDirs.dirs.add('uid-2');
-    h.runDirs.answering.clear();
     h.store.vmi = { ...testVmi(), metadata: { ...testVmi().metadata, uid: 'uid-2' } };
     await h.r.reconcile('ns1/vm1');
-    expect([...h.runDirs.dirs]).toEqual(['uid-2']);
+    expect(h.gone).toEqual(['uid-1']);
   });
 
-  it('at start-up, removes the run directories of VMIs deleted while the handler was down, once their launchers are gone', async () => {
+  it('a final VMI that still exists keeps its uid (its logs explain how it ended)', async () => {
     const h = harness(testVmi());
-    h.runDirs.dirs.add('uid-gone').add('uid-gone-2');
-    h.runDirs.answering.add('uid-gone-2'); // its launcher still tears down
-    const keys = await h.r.orphanRunDirKeys();
-    expect(keys).toEqual(['#run-dir/uid-gone', '#run-dir/uid-gone-2']); // uid-1 belongs to ns1/vm1
-    expect(await h.r.reconcile(keys[0]!)).toBeUndefined();
-    expect(await h.r.reconcile(keys[1]!)).toMatchObject({ requeueAfterMs: 500 });
-    expect([...h.runDirs.dirs].sort()).toEqual(['uid-1', 'uid-gone-2']);
-    h.runDirs.answering.delete('uid-gone-2');
-    await h.r.reconcile(keys[1]!);
-    expect([...h.runDirs.dirs]).toEqual(['uid-1']);
-  });
-
-  it('an orphan whose VMI shows up after all keeps its directory', async () => {
-    const h = harness(testVmi());
-    h.store.deleted = true;
-    const [key] = await h.r.orphanRunDirKeys();
-    expect(key).toBe('#run-dir/uid-1');
-    h.store.deleted = false;
-    h.runDirs.answering.delete('uid-1');
-    await h.r.reconcile(key!);
-    expect(h.runDirs.dirs.has('uid-1')).toBe(true);
+    await h.r.reconcile('ns1/vm1');
+    h.store.vmi = { ...h.store.vmi, status: { ...h.store.vmi.status, phase: 'Failed' } };
+    await h.r.reconcile('ns1/vm1');
+    expect(h.gone).toEqual([]);
   });
 
   it('a reconcile before the informer has our Running write builds on that write: no second PATCH', async () => {
@@ -259,7 +201,7 @@ describe('VmiReconciler', () => {
       runDir: '/run/x',
       vmis: { get: () => stale, list: () => [stale] }, // the informer never catches up in this test
       connector: new FakeLauncher(),
-      runDirs: new FakeRunDirs(),
+      exitRecord: async () => undefined,
       kvm: false,
       enqueue: () => undefined,
       logger: silentLogger,
