@@ -18,6 +18,7 @@ import { FeatureGate, emptyClusterConfig, type VirtualMachineInstance } from '@q
 import { applyJsonPatch, defaultVmi } from '@qvirt/validation';
 import { KubeClient, loadKubeConfig } from '@qvirt/kube';
 import { startControlPlane } from '@qvirt/testenv';
+import { eventually } from '@qvirt/testing';
 import { desiredVmiStatus, planVmiSync, renderLauncherPod } from '@qvirt/controller';
 import { figure, throughput, type BenchFigure } from './figure.js';
 import { appBin, REPO_ROOT } from './app-bin.js';
@@ -75,9 +76,7 @@ async function auditedWritesPerVmi(): Promise<BenchFigure[]> {
     for (let i = 0; i < N_VMIS; i++) await admin.create(vmisPath, admitted(vmi(`v${i}`)));
     // As scheduler and kubelet: bind each launcher pod, then mark it Running.
     const done = new Set<string>();
-    const deadline = Date.now() + 120_000;
-    while (done.size < N_VMIS) {
-      if (Date.now() > deadline) throw new Error(`only ${done.size}/${N_VMIS} VMIs reached Scheduled`);
+    await eventually(`all ${N_VMIS} VMIs Scheduled`, async () => {
       const pods = await admin.get<{ items: V1Pod[] }>('/api/v1/namespaces/bench/pods');
       for (const p of pods.items) {
         const name = p.metadata!.name!;
@@ -89,8 +88,9 @@ async function auditedWritesPerVmi(): Promise<BenchFigure[]> {
       }
       const vmis = await admin.get<{ items: VirtualMachineInstance[] }>(vmisPath);
       for (const v of vmis.items) if (v.status?.phase === 'Scheduled') done.add(v.metadata.name!);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+      if (done.size >= N_VMIS) return true;
+      throw new Error(`only ${done.size}/${N_VMIS} VMIs reached Scheduled`);
+    }, { timeoutMs: 120_000 });
     await new Promise((r) => setTimeout(r, 1000)); // let trailing writes land in the log
     await admin.close();
     const counts = new Map<string, number>();

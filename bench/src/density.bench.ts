@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { VirtualMachineInstance } from '@qvirt/api';
 import type { KubeClient } from '@qvirt/kube';
+import { eventually } from '@qvirt/testing';
 import type { StackLayout } from '@qvirt/e2e/stack';
 import { countRequests, isQvirtUser } from './density/audit-count.js';
 import { figure, percentile, type BenchFigure } from './figure.js';
@@ -39,7 +40,7 @@ export async function benchDensity(): Promise<BenchFigure[]> {
 
 async function measure(layout: StackLayout, client: KubeClient, node: string, n: number): Promise<BenchFigure[]> {
   await client.create('/api/v1/namespaces', { metadata: { name: NS } }).catch(() => undefined);
-  for (let i = 0; i < 100 && !(await client.get(`/api/v1/namespaces/${NS}/serviceaccounts/default`).then(() => true, () => false)); i++) await sleep(200);
+  await eventually('default ServiceAccount', () => client.get(`/api/v1/namespaces/${NS}/serviceaccounts/default`).then(() => true), { timeoutMs: 20_000 });
   await deleteAll(client);
   const template = parse(await readFile(join(layout.repo, 'examples/vmi-plain.yaml'), 'utf8')) as VirtualMachineInstance;
   const auditStart = await stat(layout.auditLog).then((s) => s.size, () => 0);
@@ -61,16 +62,18 @@ async function measure(layout: StackLayout, client: KubeClient, node: string, n:
       await client.create(`/apis/kubevirt.io/v1/namespaces/${NS}/virtualmachineinstances`, vmi);
       if (i < n - 1) await sleep(INTERVAL_MS);
     }
-    const deadline = Date.now() + Math.max(300_000, n * 15_000);
-    let vmis: VirtualMachineInstance[] = [];
-    for (;;) {
-      vmis = (await client.get<{ items: VirtualMachineInstance[] }>(`/apis/kubevirt.io/v1/namespaces/${NS}/virtualmachineinstances`)).items;
-      const failed = vmis.filter((v) => v.status?.phase === 'Failed');
-      if (failed.length > 0) throw new Error(`${failed.length} VMIs failed, e.g. ${failed[0]!.metadata.name}: ${failed[0]!.status?.message ?? ''}`);
-      if (vmis.length === n && vmis.every((v) => v.status?.phase === 'Running')) break;
-      if (Date.now() > deadline) throw new Error(`not all ${n} VMIs Running in time: ${vmis.filter((v) => v.status?.phase === 'Running').length} are`);
-      await sleep(500);
-    }
+    let failed: string | undefined;
+    const vmis = await eventually(
+      `all ${n} VMIs Running`,
+      async () => {
+        const items = (await client.get<{ items: VirtualMachineInstance[] }>(`/apis/kubevirt.io/v1/namespaces/${NS}/virtualmachineinstances`)).items;
+        const f = items.filter((v) => v.status?.phase === 'Failed');
+        if (f.length > 0) failed = `${f.length} VMIs failed, e.g. ${f[0]!.metadata.name}: ${f[0]!.status?.message ?? ''}`;
+        if (items.length === n && items.every((v) => v.status?.phase === 'Running')) return items;
+        throw new Error(`${items.filter((v) => v.status?.phase === 'Running').length} are`);
+      },
+      { timeoutMs: Math.max(300_000, n * 15_000), intervalMs: 500, abort: () => failed },
+    );
     // Let the sampler see every launcher in its steady state.
     await sleep(2000);
     await sample();

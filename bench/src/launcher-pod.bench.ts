@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseQuantity, type VirtualMachineInstance } from '@qvirt/api';
 import type { KubeClient } from '@qvirt/kube';
-import { eventually } from '@qvirt/testenv';
+import { eventually } from '@qvirt/testing';
 import { figure, pairedFigure, type BenchFigure } from './figure.js';
 import { podMemory } from './node/pod-stats.js';
 import { withStack } from './node/stack-session.js';

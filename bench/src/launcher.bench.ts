@@ -15,6 +15,7 @@ import type { VirtualMachineInstance } from '@qvirt/api';
 import { renderDomain } from '@qvirt/domain';
 import { LauncherClient, type PingInfo } from '@qvirt/launcher-rpc';
 import { LibvirtConnection, qemuUnixUri } from '@qvirt/libvirt';
+import { eventually } from '@qvirt/testing';
 import { parse } from 'yaml';
 import { figure, percentile, type BenchFigure } from './figure.js';
 import { appBin, REPO_ROOT } from './app-bin.js';
@@ -35,14 +36,21 @@ export async function benchLauncher(): Promise<BenchFigure[]> {
   const client = LauncherClient.connect(`${runDir}/sockets/${uid}.sock`);
   let conn: LibvirtConnection | undefined;
   try {
-    const ping = await waitReady(client, child);
+    const ping = await eventually(
+      'launcher ready',
+      async () => {
+        const info = await client.ping({ deadlineMs: 1000 });
+        return info.ready ? info : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 100, abort: () => (child.exitCode !== null ? `launcher exited with ${child.exitCode} before it was ready` : undefined) },
+    );
     const vmi = parse(readFileSync(`${REPO}/examples/vmi-plain.yaml`, 'utf8')) as VirtualMachineInstance;
     const xmlFor = (name: string, consoleLogPath: string) =>
       renderDomain({ ...vmi, metadata: { ...vmi.metadata, namespace: 'bench', name, uid: randomUUID() } }, new Map(), { kvm: false, consoleLogPath });
     conn = await LibvirtConnection.open(qemuUnixUri(ping.libvirtSocket));
     const vm = await conn.defineXML(xmlFor('launcher', ping.consoleLog));
     await vm.create();
-    await waitForText(ping.consoleLog, 'QVIRT-GUEST-BOOTED', 180_000);
+    await eventually(`QVIRT-GUEST-BOOTED in ${ping.consoleLog}`, async () => (await readFile(ping.consoleLog, 'utf8')).includes('QVIRT-GUEST-BOOTED'), { timeoutMs: 180_000 });
 
     const pids = daemonPids(out);
     const trio = [child.pid ?? -1, pids.libvirtd, pids.virtlogd];
@@ -139,26 +147,6 @@ function spawnLauncher(args: string[]): { child: ChildProcess; command: string[]
   const [file, ...rest] = command as [string, ...string[]];
   const child = spawn(file, rest, { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
   return { child, command };
-}
-
-async function waitReady(client: LauncherClient, child: ChildProcess): Promise<PingInfo> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`launcher exited with ${child.exitCode} before it was ready`);
-    const info = await client.ping({ deadlineMs: 1000 }).catch(() => undefined);
-    if (info?.ready) return info;
-    await new Promise((ok) => setTimeout(ok, 100));
-  }
-  throw new Error('launcher not ready within 60 s');
-}
-
-async function waitForText(path: string, text: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await readFile(path, 'utf8').catch(() => '')).includes(text)) return;
-    await new Promise((ok) => setTimeout(ok, 200));
-  }
-  throw new Error(`${text} not in ${path} within ${timeoutMs} ms`);
 }
 
 function daemonPids(launcherLog: string): { libvirtd: number; virtlogd: number; init: number; unshare: number } {

@@ -7,10 +7,11 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { request } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@qvirt/testing';
 import type { E2eCluster } from '../src/e2e/cluster.js';
 import { qemuProcesses } from '../src/e2e/node-processes.js';
 import { closeSuite, openSuite } from '../src/e2e/suite.js';
-import { NS, launcherPods, poll, testVmi, vmiPath, waitPhase, waitVmiGone } from '../src/e2e/vmis.js';
+import { NS, launcherPods, testVmi, vmiPath, waitPhase, waitVmiGone } from '../src/e2e/vmis.js';
 
 let k: E2eCluster;
 beforeAll(async () => {
@@ -113,7 +114,7 @@ describe('launcher pods on the real node', () => {
         const eff = /CapEff:\s*([0-9a-f]+)/.exec(status)?.[1];
         if (eff) expect(BigInt(`0x${eff}`) & (1n << CAP_SYS_ADMIN), `pid ${pid} (${await exeOf(pid)})`).toBe(0n);
       }
-      await poll('guest boot marker', 120_000, async () => ((await readFile(`${k.local!.runDir}/${vmi.metadata.uid}/console.log`, 'utf8').catch(() => '')).includes('QVIRT-GUEST-BOOTED') ? true : undefined), 500);
+      await eventually('guest boot marker', async () => ((await readFile(`${k.local!.runDir}/${vmi.metadata.uid}/console.log`, 'utf8').catch(() => '')).includes('QVIRT-GUEST-BOOTED') ? true : undefined), { timeoutMs: 120_000, intervalMs: 500 });
     }
   }, 300_000);
 
@@ -122,14 +123,14 @@ describe('launcher pods on the real node', () => {
     const gates = (await k.client.get<{ data?: Record<string, string> }>(cm)).data?.['feature-gates'] ?? '';
     await k.client.patch(cm, { data: { 'feature-gates': 'QAT' } }, 'merge');
     try {
-      await poll('QAT VMI admitted', 30_000, () => k.client.create(vmiPath(), testVmi('node-qat', { qats: 2 })).then((v) => v, () => undefined), 500);
+      await eventually('QAT VMI admitted', () => k.client.create(vmiPath(), testVmi('node-qat', { qats: 2 })).then((v) => v, () => undefined), { timeoutMs: 30_000, intervalMs: 500 });
       // The launcher runs until the domain start fails (no IOMMU here); read its env meanwhile.
-      const env = await poll('launcher env', 120_000, async () => {
+      const env = await eventually('launcher env', async () => {
         const v = await k.client.get<{ metadata: { uid: string } }>(vmiPath('node-qat'));
         const [pod] = await launcherPods(k.client, v.metadata.uid);
         if (pod?.status?.phase !== 'Running') return undefined;
         return k.kubectl(['-n', NS, 'exec', pod.metadata.name, '-c', 'compute', '--', 'env']).catch(() => undefined);
-      }, 100);
+      }, { timeoutMs: 120_000, intervalMs: 100 });
       const line = env.split('\n').find((l) => l.startsWith('PCI_RESOURCE_QAT_INTEL_COM_GENERIC='));
       expect(line).toMatch(/^PCI_RESOURCE_QAT_INTEL_COM_GENERIC=[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7],[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/);
       if (k.local) {
@@ -153,18 +154,18 @@ describe('launcher pods on the real node', () => {
       // kubelet.sock; from that moment each plugin must notice and register again. Both ends are
       // read from the kubelet itself: the socket's creation time and its log of registration
       // requests (klog, the host's clock), so the figure does not depend on how fast we poll.
-      const pid = await poll('kubelet running', 60_000, () => k.node!.pid('kubelet'), 50);
+      const pid = await eventually('kubelet running', () => k.node!.pid('kubelet'), { timeoutMs: 60_000, intervalMs: 50 });
       const sock = '/var/lib/kubelet/device-plugins/kubelet.sock';
-      const served = await poll('kubelet.sock back', 60_000, async () => {
+      const served = await eventually('kubelet.sock back', async () => {
         const st = await stat(sock).catch(() => undefined);
         return st && st.mtimeMs > restartedAt ? st.mtimeMs : undefined;
-      }, 20);
-      const registered = await poll('both plugins registered with the new kubelet', 30_000, async () => {
+      }, { timeoutMs: 60_000, intervalMs: 20 });
+      const registered = await eventually('both plugins registered with the new kubelet', async () => {
         const at = firstRegistrations(await readFile(`${k.local!.logs}/kubelet.log`, 'utf8'), pid);
         return PLUGINS.every((r) => at.has(r)) ? Math.max(...PLUGINS.map((r) => at.get(r)!)) : undefined;
-      }, 100);
+      }, { timeoutMs: 30_000, intervalMs: 100 });
       expect((registered - served) / 1000, `${signal}: seconds from kubelet.sock to both plugins registered`).toBeLessThanOrEqual(1);
-      await poll('allocatable back', 60_000, async () => (Number((await nodes())[0]!.status.allocatable['qat.intel.com/generic']) === k.qatVfs ? true : undefined), 250);
+      await eventually('allocatable back', async () => (Number((await nodes())[0]!.status.allocatable['qat.intel.com/generic']) === k.qatVfs ? true : undefined), { timeoutMs: 60_000, intervalMs: 250 });
       expect(qemuProcesses(`${NS}_node-plain`)).toEqual([before]);
     }
     expect((await k.client.get<{ status?: { phase?: string } }>(vmiPath('node-plain'))).status?.phase).toBe('Running');
@@ -174,17 +175,17 @@ describe('launcher pods on the real node', () => {
     const [before] = k.local ? qemuProcesses(`${NS}_node-plain`) : [undefined];
     const old = (await kubevirtPods('kubevirt.io=virt-handler')).map((p) => p.metadata.uid);
     await k.control.kill('virt-handler');
-    await poll('a new virt-handler pod', 120_000, async () => {
+    await eventually('a new virt-handler pod', async () => {
       const now = await kubevirtPods('kubevirt.io=virt-handler');
       return now.length > 0 && now.every((p) => !old.includes(p.metadata.uid)) ? true : undefined;
-    });
+    }, { timeoutMs: 120_000 });
     await k.control.start('virt-handler');
     if (k.local) expect(qemuProcesses(`${NS}_node-plain`)).toEqual([before]);
     expect((await k.client.get<{ status?: { phase?: string } }>(vmiPath('node-plain'))).status?.phase).toBe('Running');
     // Status follows again: a delete goes through the new handler to Succeeded and gone.
     await k.client.delete(vmiPath('node-plain'));
     await waitVmiGone(k.client, 'node-plain', 180_000);
-    if (k.local) await poll('QEMU gone', 60_000, async () => (qemuProcesses(`${NS}_node-plain`).length === 0 ? true : undefined));
+    if (k.local) await eventually('QEMU gone', async () => (qemuProcesses(`${NS}_node-plain`).length === 0 ? true : undefined), { timeoutMs: 60_000 });
   }, 300_000);
 });
 

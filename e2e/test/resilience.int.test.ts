@@ -1,10 +1,11 @@
 // Killing virt-controller and virt-handler (deleting their pods at once, as a crash or node loss
 // would) and bringing them back mid-lifecycle loses no VMI and leaks no domain.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@qvirt/testing';
 import type { E2eCluster } from '../src/e2e/cluster.js';
 import { closeSuite, openSuite } from '../src/e2e/suite.js';
 import { qemuProcesses } from '../src/e2e/node-processes.js';
-import { NS, getVmi, launcherPods, poll, testVmi, vmiPath, waitPhase, waitVmiGone } from '../src/e2e/vmis.js';
+import { NS, getVmi, launcherPods, testVmi, vmiPath, waitPhase, waitVmiGone } from '../src/e2e/vmis.js';
 
 let k: E2eCluster;
 beforeAll(async () => {
@@ -35,8 +36,8 @@ describe('component restarts mid-lifecycle', () => {
       const dur = await waitPhase(k.client, during, 'Running', 180_000);
       seen.set(during, dur.metadata.uid!);
       await waitVmiGone(k.client, before, 180_000);
-      await poll(`${before}'s launcher pod gone`, 120_000, async () => ((await launcherPods(k.client, seen.get(before)!)).length === 0 ? true : undefined));
-      if (k.local) await poll(`${before}'s QEMU gone`, 60_000, async () => (qemuProcesses(`${NS}_${before}`).length === 0 ? true : undefined));
+      await eventually(`${before}'s launcher pod gone`, async () => ((await launcherPods(k.client, seen.get(before)!)).length === 0 ? true : undefined), { timeoutMs: 120_000 });
+      if (k.local) await eventually(`${before}'s QEMU gone`, async () => (qemuProcesses(`${NS}_${before}`).length === 0 ? true : undefined), { timeoutMs: 60_000 });
       expect((await getVmi(k.client, during))?.status?.phase, `${component}: VMI created while it was down`).toBe('Running');
     }
     for (const name of [...seen.keys()].filter((s) => s.startsWith('during-'))) await k.client.delete(vmiPath(name));

@@ -1,9 +1,10 @@
 // VirtualMachine start/stop/restart through spec.running and spec.runStrategy.
 import type { VirtualMachineInstance } from '@qvirt/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@qvirt/testing';
 import type { E2eCluster } from '../src/e2e/cluster.js';
 import { closeSuite, openSuite } from '../src/e2e/suite.js';
-import { getVmi, poll, testVm, vmPath, vmiPath, waitPhase, waitVmiGone } from '../src/e2e/vmis.js';
+import { getVmi, testVm, vmPath, vmiPath, waitPhase, waitVmiGone } from '../src/e2e/vmis.js';
 
 let k: E2eCluster;
 beforeAll(async () => {
@@ -32,10 +33,10 @@ describe('VirtualMachine', () => {
     await k.client.create(vmPath(), testVm('vm-always', { runStrategy: 'Always' }));
     const first = await waitPhase(k.client, 'vm-always', 'Running');
     await k.client.delete(vmiPath('vm-always'));
-    const restarted = await poll('a new VMI of vm-always Running', 120_000, async () => {
+    const restarted = await eventually('a new VMI of vm-always Running', async () => {
       const v: VirtualMachineInstance | undefined = await getVmi(k.client, 'vm-always');
       return v && v.metadata.uid !== first.metadata.uid && v.status?.phase === 'Running' ? v : undefined;
-    });
+    }, { timeoutMs: 120_000 });
     expect(restarted.metadata.uid).not.toBe(first.metadata.uid);
     await patchVm('vm-always', { runStrategy: 'Halted' });
     await waitVmiGone(k.client, 'vm-always');

@@ -7,7 +7,8 @@ import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFakeQatHost, type FakeQatHost } from '@qvirt/qat';
+import { eventually } from '@qvirt/testing';
+import { buildFakeQatHost, type FakeQatHost } from '@qvirt/qat/testing';
 import { resourcePath } from '@qvirt/kube';
 import { LibvirtConnection, qemuUnixUri } from '@qvirt/libvirt';
 import type { VirtualMachineInstance } from '@qvirt/api';
@@ -22,7 +23,6 @@ import {
   startHandler,
   startLauncher,
   stopProc,
-  until,
   vmiPath,
   type Cluster,
   type HandlerOptions,
@@ -85,21 +85,21 @@ const phaseOf = async (name: string, want: string) => {
 
 describe('virt-handler run', () => {
   it('serves the QAT device plugin, labels its Node and exports VF metrics', async () => {
-    await until(() => kubelet.registrations.find((r) => r.resource_name === QAT), 30_000, 'registration of the QAT plugin');
+    await eventually('registration of the QAT plugin', () => kubelet.registrations.find((r) => r.resource_name === QAT), { timeoutMs: 30_000 });
     const reg = kubelet.registrations.find((r) => r.resource_name === QAT)!;
     expect(reg).toMatchObject({ version: 'v1beta1', endpoint: 'qat.intel.com-generic.sock' });
     // KVM is served whatever --kvm says (KubeVirt's permanent plugin); --kvm off only picks the domain type.
-    const kvm = await until(() => kubelet.registrations.find((r) => r.resource_name === 'devices.kubevirt.io/kvm'), 30_000, 'registration of the KVM plugin');
+    const kvm = await eventually('registration of the KVM plugin', () => kubelet.registrations.find((r) => r.resource_name === 'devices.kubevirt.io/kvm'), { timeoutMs: 30_000 });
     expect((await kubelet.firstDevices(kvm.endpoint)).every((d) => d.health === 'Healthy')).toBe(true);
     const devices = await kubelet.firstDevices(reg.endpoint);
     expect(devices.map((d) => [d.ID, d.health])).toEqual(host.vfs.map((a) => [a, 'Healthy']));
     const alloc = await kubelet.allocate(reg.endpoint, ['0000:3d:01.1']);
     expect(alloc.container_responses[0]!.envs).toEqual({ PCI_RESOURCE_QAT_INTEL_COM_GENERIC: '0000:3d:01.1' });
 
-    const node = await until(async () => {
+    const node = await eventually('node labels', async () => {
       const n = await cluster.admin.get<{ metadata: { labels?: Record<string, string> } }>(resourcePath({ version: 'v1', resource: 'nodes', name: NODE }));
       return n.metadata.labels?.['qvirt.io/qat-vfs'] ? n : undefined;
-    }, 30_000, 'node labels');
+    }, { timeoutMs: 30_000 });
     expect(node.metadata.labels).toMatchObject({ 'qvirt.io/qat-generation': 'c62x', 'qvirt.io/qat-vfs': '4', 'kubevirt.io/schedulable': 'true' });
 
     const metrics = await (await fetch(`http://127.0.0.1:${handlerOpts.metricsPort}/metrics`)).text();
@@ -110,33 +110,33 @@ describe('virt-handler run', () => {
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kubevirt-config', namespace: 'kubevirt' }, data: { permittedHostDevices: `pciHostDevices:\n- pciVendorSelector: "8086:37c9"\n  resourceName: ${QAT}\n  externalResourceProvider: true\n` } };
     await cluster.admin.create(resourcePath({ version: 'v1', resource: 'configmaps', namespace: 'kubevirt' }), cm);
     const socket = join(handlerOpts.pluginDir, reg.endpoint);
-    await until(() => !existsSync(socket), 20_000, 'the QAT plugin socket to go away');
+    await eventually('the QAT plugin socket to go away', () => !existsSync(socket), { timeoutMs: 20_000 });
     await cluster.admin.delete(resourcePath({ version: 'v1', resource: 'configmaps', namespace: 'kubevirt', name: 'kubevirt-config' }));
-    await until(() => existsSync(socket), 20_000, 'the QAT plugin to be served again');
+    await eventually('the QAT plugin to be served again', () => existsSync(socket), { timeoutMs: 20_000 });
 
     // A permitted device that is not QAT (a GPU on vfio-pci, simulated): its own plugin, allocated as KubeVirt's PCI plugin does.
     const gpu = 'nvidia.com/TU104GL_Tesla_T4';
     const gpuCm = { ...cm, data: { permittedHostDevices: `pciHostDevices:\n- pciVendorSelector: "10DE:1EB8"\n  resourceName: ${gpu}\n` } };
     await cluster.admin.create(resourcePath({ version: 'v1', resource: 'configmaps', namespace: 'kubevirt' }), gpuCm);
-    const gpuReg = await until(() => kubelet.registrations.find((r) => r.resource_name === gpu), 20_000, 'registration of the permitted GPU');
+    const gpuReg = await eventually('registration of the permitted GPU', () => kubelet.registrations.find((r) => r.resource_name === gpu), { timeoutMs: 20_000 });
     expect(gpuReg.endpoint).toBe('nvidia.com-TU104GL_Tesla_T4.sock');
     expect((await kubelet.firstDevices(gpuReg.endpoint)).map((d) => [d.ID, d.health])).toEqual([['0000:af:00.0', 'Healthy']]);
     const gpuAlloc = await kubelet.allocate(gpuReg.endpoint, ['0000:af:00.0']);
     expect(gpuAlloc.container_responses[0]!.envs).toEqual({ PCI_RESOURCE_NVIDIA_COM_TU104GL_TESLA_T4: '0000:af:00.0' });
     expect(gpuAlloc.container_responses[0]!.devices.map((d) => d.container_path)).toEqual(['/dev/vfio/vfio', '/dev/vfio/90']);
     await cluster.admin.delete(resourcePath({ version: 'v1', resource: 'configmaps', namespace: 'kubevirt', name: 'kubevirt-config' }));
-    await until(() => !existsSync(join(handlerOpts.pluginDir, gpuReg.endpoint)), 20_000, 'the GPU plugin to stop once no longer permitted');
+    await eventually('the GPU plugin to stop once no longer permitted', () => !existsSync(join(handlerOpts.pluginDir, gpuReg.endpoint)), { timeoutMs: 20_000 });
   });
 
   it('drives a plain VMI to Running, survives a handler restart untouched, and shuts the guest down on deletion', async () => {
     const name = 'vmi-plain';
     const { vmi, launcher } = await scheduled('vmi-plain.yaml', name);
-    const running = await until(() => phaseOf(name, 'Running'), 120_000, 'phase Running');
+    const running = await eventually('phase Running', () => phaseOf(name, 'Running'), { timeoutMs: 120_000 });
     expect(running.status?.conditions).toEqual(
       expect.arrayContaining([expect.objectContaining({ type: 'Ready', status: 'True' }), expect.objectContaining({ type: 'LiveMigratable', status: 'True' })]),
     );
     const consoleLog = join(runDir, vmi.metadata.uid!, 'console.log');
-    await until(async () => (await readFile(consoleLog, 'utf8').catch(() => '')).includes('QVIRT-GUEST-BOOTED'), 120_000, 'the guest boot marker');
+    await eventually('the guest boot marker', async () => (await readFile(consoleLog, 'utf8').catch(() => '')).includes('QVIRT-GUEST-BOOTED'), { timeoutMs: 120_000 });
 
     // Handler restart: the VM keeps running (same QEMU), status is recomputed from the domain.
     const pid = qemuPid(`default_${name}`);
@@ -144,10 +144,10 @@ describe('virt-handler run', () => {
     expect(await stopProc(handler)).toEqual({ code: 0, signal: null });
     await cluster.admin.patch(`${vmiPath('default', name)}/status`, { status: { conditions: [] } }, 'merge');
     handler = await startHandler(handlerOpts);
-    const recomputed = await until(async () => {
+    const recomputed = await eventually('Ready recomputed after the restart', async () => {
       const v = await getVmi(cluster.admin, name);
       return v.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? v : undefined;
-    }, 30_000, 'Ready recomputed after the restart');
+    }, { timeoutMs: 30_000 });
     expect(recomputed.status?.phase).toBe('Running');
     // Converged: no further status writes (a write loop would bump the resourceVersion).
     await new Promise((r) => setTimeout(r, 2500));
@@ -158,23 +158,23 @@ describe('virt-handler run', () => {
 
     // Deletion: ACPI shutdown, the guest powers off, the VMI reaches Succeeded, the launcher exits 0.
     await cluster.admin.delete(vmiPath('default', name));
-    const done = await until(() => phaseOf(name, 'Succeeded'), 90_000, 'phase Succeeded');
+    const done = await eventually('phase Succeeded', () => phaseOf(name, 'Succeeded'), { timeoutMs: 90_000 });
     expect(await readFile(consoleLog, 'utf8')).toContain('QVIRT-GUEST-POWEROFF');
     expect(done.status?.conditions).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Ready', status: 'False' })]));
     expect(await launcher.exited).toEqual({ code: 0, signal: null });
     await releaseVmi(cluster.admin, name);
     // Once the VMI is gone from the API and its launcher has exited, the handler removes its run directory.
-    await until(() => !existsSync(join(runDir, vmi.metadata.uid!)), 30_000, 'the run directory removed');
+    await eventually('the run directory removed', () => !existsSync(join(runDir, vmi.metadata.uid!)), { timeoutMs: 30_000 });
     expect(handler.logs().some((l) => l.msg === 'removed the run directory of a VMI whose launcher is gone' && l.uid === vmi.metadata.uid)).toBe(true);
   });
 
   it('after a handler restart: a guest that powered off meanwhile is Succeeded, a VMI deleted meanwhile loses its run directory', async () => {
     const off = await scheduled('vmi-plain.yaml', 'vmi-self-off');
     const gone = await scheduled('vmi-plain.yaml', 'vmi-gone');
-    await until(() => phaseOf('vmi-self-off', 'Running'), 120_000, 'vmi-self-off Running');
-    await until(() => phaseOf('vmi-gone', 'Running'), 120_000, 'vmi-gone Running');
+    await eventually('vmi-self-off Running', () => phaseOf('vmi-self-off', 'Running'), { timeoutMs: 120_000 });
+    await eventually('vmi-gone Running', () => phaseOf('vmi-gone', 'Running'), { timeoutMs: 120_000 });
     const consoleLog = join(runDir, off.vmi.metadata.uid!, 'console.log');
-    await until(async () => (await readFile(consoleLog, 'utf8').catch(() => '')).includes('QVIRT-GUEST-BOOTED'), 120_000, 'the guest boot marker');
+    await eventually('the guest boot marker', async () => (await readFile(consoleLog, 'utf8').catch(() => '')).includes('QVIRT-GUEST-BOOTED'), { timeoutMs: 120_000 });
 
     expect(await stopProc(handler)).toEqual({ code: 0, signal: null });
     // The guest powers itself off (ACPI from outside the handler, as a `poweroff` inside would).
@@ -194,9 +194,9 @@ describe('virt-handler run', () => {
 
     handler = await startHandler(handlerOpts);
     // From the launcher's exit record: the missed STOPPED event said "shutdown".
-    const done = await until(() => phaseOf('vmi-self-off', 'Succeeded'), 30_000, 'vmi-self-off Succeeded');
+    const done = await eventually('vmi-self-off Succeeded', () => phaseOf('vmi-self-off', 'Succeeded'), { timeoutMs: 30_000 });
     expect(done.status?.reason).toBeUndefined();
-    await until(() => !existsSync(goneDir), 30_000, 'the run directory of the VMI deleted meanwhile removed');
+    await eventually('the run directory of the VMI deleted meanwhile removed', () => !existsSync(goneDir), { timeoutMs: 30_000 });
     expect(existsSync(join(runDir, 'sockets', `${gone.vmi.metadata.uid!}.sock`))).toBe(false);
     // The final VMI that still exists keeps its directory (its console and logs).
     expect(existsSync(consoleLog)).toBe(true);
@@ -207,9 +207,9 @@ describe('virt-handler run', () => {
   it('a launcher killed under a running VMI turns it Failed with the reason', async () => {
     const name = 'vmi-kill';
     const { launcher } = await scheduled('vmi-plain.yaml', name);
-    await until(() => phaseOf(name, 'Running'), 120_000, 'phase Running');
+    await eventually('phase Running', () => phaseOf(name, 'Running'), { timeoutMs: 120_000 });
     launcher.child.kill('SIGKILL');
-    const failed = await until(() => phaseOf(name, 'Failed'), 60_000, 'phase Failed');
+    const failed = await eventually('phase Failed', () => phaseOf(name, 'Failed'), { timeoutMs: 60_000 });
     expect(failed.status?.reason).toBe('LauncherExited');
     expect(failed.status?.message).toMatch(new RegExp(`^launcher for VMI default/${name} exited: `));
     expect(failed.status?.conditions).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'Ready', status: 'False', reason: 'LauncherExited' })]));
@@ -220,7 +220,7 @@ describe('virt-handler run', () => {
   it('a QAT VMI: domain defined with the allocated VF, start fails with libvirt\'s message, VMI Failed with it; the VF is listed', async () => {
     const name = 'vmi-qat';
     const { vmi, launcher } = await scheduled('vmi-qat.yaml', name, { PCI_RESOURCE_QAT_INTEL_COM_GENERIC: '0000:3d:01.1' });
-    const failed = await until(() => phaseOf(name, 'Failed'), 120_000, 'phase Failed');
+    const failed = await eventually('phase Failed', () => phaseOf(name, 'Failed'), { timeoutMs: 120_000 });
     expect(failed.status?.reason).toBe('StartFailed');
     // libvirt's own words (no IOMMU here, or the device is not on this host's vfio-pci).
     expect(failed.status?.message).toMatch(/passthrough of host PCI devices|0000:3d:01\.1|PCI device/i);

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDevicePluginProto } from '@qvirt/device-plugin';
 import { KubeClient, loadKubeConfig, resourcePath } from '@qvirt/kube';
-import { eventually, startControlPlane, type ControlPlane } from '@qvirt/testenv';
+import { startControlPlane, type ControlPlane } from '@qvirt/testenv';
+import { eventually } from '@qvirt/testing';
 import type { VirtualMachineInstance } from '@qvirt/api';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -85,7 +86,7 @@ export async function startHandler(o: HandlerOptions): Promise<Proc> {
     ['run', '--kubeconfig', o.kubeconfig, '--run-dir', o.runDir, '--device-plugin-dir', o.pluginDir, '--kvm', 'off', '--metrics-port', String(o.metricsPort), '--metrics-address', '127.0.0.1', '--resync-seconds', '2'],
     { NODE_NAME: o.nodeName, QVIRT_SYSFS_ROOT: o.sysfsRoot, QVIRT_DEV_ROOT: o.devRoot, UV_THREADPOOL_SIZE: '16' },
   );
-  await until(() => p.logs().some((l) => l.msg === 'virt-handler running') || p.child.exitCode !== null, 60_000, 'virt-handler to start');
+  await eventually('virt-handler to start', () => p.logs().some((l) => l.msg === 'virt-handler running') || p.child.exitCode !== null, { timeoutMs: 60_000 });
   if (p.child.exitCode !== null) throw new Error(`virt-handler exited ${p.child.exitCode}: ${p.out()}`);
   return p;
 }
@@ -122,10 +123,6 @@ export async function getVmi(admin: KubeClient, name: string): Promise<VirtualMa
 
 export async function releaseVmi(admin: KubeClient, name: string): Promise<void> {
   await admin.patch(vmiPath('default', name), { metadata: { finalizers: null } }, 'merge').catch(() => undefined);
-}
-
-export function until<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  return eventually(what, fn, { timeoutMs });
 }
 
 /** Pid of the QEMU running a domain (its command line has `guest=<name>,`). */

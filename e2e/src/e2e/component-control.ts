@@ -1,6 +1,7 @@
 // Killing and restarting qvirt's components mid-lifecycle, the same way on every cluster: deleting
 // their pods (the Deployment or DaemonSet makes new ones). On the local stack the node's own
 // processes (kubelet, containerd) can be restarted too.
+import { eventually } from '@qvirt/testing';
 import { NODE_NETWORK } from '../stack/node/node-network.js';
 import { nodePaths } from '../stack/node/node-paths.js';
 import { startNodeProcess, type NodeProcessName } from '../stack/node/node-start.js';
@@ -28,14 +29,16 @@ export function podControl(kubectl: (args: string[]) => Promise<string>): Compon
     },
     async start(name) {
       // A replacement may not exist yet right after the delete: wait for one, then for Ready.
-      const deadline = Date.now() + 180_000;
-      for (;;) {
-        const pods = await kubectl(['-n', 'kubevirt', 'get', 'pod', '-l', LABELS[name], '-o', 'jsonpath={range .items[*]}{.metadata.deletionTimestamp}|{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}']);
-        const live = pods.split('\n').filter((l) => l !== '' && l.startsWith('|'));
-        if (live.length > 0 && live.every((l) => l === '|True')) return;
-        if (Date.now() > deadline) throw new Error(`${name}: pods not Ready within 180 s:\n${pods}`);
-        await new Promise((r) => setTimeout(r, 500));
-      }
+      await eventually(
+        `${name} pods Ready`,
+        async () => {
+          const pods = await kubectl(['-n', 'kubevirt', 'get', 'pod', '-l', LABELS[name], '-o', 'jsonpath={range .items[*]}{.metadata.deletionTimestamp}|{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}']);
+          const live = pods.split('\n').filter((l) => l !== '' && l.startsWith('|'));
+          if (live.length > 0 && live.every((l) => l === '|True')) return true;
+          throw new Error(`not Ready:\n${pods}`);
+        },
+        { timeoutMs: 180_000, intervalMs: 500 },
+      );
     },
   };
 }
@@ -63,8 +66,7 @@ export function nodeControl(l: StackLayout): NodeControl {
       } catch {
         // gone already
       }
-      for (let i = 0; i < 300 && isAlive(p.pid); i++) await new Promise((r) => setTimeout(r, 100));
-      if (isAlive(p.pid)) throw new Error(`${name} (pid ${p.pid}) still alive 30 s after ${signal}`);
+      await eventually(`${name} (pid ${p.pid}) gone after ${signal}`, () => !isAlive(p.pid), { timeoutMs: 30_000, intervalMs: 100 });
       await removePidFile(p);
     },
     async start(name) {

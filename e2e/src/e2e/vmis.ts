@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { VirtualMachine, VirtualMachineInstance } from '@qvirt/api';
 import { isNotFound, type KubeClient } from '@qvirt/kube';
-import { eventually } from '@qvirt/testenv';
+import { eventually } from '@qvirt/testing';
 import { parse } from 'yaml';
 import { repoRoot } from '../stack/repo-root.js';
 
@@ -32,21 +32,17 @@ export function testVm(name: string, spec: { running?: boolean; runStrategy?: st
   } as VirtualMachine;
 }
 
-export function poll<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>, intervalMs = 200): Promise<T> {
-  return eventually(what, fn, { timeoutMs, intervalMs });
-}
-
 export const getVmi = (c: KubeClient, name: string) => c.get<VirtualMachineInstance>(vmiPath(name)).catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
 
 export function waitPhase(c: KubeClient, name: string, phase: string, timeoutMs = 120_000): Promise<VirtualMachineInstance> {
-  return poll(`VMI ${name} ${phase}`, timeoutMs, async () => {
+  return eventually(`VMI ${name} ${phase}`, async () => {
     const v = await getVmi(c, name);
     if (v?.status?.phase === 'Failed' && phase !== 'Failed') throw new Error(`VMI ${name} Failed: ${v.status.reason ?? ''} ${v.status.message ?? ''}`);
     return v?.status?.phase === phase ? v : undefined;
-  });
+  }, { timeoutMs });
 }
 
-export const waitVmiGone = (c: KubeClient, name: string, timeoutMs = 120_000) => poll(`VMI ${name} gone`, timeoutMs, async () => ((await getVmi(c, name)) ? undefined : true));
+export const waitVmiGone = (c: KubeClient, name: string, timeoutMs = 120_000) => eventually(`VMI ${name} gone`, async () => ((await getVmi(c, name)) ? undefined : true), { timeoutMs });
 
 /** Pods of a VMI (by the controller's created-by label). */
 export async function launcherPods(c: KubeClient, vmiUid: string): Promise<{ metadata: { name: string }; status?: { phase?: string } }[]> {
@@ -56,7 +52,7 @@ export async function launcherPods(c: KubeClient, vmiUid: string): Promise<{ met
 
 export async function ensureNamespace(c: KubeClient): Promise<void> {
   await c.create('/api/v1/namespaces', { metadata: { name: NS } }).catch((err: { statusCode?: number }) => (err.statusCode === 409 ? undefined : Promise.reject(err)));
-  await poll('default ServiceAccount in e2e', 30_000, () => c.get(`/api/v1/namespaces/${NS}/serviceaccounts/default`).then(() => true, () => undefined));
+  await eventually('default ServiceAccount in e2e', () => c.get(`/api/v1/namespaces/${NS}/serviceaccounts/default`).then(() => true, () => undefined), { timeoutMs: 30_000 });
 }
 
 /** Deletes every e2e VMI and VM and waits until they are gone. */
@@ -65,6 +61,6 @@ export async function cleanup(c: KubeClient): Promise<void> {
     const list = await c.get<{ items: { metadata: { name: string } }[] }>(path);
     for (const o of list.items) await c.delete(`${path}/${o.metadata.name}`).catch(() => undefined);
   }
-  await poll('e2e VMIs gone', 120_000, async () => ((await c.get<{ items: unknown[] }>(vmiPath())).items.length === 0 ? true : undefined));
-  await poll('e2e launcher pods gone', 120_000, async () => ((await c.get<{ items: unknown[] }>(`/api/v1/namespaces/${NS}/pods`)).items.length === 0 ? true : undefined));
+  await eventually('e2e VMIs gone', async () => ((await c.get<{ items: unknown[] }>(vmiPath())).items.length === 0 ? true : undefined), { timeoutMs: 120_000 });
+  await eventually('e2e launcher pods gone', async () => ((await c.get<{ items: unknown[] }>(`/api/v1/namespaces/${NS}/pods`)).items.length === 0 ? true : undefined), { timeoutMs: 120_000 });
 }

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { KubeClient } from '@qvirt/kube';
 import type { VirtualMachineInstance } from '@qvirt/api';
-import { waitForValue } from './kube-waits.js';
+import { eventually } from '@qvirt/testing';
 import type { StackLayout } from './stack-layout.js';
 import { step, type StepPrinter } from './steps.js';
 
@@ -18,17 +18,17 @@ export async function applyExamples(l: StackLayout, out: StepPrinter, admin: Kub
     await kubectl(['apply', '-f', join(l.repo, 'examples/vmi-plain.yaml'), '-f', join(l.repo, 'examples/vmi-qat.yaml')]);
   });
   await step(out, 'wait for vmi-plain Running (an emulated guest boots)', join(l.logs, 'virt-handler.log'), () =>
-    waitForValue('vmi-plain Running', 240_000, async () => {
+    eventually('vmi-plain Running', async () => {
       const v = await admin.get<VirtualMachineInstance>(vmiPath('vmi-plain')).catch(() => undefined);
       if (v?.status?.phase === 'Failed') throw new Error(`vmi-plain failed: ${v.status.reason ?? ''} ${v.status.message ?? ''}`);
       return v?.status?.phase === 'Running' ? v : undefined;
-    }),
+    }, { timeoutMs: 240_000, intervalMs: 250 }),
   );
   await step(out, 'wait for vmi-qat to fail as this host allows (no IOMMU)', join(l.logs, 'virt-handler.log'), () =>
-    waitForValue('vmi-qat failure', 180_000, async () => {
+    eventually('vmi-qat failure', async () => {
       const v = await admin.get<VirtualMachineInstance>(vmiPath('vmi-qat')).catch(() => undefined);
       return v && qatFailure(v) ? v : undefined;
-    }),
+    }, { timeoutMs: 180_000, intervalMs: 250 }),
   );
 }
 

@@ -1,18 +1,5 @@
-// Polling reads against the stack's API server, each with a reason when it gives up.
-import { waitFor } from '@qvirt/testenv';
+// Probes of the stack's API server for `eventually` (@qvirt/testing).
 import type { KubeClient } from '@qvirt/kube';
-
-export async function waitForValue<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>, abort?: () => string | undefined): Promise<T> {
-  let value: T | undefined;
-  await waitFor(
-    async () => {
-      value = await fn();
-      return value !== undefined ? true : `${what}: not yet`;
-    },
-    { timeoutMs, intervalMs: 250, ...(abort ? { abort } : {}) },
-  );
-  return value as T;
-}
 
 interface NodeView {
   status?: { allocatable?: Record<string, string>; conditions?: { type: string; status: string }[] };

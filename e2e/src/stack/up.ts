@@ -5,8 +5,9 @@ import { copyFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KubeClient, loadKubeConfig } from '@qvirt/kube';
 import { scriptBinDir, startControlPlane, type ControlPlane } from '@qvirt/testenv';
+import { eventually } from '@qvirt/testing';
 import { QAT_RESOURCE, STACK_QAT_HOST, STACK_QAT_VFS } from './node/simulated-qat-host.js';
-import { nodeAllocatable, waitForValue } from './kube-waits.js';
+import { nodeAllocatable } from './kube-waits.js';
 import { NODE_NETWORK } from './node/node-network.js';
 import { nodePaths } from './node/node-paths.js';
 import { startNode, startNodeNetwork } from './node/node-start.js';
@@ -88,7 +89,7 @@ export async function startStack(o: UpOptions): Promise<RunningStack> {
     }
   });
   await step(out, `${QAT_RESOURCE}: ${STACK_QAT_VFS} simulated VFs allocatable (virt-handler's device plugins)`, undefined, () =>
-    waitForValue(`${QAT_RESOURCE} allocatable on the node`, 120_000, nodeAllocatable(admin, STACK_NODE_NAME, QAT_RESOURCE, STACK_QAT_VFS)),
+    eventually(`${QAT_RESOURCE} allocatable on the node`, nodeAllocatable(admin, STACK_NODE_NAME, QAT_RESOURCE, STACK_QAT_VFS), { timeoutMs: 120_000, intervalMs: 250 }),
   );
 
   const state: StackState = {

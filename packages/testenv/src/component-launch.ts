@@ -1,8 +1,8 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { eventually, type Probe } from '@qvirt/testing';
 import { ControlPlaneStartError } from './errors.js';
 import { ManagedProcess } from './managed-process.js';
-import { waitFor } from './readiness.js';
 
 export interface LaunchInput {
   /** Component (and binary) name, e.g. kube-apiserver. */
@@ -13,7 +13,8 @@ export interface LaunchInput {
   dir: string;
   /** Process-group ids are appended here for the watchdog. */
   pgidsFile: string;
-  ready: () => Promise<boolean | string>;
+  /** Resolves true once ready; throws with what it saw (e.g. `HTTP 500 ...`) while not. */
+  ready: Probe<true>;
   timeoutMs: number;
   /** Receives the process as soon as it is spawned, so a failed start can still stop it. */
   onSpawn: (p: ManagedProcess) => void;
@@ -30,8 +31,9 @@ export async function launchComponent(i: LaunchInput): Promise<ManagedProcess> {
   await appendFile(i.pgidsFile, `${proc.pid}\n`);
   if (i.persistent) await writeFile(join(i.dir, `${i.name}.pid`), `${proc.pid}\n`);
   try {
-    await waitFor(i.ready, {
+    await eventually(`${i.name} ready`, i.ready, {
       timeoutMs: i.timeoutMs,
+      intervalMs: 250,
       abort: () => {
         const exit = proc.hasExited;
         return exit ? `exited during startup (code ${String(exit.code)}, signal ${String(exit.signal)})` : undefined;

@@ -139,7 +139,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       args: etcdFlags({ dataDir: join(tempDir, 'etcd', 'data'), clientPort: etcdClientPort, peerPort: etcdPeerPort }),
       ready: async () => {
         const r = await httpGet(`${etcdUrl}/health`);
-        return r.status === 200 && r.body.includes('"health":"true"') ? true : `HTTP ${r.status} ${r.body}`;
+        if (r.status === 200 && r.body.includes('"health":"true"')) return true;
+        throw new Error(`HTTP ${r.status} ${r.body}`);
       },
     });
 
@@ -167,7 +168,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       }),
       ready: async () => {
         const r = await httpGet(`${server}/readyz`, adminTls);
-        return r.status === 200 ? true : `HTTP ${r.status} ${r.body.split('\n').filter((l) => l.includes('failed')).join('; ')}`;
+        if (r.status === 200) return true;
+        throw new Error(`HTTP ${r.status} ${r.body.split('\n').filter((l) => l.includes('failed')).join('; ')}`);
       },
     });
 
@@ -250,7 +252,8 @@ async function startClientComponent(
     ready: async () => {
       // Serves a self-signed cert from its cert-dir; /healthz is always allowed.
       const r = await httpGet(`https://127.0.0.1:${port}/healthz`, { insecure: true });
-      return r.status === 200 ? true : `HTTP ${r.status} ${r.body}`;
+      if (r.status === 200) return true;
+      throw new Error(`HTTP ${r.status} ${r.body}`);
     },
   });
 }

@@ -5,4 +5,4 @@ export { renderKubeconfig, writeKubeconfig, type KubeconfigSpec, type Kubeconfig
 export type { KubectlOptions, KubectlResult } from './kubectl.js';
 export { ControlPlaneStartError, KubeBinError, TestEnvInputError } from './errors.js';
 export { ManagedProcess, type ManagedProcessOptions, type ExitInfo } from './managed-process.js';
-export { waitFor, eventually, httpGet, type WaitOptions, type ProbeTls } from './readiness.js';
+export { httpGet, type ProbeTls } from './readiness.js';

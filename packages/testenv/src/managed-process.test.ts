@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { eventually } from '@qvirt/testing';
 import { ManagedProcess } from './managed-process.js';
 
 import { readFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ describe('ManagedProcess', () => {
         args: ['-c', `trap '' TERM; sleep 300 & echo $! > ${pidFile}; echo started; wait`],
         logPath: join(dir, 'sh.log'),
       });
-      for (let i = 0; i < 100 && !(await readFile(p.logPath, 'utf8').catch(() => '')).includes('started'); i++) await new Promise((r) => setTimeout(r, 50));
+      await eventually('"started" in the log', async () => (await readFile(p.logPath, 'utf8')).includes('started'), { timeoutMs: 5_000, intervalMs: 50 });
       const grandchild = Number((await readFile(pidFile, 'utf8')).trim());
       expect(alive(grandchild)).toBe(true);
       await p.stop(300);

@@ -6,7 +6,8 @@ import { AdmissionregistrationV1Api, CoreV1Api, RbacAuthorizationV1Api } from '@
 import { createCA, issueCert } from '@qvirt/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../src/index.js';
-import { eventually, isRunning } from './proc.js';
+import { eventually } from '@qvirt/testing';
+import { isRunning } from './proc.js';
 
 describe('startControlPlane (etcd + kube-apiserver)', () => {
   let cp: ControlPlane;
@@ -58,10 +59,14 @@ describe('startControlPlane (etcd + kube-apiserver)', () => {
       },
     });
     // The authorizer sees RBAC objects through an informer: allow a moment.
-    const allowed = await eventually(async () => {
-      const r = await cp.kubectl(['get', 'configmaps', '-o', 'name'], { kubeconfig });
-      return r.code === 0 ? r : undefined;
-    }, 20_000);
+    const allowed = await eventually(
+      'the reader allowed to list configmaps',
+      async () => {
+        const r = await cp.kubectl(['get', 'configmaps', '-o', 'name'], { kubeconfig });
+        return r.code === 0 ? r : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 250 },
+    );
     expect(allowed?.code).toBe(0);
     expect(allowed?.stdout).toContain('configmap/visible');
     // Still no write access.
@@ -111,10 +116,14 @@ describe('startControlPlane (etcd + kube-apiserver)', () => {
       await cp.kubectl(['create', 'namespace', 'hooked']);
       await cp.kubectl(['label', 'namespace', 'hooked', 'webhook=on']);
       // The webhook configuration reaches the admission chain through an informer.
-      const denied = await eventually(async () => {
-        const r = await cp.kubectl(['-n', 'hooked', 'create', 'configmap', `d${Date.now()}`, '--from-literal=deny=true']);
-        return r.code !== 0 ? r : undefined;
-      }, 20_000);
+      const denied = await eventually(
+        'the webhook denying deny=true',
+        async () => {
+          const r = await cp.kubectl(['-n', 'hooked', 'create', 'configmap', `d${Date.now()}`, '--from-literal=deny=true']);
+          return r.code !== 0 ? r : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 250 },
+      );
       expect(denied?.stderr).toContain('deny=true is not allowed');
       const ok = await cp.kubectl(['-n', 'hooked', 'create', 'configmap', 'fine', '--from-literal=deny=false']);
       expect(ok.code).toBe(0);

@@ -1,7 +1,8 @@
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../src/index.js';
-import { eventually, isRunning } from './proc.js';
+import { eventually } from '@qvirt/testing';
+import { isRunning } from './proc.js';
 
 describe('startControlPlane({ withControllerManager })', () => {
   let cp: ControlPlane;
@@ -16,9 +17,9 @@ describe('startControlPlane({ withControllerManager })', () => {
     expect(cp.pids.controllerManager && isRunning(cp.pids.controllerManager)).toBe(true);
     const core = cp.kubeConfig.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'gc' } } });
-    const sa = await eventually(() => core.readNamespacedServiceAccount({ namespace: 'gc', name: 'default' }), 60_000);
+    const sa = await eventually('ServiceAccount gc/default', () => core.readNamespacedServiceAccount({ namespace: 'gc', name: 'default' }), { timeoutMs: 60_000, intervalMs: 250 });
     expect(sa?.metadata?.name).toBe('default');
-    const rootCa = await eventually(() => core.readNamespacedConfigMap({ namespace: 'gc', name: 'kube-root-ca.crt' }), 60_000);
+    const rootCa = await eventually('ConfigMap gc/kube-root-ca.crt', () => core.readNamespacedConfigMap({ namespace: 'gc', name: 'kube-root-ca.crt' }), { timeoutMs: 60_000, intervalMs: 250 });
     expect(rootCa?.data?.['ca.crt']).toBe(cp.caPem);
   });
 
@@ -30,14 +31,18 @@ describe('startControlPlane({ withControllerManager })', () => {
       body: { metadata: { name: 'dependent', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata!.uid! }] } },
     });
     await core.deleteNamespacedConfigMap({ namespace: 'gc', name: 'owner' });
-    const gone = await eventually(async () => {
-      try {
-        await core.readNamespacedConfigMap({ namespace: 'gc', name: 'dependent' });
-        return undefined;
-      } catch (err) {
-        return (err as { code?: number }).code === 404 ? true : undefined;
-      }
-    }, 90_000);
+    const gone = await eventually(
+      'ConfigMap gc/dependent gone',
+      async () => {
+        try {
+          await core.readNamespacedConfigMap({ namespace: 'gc', name: 'dependent' });
+          return undefined;
+        } catch (err) {
+          return (err as { code?: number }).code === 404 ? true : undefined;
+        }
+      },
+      { timeoutMs: 90_000, intervalMs: 250 },
+    );
     expect(gone).toBe(true);
   });
 });

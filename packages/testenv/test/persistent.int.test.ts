@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from '@qvirt/testing';
 import { runKubectl } from '../src/kubectl.js';
 import { kubeBinDir } from '../src/index.js';
 
@@ -53,7 +54,7 @@ describe('startControlPlane({persistent})', () => {
     expect(r).toMatchObject({ code: 0, stdout: 'ok' });
 
     for (const pid of [started.pids.apiserver, started.pids.etcd]) process.kill(-pid, 'SIGKILL');
-    for (let i = 0; i < 100 && [started.pids.apiserver, started.pids.etcd].some(alive); i++) await new Promise((res) => setTimeout(res, 100));
+    await eventually('apiserver and etcd gone', () => ![started.pids.apiserver, started.pids.etcd].some(alive), { timeoutMs: 10_000, intervalMs: 100 });
     expect([started.pids.apiserver, started.pids.etcd].filter(alive)).toEqual([]);
     expect(existsSync(join(stateDir, 'pki', 'ca.crt'))).toBe(true);
   });

@@ -1,7 +1,8 @@
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../src/index.js';
-import { eventually, isRunning } from './proc.js';
+import { eventually } from '@qvirt/testing';
+import { isRunning } from './proc.js';
 
 // Without controller-manager: no serviceaccount controller (the test creates "default"),
 // and no node lifecycle controller to lift the node.kubernetes.io/not-ready:NoSchedule
@@ -41,10 +42,14 @@ describe('startControlPlane({ withScheduler })', () => {
       namespace: 'sched',
       body: { metadata: { name: 'p1' }, spec: { containers: [{ name: 'c', image: 'example.invalid/none', resources: { requests: { cpu: '100m' } } }] } },
     });
-    const pod = await eventually<V1Pod>(async () => {
-      const p = await core.readNamespacedPod({ namespace: 'sched', name: 'p1' });
-      return p.spec?.nodeName ? p : undefined;
-    }, 60_000);
+    const pod = await eventually<V1Pod>(
+      'pod p1 bound',
+      async () => {
+        const p = await core.readNamespacedPod({ namespace: 'sched', name: 'p1' });
+        return p.spec?.nodeName ? p : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
     expect(pod?.spec?.nodeName).toBe('node-a');
     expect(pod?.status?.conditions?.find((c) => c.type === 'PodScheduled')?.status).toBe('True');
   });
@@ -55,10 +60,14 @@ describe('startControlPlane({ withScheduler })', () => {
       namespace: 'sched',
       body: { metadata: { name: 'big' }, spec: { containers: [{ name: 'c', image: 'example.invalid/none', resources: { requests: { cpu: '64' } } }] } },
     });
-    const cond = await eventually(async () => {
-      const p = await core.readNamespacedPod({ namespace: 'sched', name: 'big' });
-      return p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
-    }, 60_000);
+    const cond = await eventually(
+      'pod big PodScheduled=False',
+      async () => {
+        const p = await core.readNamespacedPod({ namespace: 'sched', name: 'big' });
+        return p.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
     expect(cond?.message).toContain('Insufficient cpu');
   });
 });

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { eventually, EventuallyError } from './eventually.js';
 
 describe('eventually', () => {
-  it('returns the first value that is not undefined or false', async () => {
+  it('returns the first value that is not undefined, null or false', async () => {
     let n = 0;
-    const v = await eventually('the third try', () => (++n >= 3 ? { n } : undefined), { timeoutMs: 2_000, intervalMs: 10 });
-    expect(v).toEqual({ n: 3 });
+    const v = await eventually('the fourth try', () => (++n >= 4 ? { n } : [undefined, null, false][n - 1]), { timeoutMs: 2_000, intervalMs: 10 });
+    expect(v).toEqual({ n: 4 });
   });
 
   it('counts a throw as not yet', async () => {

@@ -13,8 +13,8 @@ export interface EventuallyOptions {
   abort?: () => string | undefined;
 }
 
-/** One attempt: a value means done; `undefined` or `false` means not yet; a throw means not yet, and why. */
-export type Probe<T> = () => T | undefined | false | Promise<T | undefined | false>;
+/** One attempt: a value means done; `undefined`, `null` or `false` means not yet; a throw means not yet, and why. */
+export type Probe<T> = () => T | undefined | null | false | Promise<T | undefined | null | false>;
 
 /** `eventually` gave up: the time ran out (`reason: 'timeout'`) or `abort` said why (`'aborted'`). */
 export class EventuallyError extends Error {
@@ -30,7 +30,7 @@ export class EventuallyError extends Error {
 }
 
 /**
- * Polls `probe` until it returns a value other than `undefined` or `false`, and returns that value.
+ * Polls `probe` until it returns a value other than `undefined`, `null` or `false`, and returns it.
  * A probe that throws counts as "not yet"; to say what it saw, a probe throws an Error with that
  * observation. On timeout the error names `what`, the timeout and the last observation (the last
  * thrown error's message, its `cause`, or the last value returned), so a failure says what was seen.
@@ -46,7 +46,7 @@ export async function eventually<T>(what: string, probe: Probe<T>, opts: Eventua
     }
     try {
       const v = await probe();
-      if (v !== undefined && v !== false) return v;
+      if (v !== undefined && v !== null && v !== false) return v;
       last = { returned: v };
     } catch (err) {
       last = { thrown: err };

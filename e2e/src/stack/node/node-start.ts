@@ -4,9 +4,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubeClient } from '@qvirt/kube';
-import { buildFakeQatHost } from '@qvirt/qat';
-import { httpGet, waitFor } from '@qvirt/testenv';
-import { nodeReady, waitForValue } from '../kube-waits.js';
+import { buildFakeQatHost } from '@qvirt/qat/testing';
+import { httpGet } from '@qvirt/testenv';
+import { eventually } from '@qvirt/testing';
+import { nodeReady } from '../kube-waits.js';
 import type { StackLayout } from '../stack-layout.js';
 import { isAlive, startStackProcess, type StartedProcess } from '../stack-process.js';
 import { step, type StepPrinter } from '../steps.js';
@@ -102,10 +103,12 @@ export async function startNode(i: NodeStartInput): Promise<NodeProcessSpec[]> {
 
   await step(out, 'containerd', join(l.logs, 'containerd.log'), async () => {
     const proc = await startInNetns('containerd', [join(i.nodeBin, 'containerd'), '--config', p.containerdConfig]);
-    await waitFor(
+    await eventually(
+      'containerd RuntimeReady',
       async () => {
         const r = await run([join(i.nodeBin, 'crictl'), '--runtime-endpoint', `unix://${p.containerdSocket}`, 'info'], { env, timeoutMs: 10_000 });
-        return r.code === 0 && /"RuntimeReady"[\s\S]*?"status": true/.test(r.stdout) ? true : `crictl info: ${r.stderr.trim() || 'runtime not ready'}`;
+        if (r.code === 0 && /"RuntimeReady"[\s\S]*?"status": true/.test(r.stdout)) return true;
+        throw new Error(`crictl info: ${r.stderr.trim() || 'runtime not ready'}`);
       },
       { timeoutMs: 60_000, intervalMs: 250, abort: () => (isAlive(proc.pid) ? undefined : 'containerd exited') },
     );
@@ -127,15 +130,17 @@ export async function startNode(i: NodeStartInput): Promise<NodeProcessSpec[]> {
       `--hostname-override=${i.nodeName}`,
       '--v=1',
     ]);
-    await waitForValue('Node Ready', 120_000, nodeReady(i.admin, i.nodeName), () => (isAlive(proc.pid) ? undefined : 'kubelet exited'));
+    await eventually('Node Ready', nodeReady(i.admin, i.nodeName), { timeoutMs: 120_000, intervalMs: 250, abort: () => (isAlive(proc.pid) ? undefined : 'kubelet exited') });
   });
 
   await step(out, 'kube-proxy (iptables mode)', join(l.logs, 'kube-proxy.log'), async () => {
     const proc = await startInNetns('kube-proxy', [join(i.kubeBin, 'kube-proxy'), `--config=${p.kubeProxyConfig}`, '--v=1']);
-    await waitFor(
+    await eventually(
+      'kube-proxy /healthz',
       async () => {
         const r = await httpGet(`http://${n.nodeIp}:${KUBE_PROXY_HEALTHZ_PORT}/healthz`);
-        return r.status === 200 ? true : `kube-proxy /healthz: HTTP ${r.status} ${r.body.slice(0, 200)}`;
+        if (r.status === 200) return true;
+        throw new Error(`kube-proxy /healthz: HTTP ${r.status} ${r.body.slice(0, 200)}`);
       },
       { timeoutMs: 60_000, intervalMs: 500, abort: () => (isAlive(proc.pid) ? undefined : 'kube-proxy exited') },
     );
