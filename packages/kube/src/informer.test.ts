@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '@qvirt/testing';
 import { createInformer } from './informer.js';
 import { parseKubeConfig } from './kube-config.js';
 import { silentLogger } from './logger.js';
@@ -38,14 +39,6 @@ async function fakeApi(script: Script): Promise<string> {
   return `apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\nclusters: [{name: k, cluster: {server: "http://127.0.0.1:${port}"}}]\nusers: [{name: u, user: {token: t}}]\n`;
 }
 
-const until = async (cond: () => boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
-
 describe('ResilientInformer', () => {
   it('survives a watch HTTP 500 and a cut connection, relisting and firing what changed meanwhile', async () => {
     const script: Script = { items: [obj('a', 1), obj('b', 1)], rv: 1, lists: 0, watches: [] };
@@ -71,7 +64,7 @@ describe('ResilientInformer', () => {
     // While the watch is broken: b is deleted, a changes, c (seen over the watch) persists.
     script.items = [obj('a', 5), obj('c', 2)];
     script.rv = 5;
-    await until(() => seen.includes('delete b') && errors.length === 2 && inf.getStats().lists === 3);
+    await eventually('the deletion, two errors and three lists', () => seen.includes('delete b') && errors.length === 2 && inf.getStats().lists === 3, { timeoutMs: 5_000, intervalMs: 10 });
     expect(seen).toEqual(['add a', 'add b', 'add c', 'update a', 'delete b']);
     expect(errors.length).toBe(2);
     expect(errors[1]).toMatch(/HTTP 500 InternalError: etcd is sad/);
@@ -92,7 +85,7 @@ describe('ResilientInformer', () => {
     const errors: Error[] = [];
     inf.on('error', (e) => errors.push(e));
     await inf.start();
-    await until(() => script.lists === 2, 2000);
+    await eventually('a second list', () => script.lists === 2, { timeoutMs: 2000, intervalMs: 10 });
     expect(errors).toEqual([]);
     await inf.stop();
   });

@@ -1,5 +1,6 @@
 import { ClusterConfigError, type ClusterConfig } from '@qvirt/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@qvirt/testing';
 import { ClusterConfigSource, silentLogger, type KubeClient, type KubeConfigLike } from '../src/index.js';
 import { startTestApiServer, type TestApiServer } from './support/api-server.js';
 
@@ -16,13 +17,6 @@ afterAll(async () => {
   await api?.stop();
 });
 
-const until = async (what: string, cond: () => boolean, ms = 20_000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 const gates = (c: ClusterConfig) => [...c.featureGates].sort().join(',');
 const cmPath = `/api/v1/namespaces/${NS}/configmaps`;
 const configMap = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
@@ -39,7 +33,7 @@ describe('ClusterConfigSource on a real API server', () => {
 
     await admin.create(cmPath, configMap('kubevirt-config', { 'feature-gates': 'QAT' }));
     await admin.create(cmPath, configMap('not-the-config', { 'feature-gates': 'Ignored' }));
-    await until('QAT from the ConfigMap', () => gates(source.current()) === 'QAT');
+    await eventually('QAT from the ConfigMap', () => gates(source.current()) === 'QAT', { timeoutMs: 20_000, intervalMs: 50 });
 
     await admin.create(`/apis/kubevirt.io/v1/namespaces/${NS}/kubevirts`, {
       apiVersion: 'kubevirt.io/v1',
@@ -47,21 +41,21 @@ describe('ClusterConfigSource on a real API server', () => {
       metadata: { name: 'kubevirt' },
       spec: { configuration: { developerConfiguration: { featureGates: ['HostDevices'] }, machineType: 'pc-q35-7.2' } },
     });
-    await until('the CR merged in', () => gates(source.current()) === 'HostDevices,QAT');
+    await eventually('the CR merged in', () => gates(source.current()) === 'HostDevices,QAT', { timeoutMs: 20_000, intervalMs: 50 });
     expect(source.current().machineType).toBe('pc-q35-7.2');
 
     await admin.patch(`${cmPath}/kubevirt-config`, { data: { permittedHostDevices: 'pciHostDevices: [ {' } });
-    await until('the bad edit seen', () => source.lastError() !== undefined);
+    await eventually('the bad edit seen', () => source.lastError() !== undefined, { timeoutMs: 20_000, intervalMs: 50 });
     expect(source.lastError()).toBeInstanceOf(ClusterConfigError);
     expect(gates(source.current())).toBe('HostDevices,QAT');
 
     await admin.patch(`${cmPath}/kubevirt-config`, { data: { permittedHostDevices: 'pciHostDevices: [{pciVendorSelector: "8086:37c9", resourceName: qat.intel.com/generic}]' } });
-    await until('the fixed edit in force', () => source.current().permittedHostDevices !== undefined);
+    await eventually('the fixed edit in force', () => source.current().permittedHostDevices !== undefined, { timeoutMs: 20_000, intervalMs: 50 });
     expect(source.lastError()).toBeUndefined();
     expect(source.current().permittedHostDevices?.pciHostDevices).toEqual([{ pciVendorSelector: '8086:37c9', resourceName: 'qat.intel.com/generic' }]);
 
     await admin.delete(`${cmPath}/kubevirt-config`);
-    await until('the ConfigMap gone', () => gates(source.current()) === 'HostDevices');
+    await eventually('the ConfigMap gone', () => gates(source.current()) === 'HostDevices', { timeoutMs: 20_000, intervalMs: 50 });
     expect(changes).toEqual(['QAT', 'HostDevices,QAT', 'HostDevices,QAT', 'HostDevices']);
     await source.stop();
   });

@@ -1,5 +1,6 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@qvirt/testing';
 import { createInformer, EventRecorder, LeaderElector, patchStatus, silentLogger, type KubeClient, type KubeConfigLike, type Lease } from '../src/index.js';
 import { startTestApiServer, type TestApiServer } from './support/api-server.js';
 
@@ -39,14 +40,6 @@ async function cuttableProxy(target: URL): Promise<{ url: string; cut(): void; b
   };
 }
 
-const until = async (what: string, cond: () => boolean | Promise<boolean>, ms = 20_000) => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
-
 describe('@qvirt/kube on a real API server', () => {
   it('an informer survives cut connections and catches up by relisting', async () => {
     const proxy = await cuttableProxy(new URL(cp.server));
@@ -61,7 +54,7 @@ describe('@qvirt/kube on a real API server', () => {
     inf.on('error', (e) => errors.push(e));
     await inf.start();
     await admin.create('/api/v1/namespaces/kt/configmaps', cm('b'));
-    await until('watch sees b', () => seen.includes('add b'));
+    await eventually('watch sees b', () => seen.includes('add b'), { timeoutMs: 20_000, intervalMs: 50 });
 
     // Outage: the connection breaks and reconnects are refused while things change.
     proxy.block(true);
@@ -71,12 +64,12 @@ describe('@qvirt/kube on a real API server', () => {
     await new Promise((r) => setTimeout(r, 800));
     expect(seen).not.toContain('add c');
     proxy.block(false);
-    await until('relist sees c and a gone', () => seen.includes('add c') && seen.includes('delete a'));
+    await eventually('relist sees c and a gone', () => seen.includes('add c') && seen.includes('delete a'), { timeoutMs: 20_000, intervalMs: 50 });
     expect(errors.length).toBeGreaterThanOrEqual(1);
     expect(inf.list().map((o) => o.metadata.name).sort()).toEqual(['b', 'c']);
     // And the watch works again afterwards.
     await admin.create('/api/v1/namespaces/kt/configmaps', cm('d'));
-    await until('watch sees d', () => seen.includes('add d'));
+    await eventually('watch sees d', () => seen.includes('add d'), { timeoutMs: 20_000, intervalMs: 50 });
     await inf.stop();
     await proxy.close();
   });
@@ -100,14 +93,14 @@ describe('@qvirt/kube on a real API server', () => {
     const ac = new AbortController();
     const bc = new AbortController();
     const ra = a.run(ac.signal);
-    await until('a leads', () => a.isLeader());
+    await eventually('a leads', () => a.isLeader(), { timeoutMs: 20_000, intervalMs: 50 });
     const rb = b.run(bc.signal);
     await new Promise((r) => setTimeout(r, 1500));
     expect(b.isLeader()).toBe(false);
     const t = Date.now();
     ac.abort();
     expect(await ra).toBe('stopped');
-    await until('b leads', () => b.isLeader(), 3000);
+    await eventually('b leads', () => b.isLeader(), { timeoutMs: 3000, intervalMs: 50 });
     expect(Date.now() - t).toBeLessThan(1500); // released, not expired
     expect(started).toEqual(['a', 'b']);
     const lease = await admin.get<Lease>('/apis/coordination.k8s.io/v1/namespaces/kt/leases/le-test');

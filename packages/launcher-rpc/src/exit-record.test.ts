@@ -1,20 +1,14 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '@qvirt/testing/vitest';
 import { parseExitRecord, readExitRecord, writeExitRecord } from './exit-record.js';
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'exit-record-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = useTempDir('exit-record-');
 
 describe('launcher exit record', () => {
   it('round-trips through the file, which only its owner can read', async () => {
-    const path = join(dir, 'launcher-exit.json');
+    const path = join(dir(), 'launcher-exit.json');
     const record = { code: 0, reason: 'the guest shut down', domainStopReason: 'shutdown', time: '2026-11-26T10:00:00.000Z' };
     await writeExitRecord(path, record);
     expect(await readExitRecord(path)).toEqual(record);
@@ -23,7 +17,7 @@ describe('launcher exit record', () => {
   });
 
   it('is undefined when there is none, and an error naming the file and field when it is not a record', async () => {
-    const path = join(dir, 'launcher-exit.json');
+    const path = join(dir(), 'launcher-exit.json');
     expect(await readExitRecord(path)).toBeUndefined();
     await writeFile(path, '{"code":');
     await expect(readExitRecord(path)).rejects.toThrow(`${path}: not JSON`);

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, stat, writeFile, readFile } from 'node:fs/promises';
+import { stat, writeFile, readFile } from 'node:fs/promises';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '@qvirt/testing';
+import { useTempDir } from '@qvirt/testing/vitest';
 import {
   LauncherClient,
   LauncherRpcError,
@@ -35,26 +36,22 @@ const handlers: LauncherHandlers = {
   },
 };
 
-let dir: string;
+const dir = useTempDir('launcher-rpc-');
 let server: LauncherServer | undefined;
 let client: LauncherClient | undefined;
 const others: NetServer[] = [];
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'launcher-rpc-'));
-});
 afterEach(async () => {
   client?.close();
   client = undefined;
   await server?.close();
   server = undefined;
   for (const s of others.splice(0)) await new Promise((done) => s.close(done));
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('launcher rpc over a unix socket', () => {
   it('answers Ping and GetAllocation with typed messages, on a 0600 socket', async () => {
-    const socketPath = join(dir, 'sockets', 'uid-1.sock');
+    const socketPath = join(dir(), 'sockets', 'uid-1.sock');
     server = await serveLauncher({ socketPath, handlers });
     const st = await stat(socketPath);
     expect(st.isSocket()).toBe(true);
@@ -69,7 +66,7 @@ describe('launcher rpc over a unix socket', () => {
   });
 
   it('passes a handler FAILED_PRECONDITION through with its message; other errors become INTERNAL', async () => {
-    const socketPath = join(dir, 'l.sock');
+    const socketPath = join(dir(), 'l.sock');
     server = await serveLauncher({ socketPath, handlers });
     client = LauncherClient.connect(socketPath);
     const bad = await client.getAllocation(['bad/res']).catch((e: unknown) => e);
@@ -80,7 +77,7 @@ describe('launcher rpc over a unix socket', () => {
   });
 
   it('removes the socket on close', async () => {
-    const socketPath = join(dir, 'l.sock');
+    const socketPath = join(dir(), 'l.sock');
     server = await serveLauncher({ socketPath, handlers });
     await server.close();
     server = undefined;
@@ -88,7 +85,7 @@ describe('launcher rpc over a unix socket', () => {
   });
 
   it('replaces a stale socket left by a killed process', async () => {
-    const socketPath = join(dir, 'l.sock');
+    const socketPath = join(dir(), 'l.sock');
     const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(socketPath)}, () => console.log('up'))`]);
     await new Promise<void>((ok) => child.stdout.once('data', () => ok()));
     child.kill('SIGKILL');
@@ -101,21 +98,21 @@ describe('launcher rpc over a unix socket', () => {
   });
 
   it('refuses a path where a live server listens, and a path that is not a socket', async () => {
-    const live = join(dir, 'live.sock');
+    const live = join(dir(), 'live.sock');
     const other = createServer();
     others.push(other);
     await new Promise<void>((ok) => other.listen(live, ok));
     await expect(serveLauncher({ socketPath: live, handlers })).rejects.toThrow(LauncherSocketError);
     await expect(serveLauncher({ socketPath: live, handlers })).rejects.toThrow(/another process is serving/);
 
-    const file = join(dir, 'file.sock');
+    const file = join(dir(), 'file.sock');
     await writeFile(file, 'keep me');
     await expect(serveLauncher({ socketPath: file, handlers })).rejects.toThrow(/is not a socket/);
     expect(await readFile(file, 'utf8')).toBe('keep me');
   });
 
   it('fails fast with UNAVAILABLE when nothing listens, and reaches a launcher that starts later', async () => {
-    const socketPath = join(dir, 'late.sock');
+    const socketPath = join(dir(), 'late.sock');
     client = LauncherClient.connect(socketPath);
     const t0 = Date.now();
     const err = await client.ping({ deadlineMs: 5000 }).catch((e: unknown) => e);
@@ -125,17 +122,12 @@ describe('launcher rpc over a unix socket', () => {
 
     server = await serveLauncher({ socketPath, handlers });
     // Short reconnect backoff: the handler's next polls get through within about a second.
-    const deadline = Date.now() + 3000;
-    let info: PingInfo | undefined;
-    while (!info && Date.now() < deadline) {
-      info = await client.ping({ deadlineMs: 500 }).catch(() => undefined);
-      if (!info) await new Promise((ok) => setTimeout(ok, 100));
-    }
-    expect(info?.ready).toBe(true);
+    const info = await eventually('a Ping through the new server', () => client!.ping({ deadlineMs: 500 }), { timeoutMs: 3000, intervalMs: 100 });
+    expect(info.ready).toBe(true);
   });
 
   it('honours the deadline on a socket that accepts but never answers', async () => {
-    const socketPath = join(dir, 'dead.sock');
+    const socketPath = join(dir(), 'dead.sock');
     const conns: Socket[] = [];
     const silent = createServer((c) => conns.push(c)); // accepts, never speaks HTTP/2
     others.push(silent);
