@@ -8,7 +8,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DevicePluginServer, QatDeviceSource, loadDevicePluginProto, sharedDiscovery } from '@qvirt/device-plugin';
-import { buildFakeQatHost, discoverQat } from '@qvirt/qat';
+import { discoverQat } from '@qvirt/qat';
+import { buildFakeQatHost } from '@qvirt/qat/testing';
 import { figure, percentile, type BenchFigure } from './figure.js';
 
 const RUNS = 15;

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildFakeQatHost } from '@qvirt/qat';
+import { buildFakeQatHost } from '@qvirt/qat/testing';
 import { runDiscover } from './discover-command.js';
 
 let root: string;

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { documentedMetrics, metricsDocProblems } from '@qvirt/kube/testing';
-import { buildFakeQatHost, discoverQat } from '@qvirt/qat';
+import { discoverQat } from '@qvirt/qat';
+import { buildFakeQatHost } from '@qvirt/qat/testing';
 import { createHandlerMetrics } from './metrics.js';
 
 describe('docs/metrics.md for virt-handler', () => {

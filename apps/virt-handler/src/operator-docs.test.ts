@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFakeQatHost, type FakeQatHostSpec } from '@qvirt/qat';
+import { buildFakeQatHost, type FakeQatHostSpec } from '@qvirt/qat/testing';
 import { runDiscover } from './discover-command.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkContainerRequest } from './allocation-check.js';
 import type { PluginDevice } from './device-source.js';
-import { AllocationError } from './errors.js';
+import { AllocateRefusal } from './errors.js';
 
 const devs = new Map<string, PluginDevice>(
   [
@@ -13,11 +13,11 @@ const devs = new Map<string, PluginDevice>(
 );
 const R = 'qat.intel.com/generic';
 
-function refusal(ids: string[]): AllocationError {
+function refusal(ids: string[]): AllocateRefusal {
   try {
     checkContainerRequest(R, ids, devs);
   } catch (err) {
-    if (err instanceof AllocationError) return err;
+    if (err instanceof AllocateRefusal) return err;
     throw err;
   }
   throw new Error('expected a refusal');

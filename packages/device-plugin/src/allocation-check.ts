@@ -1,5 +1,5 @@
 import type { PluginDevice } from './device-source.js';
-import { AllocationError } from './errors.js';
+import { AllocateRefusal } from './errors.js';
 
 /**
  * Checks one container's requested IDs against the current devices (pure):
@@ -7,16 +7,16 @@ import { AllocationError } from './errors.js';
  * request holding only part of an IOMMU group -> FAILED_PRECONDITION.
  */
 export function checkContainerRequest(resourceName: string, ids: readonly string[], devices: ReadonlyMap<string, PluginDevice>): PluginDevice[] {
-  if (ids.length === 0) throw new AllocationError('INVALID_ARGUMENT', `resource ${resourceName}: container request names no devices`);
+  if (ids.length === 0) throw new AllocateRefusal('INVALID_ARGUMENT', `resource ${resourceName}: container request names no devices`);
   const seen = new Set<string>();
   const picked: PluginDevice[] = [];
   for (const id of ids) {
-    if (seen.has(id)) throw new AllocationError('INVALID_ARGUMENT', `resource ${resourceName}: device ${id} requested twice`);
+    if (seen.has(id)) throw new AllocateRefusal('INVALID_ARGUMENT', `resource ${resourceName}: device ${id} requested twice`);
     seen.add(id);
     const d = devices.get(id);
-    if (!d) throw new AllocationError('INVALID_ARGUMENT', `resource ${resourceName}: unknown device ${id}`);
+    if (!d) throw new AllocateRefusal('INVALID_ARGUMENT', `resource ${resourceName}: unknown device ${id}`);
     if (d.health !== 'Healthy') {
-      throw new AllocationError('FAILED_PRECONDITION', `resource ${resourceName}: device ${id} is Unhealthy${d.unhealthyReason ? ` (${d.unhealthyReason})` : ''}`);
+      throw new AllocateRefusal('FAILED_PRECONDITION', `resource ${resourceName}: device ${id} is Unhealthy${d.unhealthyReason ? ` (${d.unhealthyReason})` : ''}`);
     }
     picked.push(d);
   }
@@ -24,7 +24,7 @@ export function checkContainerRequest(resourceName: string, ids: readonly string
     if (d.groupKey === undefined) continue;
     const mates = [...devices.values()].filter((o) => o.groupKey === d.groupKey && !seen.has(o.id));
     if (mates.length > 0) {
-      throw new AllocationError(
+      throw new AllocateRefusal(
         'FAILED_PRECONDITION',
         `resource ${resourceName}: device ${d.id} shares IOMMU group ${d.groupKey} with ${mates.map((m) => m.id).join(', ')}; they must be allocated to the same container`,
       );

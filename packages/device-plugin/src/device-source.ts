@@ -1,6 +1,5 @@
+import type { DeviceHealth } from '@qvirt/qat';
 import type { DeviceSpec, Mount } from './api-types.js';
-
-export type DeviceHealth = 'Healthy' | 'Unhealthy';
 
 /** One device as the plugin advertises it. */
 export interface PluginDevice {

@@ -1,10 +1,10 @@
-export type AllocationErrorCode = 'INVALID_ARGUMENT' | 'FAILED_PRECONDITION';
+export type AllocateRefusalCode = 'INVALID_ARGUMENT' | 'FAILED_PRECONDITION';
 
 /** An Allocate request the plugin refuses; `code` becomes the gRPC status. */
-export class AllocationError extends Error {
-  override readonly name = 'AllocationError';
+export class AllocateRefusal extends Error {
+  override readonly name = 'AllocateRefusal';
   constructor(
-    readonly code: AllocationErrorCode,
+    readonly code: AllocateRefusalCode,
     message: string,
   ) {
     super(message);

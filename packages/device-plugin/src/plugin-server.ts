@@ -7,7 +7,7 @@ import { KUBELET_SOCKET_NAME } from './api-types.js';
 import { checkContainerRequest } from './allocation-check.js';
 import type { DeviceSource, PluginDevice, PluginLogger } from './device-source.js';
 import { silentLogger } from './device-source.js';
-import { AllocationError, DevicePluginError } from './errors.js';
+import { AllocateRefusal, DevicePluginError } from './errors.js';
 import { preferredAllocation } from './preferred-allocation.js';
 import { loadDevicePluginProto } from './proto.js';
 import { registerWithKubelet, socketNameFor } from './registration.js';
@@ -244,8 +244,8 @@ export class DevicePluginServer {
           this.log.info({ resource: this.resourceName, containers: call.request.container_requests.map((r) => r.devices_ids) }, 'allocated');
           cb(null, { container_responses });
         } catch (err) {
-          if (!(err instanceof AllocationError)) this.log.error({ err }, 'allocate failed');
-          const code = err instanceof AllocationError && err.code === 'FAILED_PRECONDITION' ? grpc.status.FAILED_PRECONDITION : err instanceof AllocationError ? grpc.status.INVALID_ARGUMENT : grpc.status.INTERNAL;
+          if (!(err instanceof AllocateRefusal)) this.log.error({ err }, 'allocate failed');
+          const code = err instanceof AllocateRefusal && err.code === 'FAILED_PRECONDITION' ? grpc.status.FAILED_PRECONDITION : err instanceof AllocateRefusal ? grpc.status.INVALID_ARGUMENT : grpc.status.INTERNAL;
           this.log.warn({ resource: this.resourceName, err: (err as Error).message }, 'allocate refused');
           cb({ code, details: (err as Error).message, name: 'AllocateError', message: (err as Error).message });
         }

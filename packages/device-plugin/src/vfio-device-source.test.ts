@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildFakeQatHost, discoverPciHostDevices } from '@qvirt/qat';
+import { discoverPciHostDevices } from '@qvirt/qat';
+import { buildFakeQatHost } from '@qvirt/qat/testing';
 import { VfioDeviceSource } from './vfio-device-source.js';
 
 describe('VfioDeviceSource with permitted non-QAT functions (SIMULATED sysfs tree)', () => {

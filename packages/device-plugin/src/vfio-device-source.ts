@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { pciResourceEnvName } from '@qvirt/qat';
 import type { DeviceSpec } from './api-types.js';
-import type { ContainerAllocation, DeviceHealth, DeviceSource, PluginDevice } from './device-source.js';
+import type { DeviceHealth } from '@qvirt/qat';
+import type { ContainerAllocation, DeviceSource, PluginDevice } from './device-source.js';
 
 export const VFIO_PERMISSIONS = 'mrw';
 

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildFakeQatHost, type FakeQatHost } from '@qvirt/qat';
+import { buildFakeQatHost, type FakeQatHost } from '@qvirt/qat/testing';
 import { DevicePluginServer, KvmDeviceSource, QatDeviceSource, sharedDiscovery } from '../src/index.js';
 import { FakeKubelet } from './fake-kubelet.js';
 

@@ -9,12 +9,10 @@ import {
   isConnectionLost,
   LibvirtConnection,
   LibvirtError,
-  processesInNamespace,
-  startPrivateLibvirtd,
   type LibvirtLogger,
   type LifecycleEvent,
-  type PrivateLibvirtd,
 } from '../src/index.js';
+import { processesInNamespace, startPrivateLibvirtd, type PrivateLibvirtd } from '../src/daemon.js';
 
 const GUEST = '/var/lib/qvirt/images/qvirt-test-guest';
 const MARKER = 'QVIRT-GUEST-BOOTED';

@@ -1,8 +1,8 @@
 // The binding against libvirt's in-process test driver (test:///default): no daemon needed.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InMemoryDomainManager } from '../src/testing.js';
 import {
-  InMemoryDomainManager,
   isConnectionLost,
   isNotFound,
   isOperationInvalid,

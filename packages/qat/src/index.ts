@@ -1,6 +1,6 @@
 // @qvirt/qat: Intel QAT discovery in sysfs (PF/VF by PCI ID and generation,
-// driver, IOMMU group, NUMA node, health, services), opt-in vfio-pci binding,
-// and a SIMULATED host tree builder for tests and the local stack.
+// driver, IOMMU group, NUMA node, health, services) and opt-in vfio-pci
+// binding. The SIMULATED host tree builder for tests and the local stack is @qvirt/qat/testing.
 //
 // Resource names (see resource-names.ts for the full table):
 //   DH895xCC, C62x, C3xxx, C4xxx, D15xx VFs -> qat.intel.com/generic
@@ -34,16 +34,4 @@ export { discoverPciHostDevices, normalizePciSelector, type PciHostDevice } from
 export { heartbeatPath } from './pf-discovery.js';
 export { NOIOMMU_GROUP_NAME } from './iommu-group.js';
 export { bindToVfio, PCI_ADDRESS_RE, type BindToVfioOptions, type BindResult, type SysfsWrite } from './vfio-bind.js';
-export { SysfsReadError, VfioBindError, FakeHostSpecError } from './errors.js';
-export {
-  buildFakeQatHost,
-  FakeQatHost,
-  vfAddress,
-  defaultPfAddress,
-  type FakeQatHostSpec,
-  type FakePfSpec,
-  type FakeVfSpec,
-  type FakeOtherDeviceSpec,
-  type FakePfLayout,
-} from './fake-host.js';
-export { FakeKernel, type RecordedWrite } from './fake-kernel.js';
+export { SysfsReadError, VfioBindError } from './errors.js';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptyClusterConfig, type ClusterConfig } from '@qvirt/api';
-import { buildFakeQatHost, discoverPciHostDevices, discoverQat, type PciHostDevice, type QatDiscovery } from '@qvirt/qat';
+import { discoverPciHostDevices, discoverQat, type PciHostDevice, type QatDiscovery } from '@qvirt/qat';
+import { buildFakeQatHost } from '@qvirt/qat/testing';
 import { permittedPciIds, planDevicePlugins, selectPciDevices, selectVfs } from './device-plugin.plan.js';
 import { desiredNodeLabels, nodeLabelPatch } from './node-labels.js';
 

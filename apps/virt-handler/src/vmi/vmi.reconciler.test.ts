@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { VirtualMachineInstance } from '@qvirt/api';
 import { silentLogger } from '@qvirt/kube';
-import { InMemoryDomainManager, type LifecycleEvent } from '@qvirt/libvirt';
+import type { LifecycleEvent } from '@qvirt/libvirt';
+import { InMemoryDomainManager } from '@qvirt/libvirt/testing';
 import type { LauncherExitRecord, ResourceAllocation } from '@qvirt/launcher-rpc';
 import type { LauncherConnector, SessionHooks } from './launcher-session.js';
 import { VmiReconciler } from './vmi.reconciler.js';

@@ -1,6 +1,7 @@
 // Composition of the in-pod mode: config -> logger -> private libvirtd + libvirt connection ->
 // Supervisor; signals; exit code. main.ts dispatches here for `virt-launcher --vmi-uid ...`.
-import { detectIsolation, LibvirtConnection, libvirtDomainManager, startVmLibvirtd, type Isolation } from '@qvirt/libvirt';
+import { LibvirtConnection, libvirtDomainManager } from '@qvirt/libvirt';
+import { detectIsolation, startVmLibvirtd, type Isolation } from '@qvirt/libvirt/daemon';
 import { pino } from 'pino';
 import { LauncherConfigError, parseSupervisorArgs, type SupervisorConfig } from './config.js';
 import { ExitCodes } from './exit-policy.js';

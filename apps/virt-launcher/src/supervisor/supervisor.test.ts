@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import { InMemoryDomainManager, type DomainManager } from '@qvirt/libvirt';
+import type { DomainManager } from '@qvirt/libvirt';
+import { InMemoryDomainManager } from '@qvirt/libvirt/testing';
 import { LauncherClient, readExitRecord, writeExitRecord } from '@qvirt/launcher-rpc';
 import { eventually } from '@qvirt/testing';
 import { useTempDir } from '@qvirt/testing/vitest';
