@@ -10,7 +10,8 @@ import { startControlPlane, type ControlPlane } from '@qvirt/testenv';
 import { MAX_VCPUS } from '@qvirt/api';
 import { HOST_DEVICES_GATE_DISABLED_MESSAGE } from '@qvirt/validation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminClient, applyDocs, eventually, kubectlOk, prepareCluster, urlWebhookConfigurations } from './support/cluster.js';
+import { eventually } from '@qvirt/testing';
+import { adminClient, applyDocs, kubectlOk, prepareCluster, urlWebhookConfigurations } from './support/cluster.js';
 import { loadDoc } from './support/manifests.js';
 import { freePort, startVirtApi, type VirtApiProcess } from './support/virt-api-process.js';
 
@@ -41,7 +42,7 @@ beforeAll(async () => {
   await virtApi.waitReady(ca.certPem);
   await applyDocs(cp, urlWebhookConfigurations(port, ca.certPem));
   // The config (gate on via ConfigMap, permitted list via CR) is in force once a QAT VMI passes.
-  await eventually('config in force', async () => ((await createVmi(vmi('probe'))) === undefined ? true : undefined), 10_000);
+  await eventually('config in force', async () => ((await createVmi(vmi('probe'))) === undefined ? true : undefined), { timeoutMs: 10_000 });
 });
 
 afterAll(async () => {

@@ -10,7 +10,8 @@ import type { KubeClient } from '@qvirt/kube';
 import { createCA, issueCert } from '@qvirt/pki';
 import { startControlPlane, type ControlPlane } from '@qvirt/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminClient, applyDocs, eventually, kubectlOk, prepareCluster, urlWebhookConfigurations } from './support/cluster.js';
+import { eventually } from '@qvirt/testing';
+import { adminClient, applyDocs, kubectlOk, prepareCluster, urlWebhookConfigurations } from './support/cluster.js';
 import { freePort, repoRoot, startVirtApi, type VirtApiProcess } from './support/virt-api-process.js';
 
 interface Secret {
@@ -76,7 +77,7 @@ describe('virt-api --self-signed-secret', () => {
   let first: Secret;
 
   it('creates the Secret, serves its cert and sets every caBundle; VMIs are admitted', async () => {
-    first = (await eventually('Secret created', async () => readSecret().catch(() => undefined), 60_000)).value;
+    first = await eventually('Secret created', async () => readSecret().catch(() => undefined), { timeoutMs: 60_000 });
     expect(Object.keys(first.data).sort()).toEqual(['ca-bundle.crt', 'ca.crt', 'ca.key', 'tls.crt', 'tls.key']);
     const cert = new X509Certificate(decode(first.data['tls.crt']));
     expect(cert.checkHost('virt-api.kubevirt.svc')).toBe('virt-api.kubevirt.svc');
@@ -87,7 +88,7 @@ describe('virt-api --self-signed-secret', () => {
     const bundles = await caBundles();
     expect(bundles).toHaveLength(5);
     for (const b of bundles) expect(b).toBe(first.data['ca-bundle.crt']);
-    await eventually('vmi-plain admitted', async () => ((await cp.kubectl(['apply', '-f', join(repoRoot, 'examples/vmi-plain.yaml')])).code === 0 ? true : undefined), 10_000);
+    await eventually('vmi-plain admitted', async () => ((await cp.kubectl(['apply', '-f', join(repoRoot, 'examples/vmi-plain.yaml')])).code === 0 ? true : undefined), { timeoutMs: 10_000 });
     expect(virtApi.output()).not.toMatch(/PRIVATE KEY/);
   });
 
@@ -95,7 +96,7 @@ describe('virt-api --self-signed-secret', () => {
     const other = await createCA({ commonName: 'someone-else', validityDays: 1 });
     await kubectlOk(cp, ['patch', 'validatingwebhookconfiguration', 'virt-api-validator', '--type=json', '-p',
       JSON.stringify([{ op: 'replace', path: '/webhooks/0/clientConfig/caBundle', value: Buffer.from(other.certPem).toString('base64') }])]);
-    await eventually('caBundle restored', async () => ((await caBundles()).every((b) => b === first.data['ca-bundle.crt']) ? true : undefined), 10_000);
+    await eventually('caBundle restored', async () => ((await caBundles()).every((b) => b === first.data['ca-bundle.crt']) ? true : undefined), { timeoutMs: 10_000 });
   });
 
   it('renews a serving cert that its CA did not sign and serves the new one without a restart', async () => {
@@ -103,14 +104,14 @@ describe('virt-api --self-signed-secret', () => {
     const foreign = await issueCert({ ca: stranger, commonName: 'virt-api', dnsNames: ['virt-api.kubevirt.svc'], usage: 'server', validityDays: 1 });
     await client.replace(SECRET_PATH, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kubevirt-virt-api-certs', namespace: 'kubevirt' }, data: { ...first.data, 'tls.crt': Buffer.from(foreign.certPem).toString('base64'), 'tls.key': Buffer.from(foreign.keyPem).toString('base64') } });
     const caPem = decode(first.data['ca.crt']);
-    const renewed = (await eventually('serving cert renewed', async () => {
+    const renewed = await eventually('serving cert renewed', async () => {
       const s = await readSecret();
       const c = new X509Certificate(decode(s.data['tls.crt']));
       return c.verify(new X509Certificate(caPem).publicKey) && c.fingerprint256 !== new X509Certificate(decode(first.data['tls.crt'])).fingerprint256 ? s : undefined;
-    }, 15_000)).value;
+    }, { timeoutMs: 15_000 });
     expect(renewed.data['ca.crt']).toBe(first.data['ca.crt']);
     const want = new X509Certificate(decode(renewed.data['tls.crt'])).fingerprint256;
-    await eventually('new cert served', async () => ((await servedCertFingerprint(caPem)) === want ? true : undefined), 10_000);
+    await eventually('new cert served', async () => ((await servedCertFingerprint(caPem)) === want ? true : undefined), { timeoutMs: 10_000 });
     first = renewed;
   });
 

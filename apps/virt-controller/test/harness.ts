@@ -111,21 +111,6 @@ export async function setPodPhase(env: Env, ns: string, name: string, phase: 'Ru
   });
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000, everyMs = 100): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 export async function getVmi(env: Env, ns: string, name: string): Promise<VirtualMachineInstance> {
   return env.admin.get<VirtualMachineInstance>(vmisPath(ns, name));
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@qvirt/testing';
 import type { Lease } from '@qvirt/kube';
-import { createNamespace, getVmi, launcherPods, qatVmi, setUp, startController, vmisPath, waitFor, type ControllerProcess, type Env } from './harness.js';
+import { createNamespace, getVmi, launcherPods, qatVmi, setUp, startController, vmisPath, type ControllerProcess, type Env } from './harness.js';
 
 let env: Env;
 const controllers: ControllerProcess[] = [];
@@ -43,10 +44,10 @@ describe('controller restarts', () => {
     await killer;
     expect(kills).toBeGreaterThanOrEqual(2);
     // Let the last controller converge.
-    await waitFor('every VMI Scheduling', async () => {
+    await eventually('every VMI Scheduling', async () => {
       const list = await env.admin.get<{ items: ReturnType<typeof qatVmi>[] }>(vmisPath('crash'));
       return list.items.length === 50 && list.items.every((v) => v.status?.phase === 'Scheduling');
-    }, 90_000, 500);
+    }, { timeoutMs: 90_000, intervalMs: 500 });
     await sleep(2000); // any late duplicate would show up now
     const pods = await launcherPods(env, 'crash');
     expect(pods).toHaveLength(50);
@@ -71,23 +72,23 @@ describe('leader election', () => {
     const a = startController(env, [], 'replica-a');
     const b = startController(env, [], 'replica-b');
     controllers.push(a, b);
-    const holder = await waitFor('a leader', async () => (await lease().catch(() => undefined))?.spec?.holderIdentity ?? undefined, 30_000);
+    const holder = await eventually('a leader', async () => (await lease().catch(() => undefined))?.spec?.holderIdentity || undefined, { timeoutMs: 30_000, intervalMs: 100 });
     const [leader, standby] = holder === 'replica-a' ? [a, b] : [b, a];
 
     const v1 = await env.admin.create<ReturnType<typeof qatVmi>>(vmisPath('le'), qatVmi('one', 'le'));
-    await waitFor('pod for one', async () => (await launcherPods(env, 'le', v1.metadata.uid)).length === 1);
-    await waitFor('leader event', async () => (await eventsBy('le', leader.identity)).length > 0);
+    await eventually('pod for one', async () => (await launcherPods(env, 'le', v1.metadata.uid)).length === 1, { timeoutMs: 30_000, intervalMs: 100 });
+    await eventually('leader event', async () => (await eventsBy('le', leader.identity)).length > 0, { timeoutMs: 30_000, intervalMs: 100 });
     expect(await eventsBy('le', standby.identity)).toEqual([]);
 
     const killedAt = Date.now();
     await leader.kill('SIGKILL');
-    await waitFor('standby takes over', async () => (await lease()).spec?.holderIdentity === standby.identity, 20_000, 100);
+    await eventually('standby takes over', async () => (await lease()).spec?.holderIdentity === standby.identity, { timeoutMs: 20_000, intervalMs: 100 });
     const handover = Date.now() - killedAt;
     process.stdout.write(`leader handover after SIGKILL: ${handover} ms (lease 4 s)\n`);
     expect(handover).toBeLessThan(4000 + 3000);
     const v2 = await env.admin.create<ReturnType<typeof qatVmi>>(vmisPath('le'), qatVmi('two', 'le'));
-    await waitFor('pod for two', async () => (await launcherPods(env, 'le', v2.metadata.uid)).length === 1, 20_000);
-    await waitFor('two Scheduling', async () => (await getVmi(env, 'le', 'two')).status?.phase === 'Scheduling');
+    await eventually('pod for two', async () => (await launcherPods(env, 'le', v2.metadata.uid)).length === 1, { timeoutMs: 20_000, intervalMs: 100 });
+    await eventually('two Scheduling', async () => (await getVmi(env, 'le', 'two')).status?.phase === 'Scheduling', { timeoutMs: 30_000, intervalMs: 100 });
 
     // SIGTERM releases the lease: a fresh standby takes over at once.
     const c = startController(env, [], 'replica-c');
@@ -95,7 +96,7 @@ describe('leader election', () => {
     await sleep(3000); // c syncs its caches and campaigns
     const termAt = Date.now();
     await standby.kill('SIGTERM');
-    await waitFor('replica-c leads', async () => (await lease()).spec?.holderIdentity === 'replica-c', 10_000, 100);
+    await eventually('replica-c leads', async () => (await lease()).spec?.holderIdentity === 'replica-c', { timeoutMs: 10_000, intervalMs: 100 });
     const graceful = Date.now() - termAt;
     process.stdout.write(`leader handover after SIGTERM: ${graceful} ms\n`);
     expect(graceful).toBeLessThan(2500);

@@ -1,8 +1,9 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@qvirt/testing';
 import type { V1Pod } from '@kubernetes/client-node';
 import { isForbidden, isNotFound, KubeClient, loadKubeConfig } from '@qvirt/kube';
-import { bindPod, createNamespace, getVmi, launcherPods, podsPath, qatVmi, setPodPhase, setUp, startController, vmisPath, waitFor, type ControllerProcess, type Env } from './harness.js';
+import { bindPod, createNamespace, getVmi, launcherPods, podsPath, qatVmi, setPodPhase, setUp, startController, vmisPath, type ControllerProcess, type Env } from './harness.js';
 
 let env: Env;
 let ctl: ControllerProcess;
@@ -20,10 +21,10 @@ async function freePort(): Promise<number> {
 async function qatVmiWithPod(namespace: string, name: string, qats = 1) {
   await createNamespace(env, namespace);
   const vmi = await env.admin.create<ReturnType<typeof qatVmi>>(vmisPath(namespace), qatVmi(name, namespace, qats));
-  const [pod] = await waitFor('launcher pod', async () => {
+  const [pod] = await eventually('launcher pod', async () => {
     const pods = await launcherPods(env, namespace, vmi.metadata.uid);
     return pods.length > 0 && pods;
-  });
+  }, { timeoutMs: 30_000, intervalMs: 100 });
   if (pod === undefined) throw new Error(`no launcher pod for ${namespace}/${name}`);
   return { vmi, pod };
 }
@@ -50,10 +51,10 @@ describe('VMI controller on a real API server', () => {
     expect(pod.metadata?.ownerReferences).toEqual([{ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', name: 'vmi-qat', uid, controller: true, blockOwnerDeletion: true }]);
     expect(c.securityContext?.privileged).toBe(false);
 
-    const scheduling = await waitFor('Scheduling', async () => {
+    const scheduling = await eventually('Scheduling', async () => {
       const v = await getVmi(env, 'qat', 'vmi-qat');
       return v.status?.phase === 'Scheduling' && v;
-    });
+    }, { timeoutMs: 30_000, intervalMs: 100 });
     expect(scheduling.metadata.finalizers).toContain('foregroundDeleteVirtualMachine');
     expect(scheduling.status?.conditions).toContainEqual(expect.objectContaining({ type: 'LiveMigratable', status: 'False', reason: 'HostDeviceNotLiveMigratable' }));
 
@@ -61,10 +62,10 @@ describe('VMI controller on a real API server', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect((await getVmi(env, 'qat', 'vmi-qat')).status?.phase).toBe('Scheduling'); // bound but not running yet
     await setPodPhase(env, 'qat', pod.metadata!.name!, 'Running');
-    const scheduled = await waitFor('Scheduled', async () => {
+    const scheduled = await eventually('Scheduled', async () => {
       const v = await getVmi(env, 'qat', 'vmi-qat');
       return v.status?.phase === 'Scheduled' && v;
-    });
+    }, { timeoutMs: 30_000, intervalMs: 100 });
     expect(scheduled.status?.nodeName).toBe('node-a');
     expect(scheduled.status?.phaseTransitionTimestamps?.map((t) => t.phase)).toEqual(['Pending', 'Scheduling', 'Scheduled']);
     expect(await launcherPods(env, 'qat', uid)).toHaveLength(1);
@@ -77,13 +78,13 @@ describe('VMI controller on a real API server', () => {
     expect((await getVmi(env, 'qat', 'vmi-qat')).status?.phase).toBe('Running');
     const [pod] = await launcherPods(env, 'qat', v.metadata.uid);
     await setPodPhase(env, 'qat', pod!.metadata!.name!, 'Failed', 'Error');
-    const failed = await waitFor('Failed', async () => {
+    const failed = await eventually('Failed', async () => {
       const x = await getVmi(env, 'qat', 'vmi-qat');
       return x.status?.phase === 'Failed' && x;
-    });
+    }, { timeoutMs: 30_000, intervalMs: 100 });
     expect(failed.status?.reason).toBe('PodFailed');
     // A final VMI keeps no launcher pod (a terminated pod is deleted at once).
-    await waitFor('failed pod deleted', async () => (await launcherPods(env, 'qat', v.metadata.uid)).length === 0);
+    await eventually('failed pod deleted', async () => (await launcherPods(env, 'qat', v.metadata.uid)).length === 0, { timeoutMs: 30_000, intervalMs: 100 });
     expect((await getVmi(env, 'qat', 'vmi-qat')).status?.phase).toBe('Failed');
   });
 
@@ -92,20 +93,20 @@ describe('VMI controller on a real API server', () => {
     const podName = pod.metadata!.name!;
     await bindPod(env, pod, 'node-a');
     await setPodPhase(env, 'final', podName, 'Running');
-    await waitFor('Scheduled', async () => (await getVmi(env, 'final', 'start-failed')).status?.phase === 'Scheduled');
+    await eventually('Scheduled', async () => (await getVmi(env, 'final', 'start-failed')).status?.phase === 'Scheduled', { timeoutMs: 30_000, intervalMs: 100 });
     // As virt-handler when libvirt refuses to start the domain (no IOMMU): Failed while the launcher still runs.
     await env.admin.patch(`${vmisPath('final', 'start-failed')}/status`, { status: { phase: 'Failed', reason: 'StartFailed', message: "host doesn't support passthrough of host PCI devices" } });
-    const terminating = await waitFor('pod terminating', async () => {
+    const terminating = await eventually('pod terminating', async () => {
       const p = await env.admin.get<V1Pod>(podsPath('final', podName));
       return p.metadata?.deletionTimestamp && p;
-    });
+    }, { timeoutMs: 30_000, intervalMs: 100 });
     expect(terminating.metadata?.deletionGracePeriodSeconds).toBe(pod.spec?.terminationGracePeriodSeconds); // the pod's own grace period
     const failed = await getVmi(env, 'final', 'start-failed');
     expect(failed.status).toMatchObject({ phase: 'Failed', reason: 'StartFailed' });
     expect(failed.metadata.finalizers).toContain('foregroundDeleteVirtualMachine');
     // As the kubelet: the launcher stopped. No new pod for a final VMI, and it stays Failed.
     await env.admin.delete(podsPath('final', podName), { gracePeriodSeconds: 0 });
-    await waitFor('pod gone', async () => (await launcherPods(env, 'final', vmi.metadata.uid)).length === 0);
+    await eventually('pod gone', async () => (await launcherPods(env, 'final', vmi.metadata.uid)).length === 0, { timeoutMs: 30_000, intervalMs: 100 });
     await new Promise((r) => setTimeout(r, 500));
     expect(await launcherPods(env, 'final', vmi.metadata.uid)).toHaveLength(0);
     expect((await getVmi(env, 'final', 'start-failed')).status).toMatchObject({ phase: 'Failed', reason: 'StartFailed' });
@@ -113,26 +114,26 @@ describe('VMI controller on a real API server', () => {
 
   it('deletes the launcher pod with the VMI and drops the finalizer only once the pod is gone', async () => {
     const { pod } = await qatVmiWithPod('del', 'gone');
-    await waitFor('finalizer', async () => (await getVmi(env, 'del', 'gone')).metadata.finalizers?.includes('foregroundDeleteVirtualMachine'));
+    await eventually('finalizer', async () => (await getVmi(env, 'del', 'gone')).metadata.finalizers?.includes('foregroundDeleteVirtualMachine'), { timeoutMs: 30_000, intervalMs: 100 });
     await bindPod(env, pod, 'node-a'); // a bound pod waits for its kubelet when deleted
     await env.admin.delete(vmisPath('del', 'gone'));
-    const terminating = await waitFor('pod terminating', async () => {
+    const terminating = await eventually('pod terminating', async () => {
       const p = await env.admin.get<V1Pod>(podsPath('del', pod.metadata!.name));
       return p.metadata?.deletionTimestamp && p;
-    });
+    }, { timeoutMs: 30_000, intervalMs: 100 });
     expect(terminating).toBeTruthy();
     await new Promise((r) => setTimeout(r, 500));
     expect((await getVmi(env, 'del', 'gone')).metadata.finalizers).toContain('foregroundDeleteVirtualMachine');
     // As the kubelet: the container stopped, confirm the deletion.
     await env.admin.delete(podsPath('del', pod.metadata!.name), { gracePeriodSeconds: 0 });
-    await waitFor('VMI gone', async () => {
+    await eventually('VMI gone', async () => {
       try {
         await getVmi(env, 'del', 'gone');
         return false;
       } catch (err) {
         return isNotFound(err);
       }
-    });
+    }, { timeoutMs: 30_000, intervalMs: 100 });
   });
 
   it('does not render a device that permittedHostDevices does not permit: FailedCreate event and condition', async () => {
@@ -146,16 +147,16 @@ describe('VMI controller on a real API server', () => {
     await new Promise((r) => setTimeout(r, 500)); // let the config informer see it
     const vmi = await env.admin.create<ReturnType<typeof qatVmi>>(vmisPath('perm'), qatVmi('denied', 'perm'));
     const msg = 'QAT qat.intel.com/generic is not permitted in permittedHostDevices configuration';
-    const v = await waitFor('Synchronized=False', async () => {
+    const v = await eventually('Synchronized=False', async () => {
       const x = await getVmi(env, 'perm', 'denied');
       return x.status?.conditions?.some((c) => c.type === 'Synchronized' && c.status === 'False') && x;
-    });
+    }, { timeoutMs: 30_000, intervalMs: 100 });
     expect(v.status?.conditions).toContainEqual(expect.objectContaining({ type: 'Synchronized', status: 'False', reason: 'FailedCreate', message: msg }));
-    const events = await waitFor('FailedCreate event', async () => {
+    const events = await eventually('FailedCreate event', async () => {
       const list = await env.admin.get<{ items: { reason: string; message: string; type: string; involvedObject: { uid: string } }[] }>('/api/v1/namespaces/perm/events');
       const e = list.items.filter((x) => x.reason === 'FailedCreate' && x.involvedObject.uid === vmi.metadata.uid);
       return e.length > 0 && e;
-    });
+    }, { timeoutMs: 30_000, intervalMs: 100 });
     expect(events[0]).toMatchObject({ type: 'Warning', message: msg });
     expect(await launcherPods(env, 'perm', vmi.metadata.uid)).toHaveLength(0);
 
@@ -163,7 +164,7 @@ describe('VMI controller on a real API server', () => {
     await env.admin.patch('/apis/kubevirt.io/v1/namespaces/kubevirt/kubevirts/kubevirt', {
       spec: { configuration: { permittedHostDevices: { pciHostDevices: [{ pciVendorSelector: '8086:37c9', resourceName: 'qat.intel.com/generic' }] } } },
     });
-    await waitFor('pod after permitting', async () => (await launcherPods(env, 'perm', vmi.metadata.uid)).length === 1);
+    await eventually('pod after permitting', async () => (await launcherPods(env, 'perm', vmi.metadata.uid)).length === 1, { timeoutMs: 30_000, intervalMs: 100 });
     await env.admin.delete('/apis/kubevirt.io/v1/namespaces/kubevirt/kubevirts/kubevirt');
   });
 

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { LauncherClient, type PingInfo } from '@qvirt/launcher-rpc';
+import { eventually } from '@qvirt/testing';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -80,31 +81,31 @@ export function startLauncher(args: string[], env: Record<string, string> = {}, 
 
 /** Polls Ping like the handler does until the launcher says ready. */
 export async function waitForReady(client: LauncherClient, launcher: LauncherProcess, timeoutMs = 60_000): Promise<PingInfo> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    if (launcher.child.exitCode !== null) {
-      throw new Error(`launcher exited (${launcher.child.exitCode}) before ready: ${launcher.stderr()}\n${launcher.stdout()}`);
-    }
-    try {
+  return eventually(
+    'launcher ready',
+    async () => {
       const info = await client.ping({ deadlineMs: 1000 });
-      if (info.ready) return info;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(100);
-  }
-  throw new Error(`launcher not ready after ${timeoutMs} ms: ${String(last)}\n${launcher.stdout()}`);
+      return info.ready ? info : undefined;
+    },
+    { timeoutMs, intervalMs: 100, abort: () => (launcher.child.exitCode !== null ? `launcher exited (${launcher.child.exitCode}) before ready: ${launcher.stderr()}` : undefined) },
+  ).catch((err: unknown) => {
+    throw new Error(`${(err as Error).message}\n${launcher.stdout()}`, { cause: err });
+  });
 }
 
+/** Waits until the file holds `text`; resolves with the milliseconds that took. */
 export async function waitForFileText(path: string, text: string, timeoutMs: number): Promise<number> {
   const t0 = Date.now();
-  while (Date.now() - t0 < timeoutMs) {
-    const content = await readFile(path, 'utf8').catch(() => '');
-    if (content.includes(text)) return Date.now() - t0;
-    await sleep(200);
-  }
-  throw new Error(`${text} did not appear in ${path} within ${timeoutMs} ms; it holds: ${await readFile(path, 'utf8').catch(() => '(nothing)')}`);
+  await eventually(
+    `${text} in ${path}`,
+    async () => {
+      const content = await readFile(path, 'utf8');
+      if (content.includes(text)) return true;
+      throw new Error(`it holds: ${content}`);
+    },
+    { timeoutMs },
+  );
+  return Date.now() - t0;
 }
 
 export interface Survivor {
@@ -135,8 +136,4 @@ export function survivors(runDir: string, domainName: string, pids: readonly num
     if ((daemonish && ours) || pids.includes(pid)) out.push({ pid, cmdline: cmdline.slice(0, 200) });
   }
   return out;
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((ok) => setTimeout(ok, ms));
 }

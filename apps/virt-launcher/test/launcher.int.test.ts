@@ -10,8 +10,9 @@ import { renderDomain } from '@qvirt/domain';
 import { LauncherClient, LauncherRpcError } from '@qvirt/launcher-rpc';
 import { LibvirtConnection, LibvirtError, isConnectionLost, qemuUnixUri } from '@qvirt/libvirt';
 import { afterEach, describe, expect, it } from 'vitest';
+import { eventually } from '@qvirt/testing';
 import { parse } from 'yaml';
-import { inSimulatedPod, sleep, startLauncher, survivors, waitForFileText, waitForReady, type LauncherProcess } from './launcher-process.js';
+import { inSimulatedPod, startLauncher, survivors, waitForFileText, waitForReady, type LauncherProcess } from './launcher-process.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../examples/', import.meta.url));
 const QAT = 'qat.intel.com/generic';
@@ -85,12 +86,14 @@ async function defineFor(run: Run, vmiFile: string, resources: string[]) {
 async function expectNothingLeft(run: Run, daemonPids: number[]): Promise<void> {
   expect(daemonPids.length).toBeGreaterThanOrEqual(2); // libvirtd and virtlogd, at least
   // The launcher's teardown waits for its daemons; allow the kernel a moment to reap.
-  let left = survivors(run.runDir, run.domainName, daemonPids);
-  for (let i = 0; i < 20 && left.length > 0; i++) {
-    await sleep(100);
-    left = survivors(run.runDir, run.domainName, daemonPids);
-  }
-  expect(left).toEqual([]);
+  await eventually(
+    'no launcher process left',
+    () => {
+      expect(survivors(run.runDir, run.domainName, daemonPids)).toEqual([]);
+      return true;
+    },
+    { timeoutMs: 2_000, intervalMs: 100 },
+  );
   for (const s of ['libvirt-sock', 'libvirt-sock-ro', 'libvirt-admin-sock']) expect(existsSync(`${run.runDir}/${run.uid}/${s}`)).toBe(false);
   expect(existsSync(`${run.runDir}/sockets/${run.uid}.sock`)).toBe(false);
   // The private daemon's persistent config lived on a tmpfs: nothing landed in the host's.
@@ -163,9 +166,14 @@ describe('virt-launcher in-pod mode', () => {
         .split(/\s+/)
         .filter(Boolean)
         .filter((p) => / Z /.test(readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\)/, '')));
-    let zombies = zombieChildren();
-    for (let i = 0; i < 30 && zombies.length > 0; i++, await sleep(100)) zombies = zombieChildren();
-    expect(zombies).toEqual([]);
+    await eventually(
+      'no zombie children',
+      () => {
+        expect(zombieChildren()).toEqual([]);
+        return true;
+      },
+      { timeoutMs: 3_000, intervalMs: 100 },
+    );
 
     run.launcher.child.kill('SIGTERM');
     const exit = await run.launcher.exited;

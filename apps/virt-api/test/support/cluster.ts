@@ -39,19 +39,3 @@ export async function applyDocs(cp: ControlPlane, docs: object[]): Promise<void>
 export function adminClient(cp: ControlPlane): KubeClient {
   return new KubeClient({ kubeConfig: loadKubeConfig({ kubeconfigPath: cp.kubeconfigPath }) });
 }
-
-/** Polls `fn` until it returns a value that is not undefined; the last error explains a timeout. */
-export async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000, stepMs = 200): Promise<{ value: T; ms: number }> {
-  const start = Date.now();
-  let last = '';
-  while (Date.now() - start < timeoutMs) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return { value: v, ms: Date.now() - start };
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms${last ? ` (last error: ${last})` : ''}`);
-}

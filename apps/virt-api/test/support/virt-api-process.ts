@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { eventually } from '@qvirt/testing';
 
 export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -85,20 +86,17 @@ export function startVirtApi(opts: { port: number; args: string[] }): VirtApiPro
     child,
     output: () => out,
     async waitReady(caPem, timeoutMs = 90_000) {
-      const deadline = Date.now() + timeoutMs;
-      let last = '';
-      while (Date.now() < deadline) {
-        if (child.exitCode !== null) throw new Error(`virt-api exited with ${child.exitCode}:\n${out}`);
-        try {
+      await eventually(
+        'virt-api /readyz',
+        async () => {
           const r = await httpsCall({ port: opts.port, path: '/readyz', caPem });
-          if (r.status === 200) return;
-          last = `${r.status} ${r.body}`;
-        } catch (err) {
-          last = (err as Error).message;
-        }
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      throw new Error(`virt-api not ready after ${timeoutMs} ms (last: ${last}):\n${out}`);
+          if (r.status === 200) return true;
+          throw new Error(`${r.status} ${r.body}`);
+        },
+        { timeoutMs, abort: () => (child.exitCode !== null ? `virt-api exited with ${child.exitCode}` : undefined) },
+      ).catch((err: unknown) => {
+        throw new Error(`${(err as Error).message}:\n${out}`, { cause: err });
+      });
     },
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
