@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@qvirt/testing';
 import {
   isConnectionLost,
   LibvirtConnection,
@@ -38,16 +39,6 @@ function guestXml(name: string, consolePath: string): string {
     <memballoon model='none'/>
   </devices>
 </domain>`;
-}
-
-async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`${what} not seen within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 let base: string;
@@ -91,15 +82,13 @@ describe('private libvirtd', () => {
     expect(await dom.state()).toEqual({ state: 'running', reason: 'booted' });
     expect(processesInNamespace(daemon.pidNamespace).some((p) => p.comm.startsWith('qemu-system'))).toBe(true);
 
-    await waitFor('boot marker', 120_000, () =>
-      existsSync(consolePath) && readFileSync(consolePath, 'utf8').includes(MARKER) ? true : undefined,
-    );
+    await eventually('boot marker', () => (existsSync(consolePath) && readFileSync(consolePath, 'utf8').includes(MARKER) ? true : undefined), { timeoutMs: 120_000, intervalMs: 100 });
     const bootMs = performance.now() - tCreate;
-    await waitFor('started event', 5_000, () => (events.some((e) => e.event === 'started') ? true : undefined));
+    await eventually('started event', () => (events.some((e) => e.event === 'started') ? true : undefined), { timeoutMs: 5_000, intervalMs: 100 });
 
     const tShutdown = performance.now();
     await dom.shutdown();
-    await waitFor('stopped event', 60_000, () => (events.some((e) => e.event === 'stopped') ? true : undefined));
+    await eventually('stopped event', () => (events.some((e) => e.event === 'stopped') ? true : undefined), { timeoutMs: 60_000, intervalMs: 100 });
     const shutdownMs = performance.now() - tShutdown;
     expect(await dom.state()).toEqual({ state: 'shutoff', reason: 'shutdown' });
     const seq = events.filter((e) => e.domainName === 'qvirt-int-guest').map((e) => `${e.event}/${e.detail}`);

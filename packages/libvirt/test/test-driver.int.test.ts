@@ -1,6 +1,7 @@
 // The binding against libvirt's in-process test driver (test:///default): no daemon needed.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@qvirt/testing';
 import { InMemoryDomainManager } from '../src/testing.js';
 import {
   isConnectionLost,
@@ -104,7 +105,7 @@ describe('test:///default', () => {
     await d.destroy();
     await d.undefine();
     await d.free();
-    await until(() => events.length >= 4);
+    await eventually('four lifecycle events', () => events.length >= 4, { timeoutMs: 5_000, intervalMs: 10 });
     expect(events.map((e) => `${e.event}/${e.detail}`)).toEqual([
       'defined/added',
       'started/booted',
@@ -130,7 +131,7 @@ describe('test:///default', () => {
       await m.destroy('int-dm');
       await m.undefine('int-dm');
       const gone = await m.state('int-dm').catch((e: unknown) => isNotFound(e));
-      await until(() => seen.length >= 4);
+      await eventually('four lifecycle events', () => seen.length >= 4, { timeoutMs: 5_000, intervalMs: 10 });
       off();
       return { running, listed, gone, seen };
     };
@@ -174,11 +175,3 @@ describe('test:///default', () => {
     expect(after.rss - before.rss).toBeLessThan(16 * MiB);
   });
 });
-
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
