@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npx tsc --version >/dev/null
+npx prettier --check .   # formatting first: seconds, and no point testing code that will be reformatted
 npx turbo run typecheck --output-logs=errors-only
 npx tsc -p tsconfig.json   # the root's own files: vitest.config.ts, test/
 npx eslint .
