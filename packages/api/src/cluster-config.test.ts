@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ClusterConfig, ClusterConfigError, clusterConfigFrom, isResourcePermitted, parseFeatureGates } from './cluster-config.js';
+import { type ClusterConfig, ClusterConfigError, isResourcePermitted, parseFeatureGates } from './cluster-config.js';
+import { clusterConfigFrom } from './cluster-config-sources.js';
 import type { KubeVirt } from './types/kubevirt.js';
 
 const cr = (configuration: NonNullable<KubeVirt['spec']['configuration']>): KubeVirt => ({

@@ -5,8 +5,6 @@ export * from './types/kubevirt.js';
 export * from './constants.js';
 export * from './cluster-config.js';
 export * from './quantity.js';
-export { customResourceDefinitions, crdFileName, type CustomResourceDefinition } from './crd/crds.js';
-export { renderCrdFiles } from './crd/render-crds.js';
 export type { JsonSchema } from './schema/builders.js';
 // The structural schemas the CRDs are generated from: virt-api checks manifests against the same source.
 export { vmiSpecSchema, vmSpecSchema, MAX_DEVICES } from './schema/vmi-spec.schema.js';

@@ -1,4 +1,5 @@
-import { ClusterConfigError, KubeVirtConfig, clusterConfigFrom, emptyClusterConfig, type ClusterConfig, type KubeVirt } from '@qvirt/api';
+import { ClusterConfigError, KubeVirtConfig, emptyClusterConfig, type ClusterConfig, type KubeVirt } from '@qvirt/api';
+import { clusterConfigFrom } from '@qvirt/api/cluster-config';
 import { createInformer } from './informer.js';
 import type { KubeClient } from './kube-client.js';
 import type { KubeConfigLike } from './kube-config.js';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { clusterConfigFrom, emptyClusterConfig, type ClusterConfig, type KubeVirt, type StatusCause } from '@qvirt/api';
+import { emptyClusterConfig, type ClusterConfig, type KubeVirt, type StatusCause } from '@qvirt/api';
+import { clusterConfigFrom } from '@qvirt/api/cluster-config';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { validateManifest } from './manifest.js';

@@ -1,4 +1,5 @@
-import { ClusterConfigError, clusterConfigFrom, parseFeatureGates, type ClusterConfig, type KubeVirt } from '@qvirt/api';
+import { ClusterConfigError, parseFeatureGates, type ClusterConfig, type KubeVirt } from '@qvirt/api';
+import { clusterConfigFrom } from '@qvirt/api/cluster-config';
 import { CliInputError } from './input-error.js';
 import { describeJsonType, parseYamlDocuments } from './yaml-documents.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterConfigFrom } from '@qvirt/api';
+import { clusterConfigFrom } from '@qvirt/api/cluster-config';
 import { TEST_GUEST } from '@qvirt/api/testing';
 import { inputsFixture, vmiFixture } from '../testing/fixtures.js';
 import { GRACE_PERIOD_MARGIN_SECONDS, launcherPodName, launcherPodSuffix, renderLauncherPod } from './launcher-pod.renderer.js';
