@@ -25,11 +25,25 @@ export default defineConfig({
         ssr,
         test: {
           name: 'integration',
-          include: ['packages/*/test/**/*.int.test.ts', 'apps/*/test/**/*.int.test.ts', 'e2e/**/*.int.test.ts'],
+          include: ['packages/*/test/**/*.int.test.ts', 'apps/*/test/**/*.int.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
-          // Integration suites share one machine's libvirt, ports and CPUs.
+          // Integration suites share one machine's libvirt, ports and CPUs: one file at a time,
+          // and never beside the e2e project's files (groupOrder, when both run in one command).
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        resolve,
+        ssr,
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.int.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
           // Stops the local stack if an e2e suite of this run started it (a no-op otherwise).
           globalSetup: ['e2e/src/e2e/global-setup.ts'],
         },

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm test: set everything up, then run every suite (unit, then integration).
+# npm test: set everything up, check formatting, types and lint, then run every suite
+# (unit, then the packages' and apps' integration suites, then the end-to-end suites).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -10,3 +11,4 @@ npx tsc -p tsconfig.json   # the root's own files: vitest.config.ts, test/
 npx eslint .
 npx vitest run --project unit
 npx vitest run --project integration
+npx vitest run --project e2e

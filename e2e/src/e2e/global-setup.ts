@@ -1,5 +1,5 @@
-// vitest globalSetup of the integration project: gives this run an id, and afterwards stops the
-// local stack if (and only if) an e2e suite of this run started it. Other suites pay nothing.
+// vitest globalSetup of the e2e project: gives this run an id, and afterwards stops the local
+// stack if (and only if) an e2e suite of this run started it. The integration project has none.
 import { randomUUID } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
