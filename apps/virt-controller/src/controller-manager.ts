@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { LabelValues, Labels, type VirtualMachine, type VirtualMachineInstance } from '@qvirt/api';
-import { ClusterConfigSource, EventRecorder, WorkQueue, createInformer, keyOf, runWorkers, type KubeClient, type KubeConfigLike, type Logger, type ResilientInformer } from '@qvirt/kube';
+import { ClusterConfigSource, EventRecorder, ResourcePaths, WorkQueue, createInformer, keyOf, parseKey, runWorkers, type KubeClient, type KubeConfigLike, type Logger, type ResilientInformer } from '@qvirt/kube';
 import { Expectations } from './expectations.js';
 import type { ControllerMetrics } from './metrics.js';
 import { PodIndex } from './pod-index.js';
@@ -45,9 +45,9 @@ export class ControllerManager {
 
   constructor(private readonly o: ControllerManagerOptions) {
     const common = { kubeConfig: o.kubeConfig, client: o.client, logger: o.logger };
-    this.vmis = createInformer<VirtualMachineInstance>({ ...common, apiPath: '/apis/kubevirt.io/v1/virtualmachineinstances' });
-    this.vms = createInformer<VirtualMachine>({ ...common, apiPath: '/apis/kubevirt.io/v1/virtualmachines' });
-    this.pods = createInformer<V1Pod>({ ...common, apiPath: '/api/v1/pods', labelSelector: `${Labels.app}=${LabelValues.launcher}` });
+    this.vmis = createInformer<VirtualMachineInstance>({ ...common, apiPath: ResourcePaths.vmis() });
+    this.vms = createInformer<VirtualMachine>({ ...common, apiPath: ResourcePaths.vms() });
+    this.pods = createInformer<V1Pod>({ ...common, apiPath: ResourcePaths.pods(), labelSelector: `${Labels.app}=${LabelValues.launcher}` });
     this.config = new ClusterConfigSource(common);
 
     this.vmis.on('add', (vmi) => this.onVmi(vmi, 'add'));
@@ -100,8 +100,8 @@ export class ControllerManager {
     }, { once: true });
     logger.info({ vmis: vmiQueue.len(), vms: vmQueue.len() }, 'controllers started');
     this.running = Promise.all([
-      runWorkers({ queue: vmiQueue, workers: this.o.vmiWorkers, logger, reconcile: (k) => vmiReconciler.reconcile(k), onReconciled: (_k, ms, outcome) => metrics.observeReconcile('virtualmachineinstance', ms, outcome) }),
-      runWorkers({ queue: vmQueue, workers: this.o.vmWorkers, logger, reconcile: (k) => vmReconciler.reconcile(k), onReconciled: (_k, ms, outcome) => metrics.observeReconcile('virtualmachine', ms, outcome) }),
+      runWorkers({ queue: vmiQueue, workers: this.o.vmiWorkers, logger, reconcile: (k) => vmiReconciler.reconcile(parseKey(k), signal), onReconciled: (_k, ms, outcome) => metrics.observeReconcile('virtualmachineinstance', ms, outcome) }),
+      runWorkers({ queue: vmQueue, workers: this.o.vmWorkers, logger, reconcile: (k) => vmReconciler.reconcile(parseKey(k), signal), onReconciled: (_k, ms, outcome) => metrics.observeReconcile('virtualmachine', ms, outcome) }),
     ]).then(() => {
       this.running = undefined;
       this.vmiQueue = undefined;

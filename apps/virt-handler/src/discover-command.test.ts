@@ -1,21 +1,15 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '@qvirt/testing/vitest';
 import { buildFakeQatHost } from '@qvirt/qat/testing';
 import { runDiscover } from './discover-command.js';
 
-let root: string;
-beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'vh-disc-'));
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = useTempDir('vh-disc-');
 
 describe('runDiscover', () => {
   it("prints exactly DESIGN.md's shape", async () => {
-    const host = await buildFakeQatHost(join(root, 'h'), {
+    const host = await buildFakeQatHost(join(root(), 'h'), {
       pfs: [
         { generation: 'c62x', address: '0000:3d:00.0', numaNode: 0, vfs: [{}, { driver: 'c6xxvf' }] },
         { generation: '4xxx', address: '0000:6b:00.0', services: 'dc', vfs: 1, heartbeat: -1 },
@@ -37,8 +31,8 @@ describe('runDiscover', () => {
   });
 
   it('refuses a missing or non-directory root naming the flag', async () => {
-    await writeFile(join(root, 'file'), '');
-    await expect(runDiscover({ mode: 'discover', sysfsRoot: join(root, 'nope'), devRoot: root })).rejects.toThrow(`discover: --sysfs-root ${join(root, 'nope')}: no such directory`);
-    await expect(runDiscover({ mode: 'discover', sysfsRoot: root, devRoot: join(root, 'file') })).rejects.toThrow(/--dev-root .*: not a directory/);
+    await writeFile(join(root(), 'file'), '');
+    await expect(runDiscover({ mode: 'discover', sysfsRoot: join(root(), 'nope'), devRoot: root() })).rejects.toThrow(`discover: --sysfs-root ${join(root(), 'nope')}: no such directory`);
+    await expect(runDiscover({ mode: 'discover', sysfsRoot: root(), devRoot: join(root(), 'file') })).rejects.toThrow(/--dev-root .*: not a directory/);
   });
 });

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { discoverQat, type QatDiscovery } from '@qvirt/qat';
 import { UsageError, type DiscoverCommand } from './cli.js';
 
-/** DESIGN.md's `virt-handler discover` shape. */
+/** What `virt-handler discover` prints (docs/qat-host-setup.md shows it after each step). */
 export interface DiscoverOutput {
   resources: Record<string, DiscoveredVf[]>;
   ignored: { address: string; reason: string }[];

@@ -2,12 +2,11 @@
 // - every `virt-handler discover` output it shows is what discover prints for that host;
 // - every message it quotes for a qvirt component is one the code can really produce.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '@qvirt/testing/vitest';
 import { buildFakeQatHost, type FakeQatHostSpec } from '@qvirt/qat/testing';
 import { runDiscover } from './discover-command.js';
 
@@ -16,13 +15,7 @@ const DOC_NAMES = ['qat-host-setup.md', 'install.md', 'troubleshooting.md', 'met
 const doc = (name: string): string => readFileSync(join(REPO, 'docs', name), 'utf8');
 
 describe('discover outputs shown in the operator docs', () => {
-  let root: string;
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'vh-docs-'));
-  });
-  afterAll(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  const root = useTempDir('vh-docs-', { scope: 'all' });
 
   // `<!-- discover-example {spec} -->` before a ```json block: the host spec and what discover prints for it.
   const examples = DOC_NAMES.flatMap((name) =>
@@ -35,7 +28,7 @@ describe('discover outputs shown in the operator docs', () => {
   });
 
   it.each(examples)('$name is exactly what virt-handler discover prints', async ({ name, spec, shown }) => {
-    const host = await buildFakeQatHost(join(root, name.replace(/\W+/g, '-')), JSON.parse(spec) as FakeQatHostSpec);
+    const host = await buildFakeQatHost(join(root(), name.replace(/\W+/g, '-')), JSON.parse(spec) as FakeQatHostSpec);
     const out = await runDiscover({ mode: 'discover', sysfsRoot: host.sysfsRoot, devRoot: host.devRoot });
     expect(shown).toBe(`${JSON.stringify(out, null, 2)}\n`);
   });

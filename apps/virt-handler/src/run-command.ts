@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { kvmDecision } from '@qvirt/domain';
 import { sharedDiscovery } from '@qvirt/device-plugin';
 import { discoverPciHostDevices } from '@qvirt/qat';
-import { ClusterConfigSource, EventRecorder, KubeClient, errFields, isNotFound, loadKubeConfig, patchStatus, resourcePath, startMetricsServer, type Logger, type MetricsServer } from '@qvirt/kube';
+import { ClusterConfigSource, EventRecorder, KubeClient, errFields, isNotFound, loadKubeConfig, patchStatus, ResourcePaths, startMetricsServer, type Logger, type MetricsServer } from '@qvirt/kube';
 import type { VirtualMachineInstance } from '@qvirt/api';
 import { createHandlerMetrics } from './metrics.js';
 import { DevicePluginManager } from './node/device-plugin.manager.js';
@@ -63,7 +63,7 @@ export async function runDaemon(cmd: RunCommand, io: RunIo): Promise<RunningDaem
     try {
       return await patchStatus<VirtualMachineInstance>({
         client,
-        path: resourcePath({ group: 'kubevirt.io', version: 'v1', resource: 'virtualmachineinstances', namespace: vmi.metadata.namespace, name: vmi.metadata.name }),
+        path: ResourcePaths.vmis(vmi.metadata.namespace, vmi.metadata.name),
         current: vmi,
         build,
       });

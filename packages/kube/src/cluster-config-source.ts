@@ -1,6 +1,7 @@
 import { ClusterConfigError, KubeVirtConfig, emptyClusterConfig, type ClusterConfig, type KubeVirt } from '@qvirt/api';
 import { clusterConfigFrom } from '@qvirt/api/cluster-config';
 import { createInformer } from './informer.js';
+import { ResourcePaths } from './resource-paths.js';
 import type { KubeClient } from './kube-client.js';
 import type { KubeConfigLike } from './kube-config.js';
 import { errFields, type Logger } from './logger.js';
@@ -72,8 +73,8 @@ export class ClusterConfigSource {
         ...(fieldSelector ? { fieldSelector } : {}),
       });
       // The field selector lets RBAC restrict list/watch to this one ConfigMap by resourceNames.
-      this.configMaps = createInformer<ConfigMapLike>(informer(`/api/v1/namespaces/${ns}/configmaps`, `metadata.name=${KubeVirtConfig.configMapName}`));
-      this.kubevirts = createInformer<KubeVirt>(informer(`/apis/kubevirt.io/v1/namespaces/${ns}/kubevirts`));
+      this.configMaps = createInformer<ConfigMapLike>(informer(ResourcePaths.configMaps(ns), `metadata.name=${KubeVirtConfig.configMapName}`));
+      this.kubevirts = createInformer<KubeVirt>(informer(ResourcePaths.kubevirts(ns)));
     }
     const refresh = (): void => this.refresh();
     for (const informer of [this.configMaps, this.kubevirts] as ConfigInformer<unknown>[]) {

@@ -3,7 +3,7 @@ import type { KubeObject } from './object.js';
 import type { KubeClient } from './kube-client.js';
 import { errFields, type Logger } from './logger.js';
 import { microTime } from './lease.js';
-import { resourcePath } from './kube-client.js';
+import { ResourcePaths } from './resource-paths.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -52,7 +52,7 @@ export class EventRecorder {
     if (prev && now.getTime() - prev.at < this.window) {
       prev.count++;
       prev.at = now.getTime();
-      await this.opts.client.patch(resourcePath({ version: 'v1', resource: 'events', namespace: prev.namespace, name: prev.name }), {
+      await this.opts.client.patch(ResourcePaths.events(prev.namespace, prev.name), {
         count: prev.count,
         lastTimestamp: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
       });
@@ -60,7 +60,7 @@ export class EventRecorder {
     }
     const name = `${obj.metadata?.name ?? 'unknown'}.${randomBytes(8).toString('hex')}`;
     const seconds = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-    await this.opts.client.create(resourcePath({ version: 'v1', resource: 'events', namespace }), {
+    await this.opts.client.create(ResourcePaths.events(namespace), {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name, namespace },

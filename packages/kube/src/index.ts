@@ -13,7 +13,8 @@ export {
   type ApiStatus,
 } from './errors.js';
 export { createInformer, ResilientInformer, InformerStoppedError, type InformerOptions, type InformerStats } from './informer.js';
-export { ObjectStore, keyOf, objectKey, type StoreChange } from './object-store.js';
+export { ObjectStore, keyOf, objectKey, parseKey, type ObjectRef, type StoreChange } from './object-store.js';
+export { ResourcePaths } from './resource-paths.js';
 export { Backoff, sleep, type BackoffOptions } from './backoff.js';
 export { WorkQueue, type WorkQueueOptions } from './work-queue.js';
 export { ItemExponentialRateLimiter, BucketRateLimiter, MaxOfRateLimiter, defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.js';

@@ -1,6 +1,7 @@
 import { sleep } from './backoff.js';
 import { isConflict, isNotFound, isAlreadyExists } from './errors.js';
-import { resourcePath, type KubeClient } from './kube-client.js';
+import type { KubeClient } from './kube-client.js';
+import { ResourcePaths } from './resource-paths.js';
 import { decideLease, desiredLease, leaseRecord, microTime, type Lease, type LeaseObservation } from './lease.js';
 import { errFields, type Logger } from './logger.js';
 
@@ -43,7 +44,7 @@ export class LeaderElector {
     if (!(this.o.leaseDurationMs > this.o.renewDeadlineMs && this.o.renewDeadlineMs > this.o.retryPeriodMs)) {
       throw new RangeError(`leader election needs leaseDuration (${this.o.leaseDurationMs} ms) > renewDeadline (${this.o.renewDeadlineMs} ms) > retryPeriod (${this.o.retryPeriodMs} ms)`);
     }
-    this.path = resourcePath({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespace: opts.namespace, name: opts.name });
+    this.path = ResourcePaths.leases(opts.namespace, opts.name);
   }
 
   isLeader(): boolean {
@@ -106,7 +107,7 @@ export class LeaderElector {
     try {
       this.lease = lease
         ? await this.o.client.replace<Lease>(this.path, want)
-        : await this.o.client.create<Lease>(resourcePath({ group: 'coordination.k8s.io', version: 'v1', resource: 'leases', namespace: this.o.namespace }), want);
+        : await this.o.client.create<Lease>(ResourcePaths.leases(this.o.namespace), want);
     } catch (err) {
       // Someone else wrote first: not ours this round.
       if (!isConflict(err) && !isAlreadyExists(err)) this.o.logger.warn({ lease: this.path, ...errFields(err) }, 'writing the leader lease failed');

@@ -14,6 +14,19 @@ export function keyOf(obj: KubeObject): string {
   return objectKey(obj.metadata?.namespace, obj.metadata?.name);
 }
 
+/** What a reconciler is asked to look at: controller-runtime's Request (NamespacedName). */
+export interface ObjectRef {
+  /** Empty for cluster-scoped objects. */
+  namespace: string;
+  name: string;
+}
+
+/** The inverse of objectKey: client-go's SplitMetaNamespaceKey. */
+export function parseKey(key: string): ObjectRef {
+  const i = key.indexOf('/');
+  return i < 0 ? { namespace: '', name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}
+
 /**
  * The informer's cache: pure bookkeeping that turns lists and watch events into
  * add/update/delete changes. Same resourceVersion -> no change (relists do not

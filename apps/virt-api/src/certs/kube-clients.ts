@@ -1,9 +1,8 @@
-import { isAlreadyExists, isConflict, isNotFound, type KubeClient } from '@qvirt/kube';
+import { ResourcePaths, isAlreadyExists, isConflict, isNotFound, type KubeClient } from '@qvirt/kube';
 import type { WebhookConfigurationClient, WebhookConfigurationKind, WebhookConfigurationLike } from './ca-bundle-sync.js';
 import { SecretRaceError, type SecretClient, type SecretLike } from './cert-secret.js';
 
-const secretPath = (namespace: string, name?: string): string =>
-  `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+const secretPath = ResourcePaths.secrets;
 
 /** SecretClient over @qvirt/kube's KubeClient; a lost create/update race becomes SecretRaceError. */
 export function kubeSecretClient(client: KubeClient): SecretClient {
@@ -35,8 +34,7 @@ export function kubeSecretClient(client: KubeClient): SecretClient {
   };
 }
 
-const webhookPath = (kind: WebhookConfigurationKind, name: string): string =>
-  `/apis/admissionregistration.k8s.io/v1/${kind === 'validating' ? 'validatingwebhookconfigurations' : 'mutatingwebhookconfigurations'}/${encodeURIComponent(name)}`;
+const webhookPath = (kind: WebhookConfigurationKind, name: string): string => ResourcePaths.webhookConfigurations(kind, name);
 
 export function kubeWebhookConfigurationClient(client: KubeClient): WebhookConfigurationClient {
   return {

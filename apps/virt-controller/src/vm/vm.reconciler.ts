@@ -1,7 +1,7 @@
 import type { VirtualMachine, VirtualMachineInstance } from '@qvirt/api';
-import { errFields, isAlreadyExists, isNotFound, patchStatus, resourcePath, type KubeClient, type Logger, type ReconcileResult } from '@qvirt/kube';
+import { ResourcePaths, errFields, isAlreadyExists, isNotFound, objectKey, patchStatus, type KubeClient, type Logger, type ObjectRef, type ReconcileResult } from '@qvirt/kube';
 import type { Expectations } from '../expectations.js';
-import { splitKey, vmiPath, type EventSink } from '../vmi/vmi.reconciler.js';
+import type { EventSink } from '../vmi/vmi.reconciler.js';
 import { decideVmAction, desiredVmStatus, RunStrategyError, vmStatusEqual } from '@qvirt/controller';
 
 export interface VmReconcilerOptions {
@@ -13,14 +13,16 @@ export interface VmReconcilerOptions {
   logger: Logger;
 }
 
-const vmPath = (namespace: string, name: string) => resourcePath({ group: 'kubevirt.io', version: 'v1', resource: 'virtualmachines', namespace, name });
 
 /** Keeps a VM's VMI in line with its run strategy and mirrors the VMI into the VM's status. */
 export class VmReconciler {
   constructor(private readonly o: VmReconcilerOptions) {}
 
-  async reconcile(key: string): Promise<ReconcileResult | void> {
-    const [namespace, name] = splitKey(key);
+  /** One look at the VM `ref`; `signal` aborts when the controller stops (no write is started after that). */
+  async reconcile(ref: ObjectRef, signal?: AbortSignal): Promise<ReconcileResult | void> {
+    const { namespace, name } = ref;
+    const key = objectKey(namespace, name);
+    if (signal?.aborted) return;
     const vm = this.o.vms.get(namespace, name);
     if (!vm) {
       this.o.expectations.forget(key);
@@ -41,7 +43,7 @@ export class VmReconciler {
       case 'create':
         this.o.expectations.expectCreate(key, name);
         try {
-          vmi = await this.o.client.create<VirtualMachineInstance>(vmiPath(namespace), action.vmi);
+          vmi = await this.o.client.create<VirtualMachineInstance>(ResourcePaths.vmis(namespace), action.vmi);
           this.o.logger.info(log, 'created VMI');
           void this.o.events.event(vm, 'Normal', 'SuccessfulCreate', `Started the virtual machine by creating the new virtual machine instance ${name}`);
         } catch (err) {
@@ -54,7 +56,7 @@ export class VmReconciler {
       case 'delete':
         this.o.expectations.expectDelete(key, name);
         try {
-          await this.o.client.delete(vmiPath(namespace, name), { propagationPolicy: 'Background', preconditions: { uid: vmi!.metadata.uid! } });
+          await this.o.client.delete(ResourcePaths.vmis(namespace, name), { propagationPolicy: 'Background', preconditions: { uid: vmi!.metadata.uid! } });
           this.o.logger.info({ ...log, why: action.why }, 'deleted VMI');
           void this.o.events.event(vm, 'Normal', 'SuccessfulDelete', `Stopped the virtual machine by deleting the virtual machine instance ${vmi!.metadata.uid}: ${action.why}`);
         } catch (err) {
@@ -63,7 +65,7 @@ export class VmReconciler {
         }
         break;
       case 'halt':
-        await this.o.client.patch(vmPath(namespace, name), { metadata: { resourceVersion: vm.metadata.resourceVersion }, spec: { runStrategy: 'Halted', running: null } });
+        await this.o.client.patch(ResourcePaths.vms(namespace, name), { metadata: { resourceVersion: vm.metadata.resourceVersion }, spec: { runStrategy: 'Halted', running: null } });
         this.o.logger.info({ ...log, why: action.why }, 'runStrategy Once finished; VM set to Halted');
         return;
       case 'none':
@@ -76,7 +78,7 @@ export class VmReconciler {
     try {
       await patchStatus<VirtualMachine>({
         client: this.o.client,
-        path: vmPath(vm.metadata.namespace!, vm.metadata.name!),
+        path: ResourcePaths.vms(vm.metadata.namespace!, vm.metadata.name!),
         current: vm,
         build: (current) => {
           const want = desiredVmStatus(current, vmi);

@@ -1,6 +1,6 @@
 import type { V1Pod, V1PodList } from '@kubernetes/client-node';
 import { Finalizers, Labels, type ClusterConfig, type VirtualMachineInstance } from '@qvirt/api';
-import { OwnStatusWrites, errFields, isAlreadyExists, isNotFound, patchStatus, resourcePath, type KubeClient, type Logger, type ReconcileResult } from '@qvirt/kube';
+import { OwnStatusWrites, ResourcePaths, errFields, isAlreadyExists, isNotFound, objectKey, patchStatus, type KubeClient, type Logger, type ObjectRef, type ReconcileResult } from '@qvirt/kube';
 import type { Expectations } from '../expectations.js';
 import type { PodIndex } from '../pod-index.js';
 import { desiredVmiStatus, planVmiSync, statusPatch, type LauncherPodInputs, type PodObservation } from '@qvirt/controller';
@@ -22,8 +22,6 @@ export interface VmiReconcilerOptions {
   now?: () => Date;
 }
 
-export const vmiPath = (namespace: string, name?: string) => resourcePath({ group: 'kubevirt.io', version: 'v1', resource: 'virtualmachineinstances', namespace, name });
-const podsPath = (namespace: string, name?: string) => resourcePath({ version: 'v1', resource: 'pods', namespace, name });
 
 /**
  * Level-based VMI sync: reads the VMI and its launcher pods from the caches,
@@ -35,8 +33,11 @@ export class VmiReconciler {
 
   constructor(private readonly o: VmiReconcilerOptions) {}
 
-  async reconcile(key: string): Promise<ReconcileResult | void> {
-    const [namespace, name] = splitKey(key);
+  /** One look at the VMI `ref`; `signal` aborts when the controller stops (no write is started after that). */
+  async reconcile(ref: ObjectRef, signal?: AbortSignal): Promise<ReconcileResult | void> {
+    const { namespace, name } = ref;
+    const key = objectKey(namespace, name);
+    if (signal?.aborted) return;
     const cached = this.o.vmis.get(namespace, name);
     if (!cached) {
       this.o.expectations.forget(key);
@@ -76,7 +77,7 @@ export class VmiReconciler {
   /** Creates the launcher pod unless the API (not just the cache) already has one for this VMI. */
   private async createPod(key: string, vmi: VirtualMachineInstance, pod: V1Pod): Promise<PodObservation> {
     const namespace = vmi.metadata.namespace!;
-    const existing = await this.o.client.get<V1PodList>(podsPath(namespace), { labelSelector: `${Labels.createdBy}=${vmi.metadata.uid}` });
+    const existing = await this.o.client.get<V1PodList>(ResourcePaths.pods(namespace), { labelSelector: `${Labels.createdBy}=${vmi.metadata.uid}` });
     const live = existing.items.filter((p) => !p.metadata?.deletionTimestamp);
     if (live.length > 0) {
       this.o.logger.info({ vmi: vmi.metadata.name, namespace, pod: live[0]!.metadata?.name }, 'launcher pod exists in the API but not yet in the cache; not creating');
@@ -85,7 +86,7 @@ export class VmiReconciler {
     const podName = pod.metadata!.name!;
     this.o.expectations.expectCreate(key, podName);
     try {
-      const created = await this.o.client.create<V1Pod>(podsPath(namespace), pod);
+      const created = await this.o.client.create<V1Pod>(ResourcePaths.pods(namespace), pod);
       this.o.logger.info({ vmi: vmi.metadata.name, namespace, pod: podName }, 'created launcher pod');
       void this.o.events.event(vmi, 'Normal', 'SuccessfulCreate', `Created virtual machine pod ${podName}`);
       return { kind: 'pod', pod: created };
@@ -93,7 +94,7 @@ export class VmiReconciler {
       if (isAlreadyExists(err)) {
         // Same deterministic name: an earlier attempt of ours got through.
         this.o.expectations.observeCreate(key, podName);
-        return { kind: 'pod', pod: await this.o.client.get<V1Pod>(podsPath(namespace, podName)) };
+        return { kind: 'pod', pod: await this.o.client.get<V1Pod>(ResourcePaths.pods(namespace, podName)) };
       }
       this.o.expectations.observeCreate(key, podName);
       void this.o.events.event(vmi, 'Warning', 'FailedCreate', `Error creating pod: ${(err as Error).message}`);
@@ -105,7 +106,7 @@ export class VmiReconciler {
     const podName = pod.metadata!.name!;
     this.o.expectations.expectDelete(key, podName);
     try {
-      await this.o.client.delete(podsPath(pod.metadata!.namespace!, podName), { preconditions: { uid: pod.metadata!.uid! } });
+      await this.o.client.delete(ResourcePaths.pods(pod.metadata!.namespace!, podName), { preconditions: { uid: pod.metadata!.uid! } });
       void this.o.events.event(vmi, 'Normal', 'SuccessfulDelete', `Deleted virtual machine pod ${podName}`);
     } catch (err) {
       this.o.expectations.observeDelete(key, podName);
@@ -115,7 +116,7 @@ export class VmiReconciler {
 
   private async setFinalizers(vmi: VirtualMachineInstance, finalizers: string[]): Promise<VirtualMachineInstance> {
     // resourceVersion makes this a compare-and-swap: a concurrent finalizer change is not lost.
-    return this.o.client.patch<VirtualMachineInstance>(vmiPath(vmi.metadata.namespace!, vmi.metadata.name), {
+    return this.o.client.patch<VirtualMachineInstance>(ResourcePaths.vmis(vmi.metadata.namespace!, vmi.metadata.name), {
       metadata: { finalizers, resourceVersion: vmi.metadata.resourceVersion },
     });
   }
@@ -126,7 +127,7 @@ export class VmiReconciler {
     try {
       const written = await patchStatus<VirtualMachineInstance>({
         client: this.o.client,
-        path: vmiPath(vmi.metadata.namespace!, vmi.metadata.name),
+        path: ResourcePaths.vmis(vmi.metadata.namespace!, vmi.metadata.name),
         current: vmi === cached ? this.ownWrites.freshest(key, vmi) : vmi,
         build: (current) => {
           const want = desiredVmiStatus({ vmi: current, observation, now });
@@ -140,9 +141,4 @@ export class VmiReconciler {
       throw err;
     }
   }
-}
-
-export function splitKey(key: string): [string, string] {
-  const i = key.indexOf('/');
-  return i < 0 ? ['', key] : [key.slice(0, i), key.slice(i + 1)];
 }

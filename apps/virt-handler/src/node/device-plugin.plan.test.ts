@@ -1,19 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '@qvirt/testing/vitest';
 import { emptyClusterConfig, type ClusterConfig } from '@qvirt/api';
 import { discoverPciHostDevices, discoverQat, type PciHostDevice, type QatDiscovery } from '@qvirt/qat';
 import { buildFakeQatHost } from '@qvirt/qat/testing';
 import { permittedPciIds, planDevicePlugins, selectPciDevices, selectVfs } from './device-plugin.plan.js';
 import { desiredNodeLabels, nodeLabelPatch } from './node-labels.js';
 
-let root: string;
+const root = useTempDir('vh-plan-', { scope: 'all' });
 let discovery: QatDiscovery;
 let pci: PciHostDevice[];
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'vh-plan-'));
-  const host = await buildFakeQatHost(root, {
+  const host = await buildFakeQatHost(root(), {
     pfs: [{ generation: 'c62x', vfs: 3 }, { generation: '4xxx', vfs: 2, services: 'dc' }],
     otherDevices: [
       { address: '0000:af:00.0', vendor: '10de', device: '1eb8', driver: 'vfio-pci', iommuGroup: 90 },
@@ -23,7 +20,6 @@ beforeAll(async () => {
   discovery = await discoverQat({ sysfsRoot: host.sysfsRoot, devRoot: host.devRoot });
   pci = await discoverPciHostDevices({ sysfsRoot: host.sysfsRoot, devRoot: host.devRoot }, ['10de:1eb8', '8086:1234']);
 });
-afterAll(() => rm(root, { recursive: true, force: true }));
 
 const withPermitted = (pciHostDevices: { pciVendorSelector: string; resourceName: string; externalResourceProvider?: boolean }[]): ClusterConfig => ({
   ...emptyClusterConfig(),

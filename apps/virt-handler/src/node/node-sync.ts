@@ -1,7 +1,7 @@
 // The node-level loop: QAT (and permitted PCI) discovery -> device plugins, Node labels, VF metrics. Runs every
 // resync interval and at once when the cluster configuration changes; level-based (each run
 // compares with what is there and only changes the difference).
-import { resourcePath, errFields, type KubeClient, type Logger } from '@qvirt/kube';
+import { ResourcePaths, errFields, type KubeClient, type Logger } from '@qvirt/kube';
 import type { ClusterConfig } from '@qvirt/api';
 import type { PciHostDevice, QatDiscovery } from '@qvirt/qat';
 import type { DevicePluginManager } from './device-plugin.manager.js';
@@ -79,7 +79,7 @@ export class NodeSync {
   }
 
   private async syncLabels(desired: Record<string, string | null>): Promise<void> {
-    const path = resourcePath({ version: 'v1', resource: 'nodes', name: this.o.nodeName });
+    const path = ResourcePaths.nodes(this.o.nodeName);
     const node = await this.o.client.get<NodeObject>(path);
     const patch = nodeLabelPatch(node.metadata?.labels, desired);
     this.lastLabels = desired;

@@ -3,12 +3,10 @@
 // (apps/virt-controller), and CRDs support no field selector on status.nodeName, so the
 // informer lists every VMI and filters here.
 import type { VirtualMachineInstance } from '@qvirt/api';
-import { WorkQueue, createInformer, keyOf, runWorkers, type KubeClient, type KubeConfigLike, type ResilientInformer } from '@qvirt/kube';
+import { ResourcePaths, WorkQueue, createInformer, keyOf, parseKey, runWorkers, type KubeClient, type KubeConfigLike, type ResilientInformer } from '@qvirt/kube';
 import { RunDirReconciler } from './run-dir.reconciler.js';
 import { fsRunDirs, type RunDirs } from './run-dirs.js';
 import { VmiReconciler, type VmiReconcilerOptions } from './vmi.reconciler.js';
-
-export const VMI_API_PATH = '/apis/kubevirt.io/v1/virtualmachineinstances';
 
 export interface VmiControllerOptions extends Omit<VmiReconcilerOptions, 'vmis' | 'enqueue' | 'exitRecord' | 'onGone'> {
   kubeConfig: KubeConfigLike;
@@ -27,9 +25,10 @@ export class VmiController {
   readonly reconciler: VmiReconciler;
   readonly runDirReconciler: RunDirReconciler;
   private running: Promise<unknown> | undefined;
+  private readonly stopping = new AbortController();
 
   constructor(private readonly o: VmiControllerOptions) {
-    this.informer = createInformer<VirtualMachineInstance>({ kubeConfig: o.kubeConfig, client: o.client, apiPath: VMI_API_PATH, logger: o.logger });
+    this.informer = createInformer<VirtualMachineInstance>({ kubeConfig: o.kubeConfig, client: o.client, apiPath: ResourcePaths.vmis(), logger: o.logger });
     const runDirs = o.runDirs ?? fsRunDirs(o.runDir);
     this.reconciler = new VmiReconciler({
       ...o,
@@ -65,7 +64,7 @@ export class VmiController {
       runWorkers({
         queue: this.queue,
         workers: this.o.workers,
-        reconcile: (key) => this.reconciler.reconcile(key),
+        reconcile: (key) => this.reconciler.reconcile(parseKey(key), this.stopping.signal),
         logger: this.o.logger,
         ...(onReconciled ? { onReconciled: (_k: string, ms: number, outcome: 'success' | 'requeue' | 'error') => onReconciled(ms, outcome) } : {}),
       }),
@@ -75,6 +74,7 @@ export class VmiController {
 
   /** Stops the workers and the informer, then drops every launcher session (VMs keep running). */
   async stop(): Promise<void> {
+    this.stopping.abort();
     this.queue.shutDown();
     this.runDirQueue.shutDown();
     await this.running;

@@ -135,7 +135,7 @@ export function canonical(v: unknown): unknown {
   return out;
 }
 
-/** Device statuses for the VFs a VMI got (DESIGN.md's contract). */
+/** Device statuses for the VFs a VMI got: status.deviceStatus.hostDeviceStatuses[], phase Allocated (docs/install.md shows one). */
 export function allocatedDevices(assignments: readonly { name: string; deviceName: string; address: string }[]): HostDeviceStatus[] {
   return assignments.map((a) => ({ name: a.name, deviceName: a.deviceName, pciAddress: a.address, phase: 'Allocated' }));
 }

@@ -32,6 +32,8 @@ class FakeLauncher implements LauncherConnector {
   }
 }
 
+const ref = { namespace: 'ns1', name: 'vm1' };
+
 function harness(vmi: VirtualMachineInstance, launcher = new FakeLauncher()) {
   /** The launchers' exit records, by uid. */
   const exits = new Map<string, LauncherExitRecord>();
@@ -64,21 +66,21 @@ describe('VmiReconciler', () => {
   it('starts a scheduled VMI once its launcher answers, and writes Running once', async () => {
     const h = harness(testVmi());
     h.launcher.socket = false;
-    expect(await h.r.reconcile('ns1/vm1')).toMatchObject({ requeueAfterMs: 400 });
+    expect(await h.r.reconcile(ref)).toMatchObject({ requeueAfterMs: 400 });
     expect(h.writes).toEqual([]);
     h.launcher.socket = true;
-    await h.r.reconcile('ns1/vm1');
+    await h.r.reconcile(ref);
     expect((await h.launcher.domains.list()).map((d) => [d.name, d.state])).toEqual([['ns1_vm1', 'running']]);
     expect(await h.launcher.domains.xml('ns1_vm1')).toContain('/run/x/console.log');
     expect(h.store.vmi.status?.phase).toBe('Running');
-    await h.r.reconcile('ns1/vm1');
+    await h.r.reconcile(ref);
     expect(h.writes).toHaveLength(1);
   });
 
   it('an allocation with fewer addresses than devices fails the VMI with the typed message; nothing is defined', async () => {
     const h = harness(testVmi({ qat: true }));
     h.launcher.allocations = [{ resourceName: 'qat.intel.com/generic', pciAddresses: [], sourceEnv: 'PCI_RESOURCE_QAT_INTEL_COM_GENERIC' }];
-    await h.r.reconcile('ns1/vm1');
+    await h.r.reconcile(ref);
     expect(h.store.vmi.status).toMatchObject({ phase: 'Failed', reason: 'AllocationFailed', message: 'resource qat.intel.com/generic: 1 device requested, 0 addresses allocated (set PCI_RESOURCE_QAT_INTEL_COM_GENERIC)' });
     expect(await h.launcher.domains.list()).toEqual([]);
     expect(h.r.sessions.keys()).toEqual([]);
@@ -92,7 +94,7 @@ describe('VmiReconciler', () => {
     await h.settle();
     const events: string[] = [];
     await launcher.domains.onLifecycle((e) => events.push(`${e.event}/${e.detail}`));
-    await h.r.reconcile('ns1/vm1');
+    await h.r.reconcile(ref);
     await h.settle();
     expect(events).toEqual([]); // no define, no start
     expect(await launcher.domains.xml('ns1_vm1')).toBe('<domain><name>ns1_vm1</name></domain>');
@@ -101,7 +103,7 @@ describe('VmiReconciler', () => {
 
   it('deletion: ACPI, re-sent while the guest ignores it, destroy after the grace period, then Succeeded', async () => {
     const h = harness(testVmi());
-    await h.r.reconcile('ns1/vm1');
+    await h.r.reconcile(ref);
     h.launcher.domains.guestObeysAcpi = false;
     h.store.vmi = { ...h.store.vmi, metadata: { ...h.store.vmi.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' }, spec: { ...h.store.vmi.spec, terminationGracePeriodSeconds: 10 } };
     const shutdowns: number[] = [];
@@ -110,12 +112,12 @@ describe('VmiReconciler', () => {
       shutdowns.push(1);
       return orig(n);
     };
-    expect(await h.r.reconcile('ns1/vm1')).toEqual({ requeueAfterMs: 3000 });
+    expect(await h.r.reconcile(ref)).toEqual({ requeueAfterMs: 3000 });
     h.tick(3000);
-    await h.r.reconcile('ns1/vm1');
+    await h.r.reconcile(ref);
     expect(shutdowns).toHaveLength(2);
     h.tick(7000);
-    await h.r.reconcile('ns1/vm1');
+    await h.r.reconcile(ref);
     await h.settle();
     expect((await h.launcher.domains.state('ns1_vm1'))).toEqual({ state: 'shutoff', reason: 'destroyed' });
     expect(h.store.vmi.status?.phase).toBe('Succeeded');
@@ -123,22 +125,22 @@ describe('VmiReconciler', () => {
 
   it('a launcher that vanishes under a running VMI fails it with the cause', async () => {
     const h = harness(testVmi());
-    await h.r.reconcile('ns1/vm1');
+    await h.r.reconcile(ref);
     h.launcher.hooks!.onLost('connection to its libvirtd closed (eof)');
-    await h.r.reconcile('ns1/vm1');
+    await h.r.reconcile(ref);
     expect(h.store.vmi.status).toMatchObject({ phase: 'Failed', reason: 'LauncherExited', message: 'launcher for VMI ns1/vm1 exited: connection to its libvirtd closed (eof)' });
   });
 
   it('a guest that shuts itself down: Succeeded from the lifecycle event, even once the launcher is gone, whatever its exit record says', async () => {
     const h = harness(testVmi());
-    await h.r.reconcile('ns1/vm1');
+    await h.r.reconcile(ref);
     await h.launcher.domains.shutdown('ns1_vm1');
     await h.settle();
     await h.settle();
     // Contradicts the event on purpose: what the handler saw itself stands.
     h.exits.set('uid-1', { code: 1, reason: 'the guest crashed', domainStopReason: 'crashed', time: '2026-11-26T10:00:00.000Z' });
     h.launcher.hooks!.onLost('connection to its libvirtd closed (eof)');
-    await h.r.reconcile('ns1/vm1');
+    await h.r.reconcile(ref);
     expect(h.store.vmi.status?.phase).toBe('Succeeded');
   });
 
@@ -159,7 +161,7 @@ describe('VmiReconciler', () => {
       const h = harness(testVmi(running));
       h.launcher.socket = false;
       if (record) h.exits.set('uid-1', record);
-      await h.r.reconcile('ns1/vm1');
+      await h.r.reconcile(ref);
       expect(h.store.vmi.status).toMatchObject(status);
       expect(h.launcher.opens).toBe(0);
     }
@@ -167,29 +169,29 @@ describe('VmiReconciler', () => {
 
   it('a deleted VMI: its session is released and its uid handed on for the run-dir clean-up, once', async () => {
     const h = harness(testVmi());
-    await h.r.reconcile('ns1/vm1');
+    await h.r.reconcile(ref);
     expect(h.r.sessions.keys()).toEqual(['ns1/vm1']);
     h.store.deleted = true;
-    expect(await h.r.reconcile('ns1/vm1')).toBeUndefined();
+    expect(await h.r.reconcile(ref)).toBeUndefined();
     expect(h.r.sessions.keys()).toEqual([]);
     expect(h.gone).toEqual(['uid-1']);
-    await h.r.reconcile('ns1/vm1');
+    await h.r.reconcile(ref);
     expect(h.gone).toEqual(['uid-1']);
   });
 
   it('a VMI deleted and created again under the same name: the old uid is handed on, the new one is followed', async () => {
     const h = harness(testVmi());
-    await h.r.reconcile('ns1/vm1');
+    await h.r.reconcile(ref);
     h.store.vmi = { ...testVmi(), metadata: { ...testVmi().metadata, uid: 'uid-2' } };
-    await h.r.reconcile('ns1/vm1');
+    await h.r.reconcile(ref);
     expect(h.gone).toEqual(['uid-1']);
   });
 
   it('a final VMI that still exists keeps its uid (its logs explain how it ended)', async () => {
     const h = harness(testVmi());
-    await h.r.reconcile('ns1/vm1');
+    await h.r.reconcile(ref);
     h.store.vmi = { ...h.store.vmi, status: { ...h.store.vmi.status, phase: 'Failed' } };
-    await h.r.reconcile('ns1/vm1');
+    await h.r.reconcile(ref);
     expect(h.gone).toEqual([]);
   });
 
@@ -213,10 +215,10 @@ describe('VmiReconciler', () => {
         return { ...v, metadata: { ...v.metadata, resourceVersion: String(++rv) }, status: { ...v.status, ...(patch as object) } };
       },
     });
-    await r.reconcile('ns1/vm1');
+    await r.reconcile(ref);
     expect(patches.map((p) => p['phase'])).toEqual(['Running']);
-    await r.reconcile('ns1/vm1'); // e.g. the domain's RESUMED event
-    await r.reconcile('ns1/vm1');
+    await r.reconcile(ref); // e.g. the domain's RESUMED event
+    await r.reconcile(ref);
     expect(patches).toHaveLength(1);
   });
 });

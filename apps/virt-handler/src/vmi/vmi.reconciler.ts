@@ -3,7 +3,7 @@
 // the live domain state; events only make it sooner.
 import { isFinalPhase, requestedResources, type VirtualMachineInstance } from '@qvirt/api';
 import { AllocationError, DomainRenderError, acpiSent, assignDevices, renderDomain } from '@qvirt/domain';
-import { OwnStatusWrites, errFields, type Logger, type ReconcileResult } from '@qvirt/kube';
+import { OwnStatusWrites, errFields, objectKey, type Logger, type ObjectRef, type ReconcileResult } from '@qvirt/kube';
 import { LauncherRpcError, type LauncherExitRecord } from '@qvirt/launcher-rpc';
 import { LibvirtError, isConnectionLost, isNotFound, isOperationInvalid } from '@qvirt/libvirt';
 import { DEFAULT_DOMAIN_ACTION_OPTIONS, planDomainAction, type DomainAction, type DomainActionOptions } from './domain-action.js';
@@ -53,8 +53,10 @@ export class VmiReconciler {
     this.sessions = new LauncherSessions({ runDir: o.runDir, connector: o.connector, exitRecord: o.exitRecord, enqueue: o.enqueue, logger: o.logger });
   }
 
-  async reconcile(key: string): Promise<ReconcileResult | void> {
-    const [namespace, name] = splitKey(key);
+  /** One look at the VMI `ref`; `signal` aborts when the handler stops (no action is started after that). */
+  async reconcile(ref: ObjectRef, signal?: AbortSignal): Promise<ReconcileResult | void> {
+    const { namespace, name } = ref;
+    const key = objectKey(namespace, name);
     const vmi = this.o.vmis.get(namespace, name);
     const known = this.sessions.uidOf(key);
     if (known !== undefined && known !== vmi?.metadata.uid) this.o.onGone?.(known);
@@ -67,6 +69,7 @@ export class VmiReconciler {
     const rt = this.sessions.runtime(key, vmi);
     let obs = await this.sessions.observe(key, vmi, rt);
     const action = planDomainAction(vmi, obs, this.now(), this.actionOptions);
+    if (signal?.aborted) return;
     if (await this.act(vmi, rt, action)) obs = await this.sessions.observe(key, vmi, rt);
     // Lifecycle events right after our own write would otherwise patch the stale cached object (409 + GET + no-op).
     const written = await this.o.writeStatus(this.ownWrites.freshest(key, vmi), (current) => desiredStatusPatch(current, obs, new Date(this.now())));
@@ -154,9 +157,4 @@ export class VmiReconciler {
 function tolerateGone(err: unknown): void {
   if (isNotFound(err) || isOperationInvalid(err)) return;
   throw err;
-}
-
-export function splitKey(key: string): [string, string] {
-  const i = key.indexOf('/');
-  return i < 0 ? ['', key] : [key.slice(0, i), key.slice(i + 1)];
 }
