@@ -1,11 +1,10 @@
 // Runs the real virt-handler entry point (from source, through tsx) as a user would.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '@qvirt/testing/vitest';
 import { buildFakeQatHost, type FakeQatHost } from '@qvirt/qat/testing';
 
 const run = promisify(execFile);
@@ -24,16 +23,12 @@ async function handler(args: string[], env: Record<string, string> = {}): Promis
   }
 }
 
-let root: string;
+const root = useTempDir('vh-cli-', { scope: 'all' });
 let host: FakeQatHost;
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'vh-cli-'));
-  host = await buildFakeQatHost(join(root, 'host'), {
+  host = await buildFakeQatHost(join(root(), 'host'), {
     pfs: [{ generation: 'c62x', address: '0000:3d:00.0', numaNode: 1, vfs: [{}, { iommuGroup: null }] }],
   });
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
 });
 
 describe('virt-handler discover (process)', () => {
@@ -54,7 +49,7 @@ describe('virt-handler discover (process)', () => {
   });
 
   it('bad arguments exit 2 with one line on stderr', async () => {
-    for (const args of [['discover', '--nope'], ['discover', '--sysfs-root', join(root, 'missing')], [], ['bogus']]) {
+    for (const args of [['discover', '--nope'], ['discover', '--sysfs-root', join(root(), 'missing')], [], ['bogus']]) {
       const r = await handler(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stdout).toBe('');

@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '@qvirt/testing/vitest';
 
 // Runs `virt-launcher render` as a real process from source (no build needed): node resolves the
 // workspace packages through their "source" export condition and tsx compiles on the fly.
@@ -13,14 +13,8 @@ const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const main = join(root, 'apps/virt-launcher/src/main.ts');
 const vmiQat = join(root, 'examples/vmi-qat.yaml');
-let dir: string;
+const dir = useTempDir('qvirt-render-cli-', { scope: 'all' });
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'qvirt-render-cli-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
 
 interface Result {
   code: number;
@@ -45,7 +39,7 @@ async function launcher(args: string[], env: Record<string, string>): Promise<Re
 }
 
 async function validates(xml: string, name: string): Promise<void> {
-  const file = join(dir, `${name}.xml`);
+  const file = join(dir(), `${name}.xml`);
   await writeFile(file, xml);
   const { stdout, stderr } = await run('virt-xml-validate', [file, 'domain']);
   expect(`${stdout}${stderr}`).toContain('validates');
@@ -84,12 +78,12 @@ describe('virt-launcher render (real process)', () => {
   });
 
   it('fails with one line on a missing file, malformed YAML and a non-VMI manifest', async () => {
-    const bad = join(dir, 'bad.yaml');
+    const bad = join(dir(), 'bad.yaml');
     await writeFile(bad, 'kind: VirtualMachineInstance\nspec: [\n  oops');
-    const notVmi = join(dir, 'pod.yaml');
+    const notVmi = join(dir(), 'pod.yaml');
     await writeFile(notVmi, 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n');
     for (const [file, expected] of [
-      [join(dir, 'missing.yaml'), 'cannot read the manifest (ENOENT)'],
+      [join(dir(), 'missing.yaml'), 'cannot read the manifest (ENOENT)'],
       [bad, 'not valid YAML or JSON'],
       [notVmi, 'not a VirtualMachineInstance manifest (found kind "Pod")'],
     ] as const) {

@@ -1,22 +1,21 @@
 import * as grpc from '@grpc/grpc-js';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useTempDir } from '@qvirt/testing/vitest';
 import { buildFakeQatHost, type FakeQatHost } from '@qvirt/qat/testing';
 import { DevicePluginServer, KvmDeviceSource, QatDeviceSource, sharedDiscovery } from '../src/index.js';
 import { FakeKubelet } from './fake-kubelet.js';
 
-let root: string;
+const root = useTempDir('dp-');
 let pluginDir: string;
 let kubelet: FakeKubelet;
 let host: FakeQatHost;
 const servers: DevicePluginServer[] = [];
 
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'dp-'));
-  pluginDir = join(root, 'plugins');
-  host = await buildFakeQatHost(join(root, 'host'), {
+  pluginDir = join(root(), 'plugins');
+  host = await buildFakeQatHost(join(root(), 'host'), {
     pfs: [
       { generation: 'c62x', address: '0000:3d:00.0', numaNode: 0, vfs: 3 },
       { generation: 'c62x', address: '0000:3f:00.0', numaNode: 1, vfs: 2 },
@@ -29,7 +28,6 @@ beforeEach(async () => {
 afterEach(async () => {
   for (const s of servers.splice(0)) await s.stop();
   await kubelet.stop();
-  await rm(root, { recursive: true, force: true });
 });
 
 function qatPlugin(resourceName = 'qat.intel.com/generic', pollIntervalMs = 300): DevicePluginServer {

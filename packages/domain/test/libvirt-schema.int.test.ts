@@ -1,21 +1,15 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '@qvirt/testing/vitest';
 import { renderDomain } from '../src/index.js';
 import { scenarios } from './fixtures.js';
 
 const run = promisify(execFile);
-let dir: string;
+const dir = useTempDir('qvirt-domain-schema-', { scope: 'all' });
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'qvirt-domain-schema-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
 
 async function exitOf(cmd: string, args: string[]): Promise<{ code: number; output: string }> {
   try {
@@ -29,7 +23,7 @@ async function exitOf(cmd: string, args: string[]): Promise<{ code: number; outp
 
 describe("rendered domains against libvirt's own checks", () => {
   it.each(scenarios().map((s) => [s.name, s] as const))('%s passes virt-xml-validate and the test driver', async (name, s) => {
-    const file = join(dir, `${name}.xml`);
+    const file = join(dir(), `${name}.xml`);
     await writeFile(file, renderDomain(s.vmi, s.allocation, s.facts));
     const schema = await exitOf('virt-xml-validate', [file, 'domain']);
     expect(schema.output).toContain('validates');
@@ -41,7 +35,7 @@ describe("rendered domains against libvirt's own checks", () => {
   });
 
   it('the validator really rejects a broken document', async () => {
-    const file = join(dir, 'broken.xml');
+    const file = join(dir(), 'broken.xml');
     const s = scenarios()[2]!;
     await writeFile(file, renderDomain(s.vmi, s.allocation, s.facts).replace("managed=\"no\"", 'managed="perhaps"'));
     expect((await exitOf('virt-xml-validate', [file, 'domain'])).code).not.toBe(0);

@@ -1,21 +1,15 @@
-import { lstat, mkdtemp, readFile, readlink, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, readFile, readlink, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '@qvirt/testing/vitest';
 import { buildFakeQatHost, vfAddress } from './fake-host.js';
 import { FakeHostSpecError } from './errors.js';
 
-let root: string;
-beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'qat-fake-'));
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = useTempDir('qat-fake-');
 
 describe('buildFakeQatHost (simulated tree)', () => {
   it('lays out sysfs like a real host: relative links, uevent, PF/VF links, groups, debugfs, dev nodes', async () => {
-    const host = await buildFakeQatHost(root, { pfs: [{ generation: 'c62x', address: '0000:3d:00.0', numaNode: 1, vfs: 2 }] });
+    const host = await buildFakeQatHost(root(), { pfs: [{ generation: 'c62x', address: '0000:3d:00.0', numaNode: 1, vfs: 2 }] });
     const sys = host.sysfsRoot;
     expect(await readlink(join(sys, 'bus/pci/devices/0000:3d:01.0'))).toBe('../../../devices/pci0000:3d/0000:3d:01.0');
     const vf = join(sys, 'devices/pci0000:3d/0000:3d:01.0');
@@ -43,7 +37,7 @@ describe('buildFakeQatHost (simulated tree)', () => {
   });
 
   it('Gen4 PFs get qat/cfg_services and qat/state; VFs follow the PF at function 1', async () => {
-    const host = await buildFakeQatHost(root, { pfs: [{ generation: '4xxx', address: '0000:6b:00.0', services: 'dc', vfs: 9 }] });
+    const host = await buildFakeQatHost(root(), { pfs: [{ generation: '4xxx', address: '0000:6b:00.0', services: 'dc', vfs: 9 }] });
     const pf = join(host.sysfsRoot, 'devices/pci0000:6b/0000:6b:00.0');
     expect(await readFile(join(pf, 'qat/cfg_services'), 'utf8')).toBe('dc\n');
     expect(await readFile(join(pf, 'qat/state'), 'utf8')).toBe('up\n');
@@ -53,7 +47,7 @@ describe('buildFakeQatHost (simulated tree)', () => {
   });
 
   it('adds and removes VFs like sriov_numvfs changes', async () => {
-    const host = await buildFakeQatHost(root, { pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfs: 1 }] });
+    const host = await buildFakeQatHost(root(), { pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfs: 1 }] });
     const added = await host.addVf('0000:3d:00.0');
     expect(added).toBe('0000:3d:01.1');
     expect(await readFile(join(host.sysfsRoot, 'bus/pci/devices/0000:3d:00.0/sriov_numvfs'), 'utf8')).toBe('2\n');
@@ -65,7 +59,7 @@ describe('buildFakeQatHost (simulated tree)', () => {
 
   it('rejects inconsistent specs', async () => {
     await expect(
-      buildFakeQatHost(root, { pfs: [{ generation: 'c62x', address: '0000:3d:00.0' }, { generation: 'c62x', address: '0000:3d:00.0' }] }),
+      buildFakeQatHost(root(), { pfs: [{ generation: 'c62x', address: '0000:3d:00.0' }, { generation: 'c62x', address: '0000:3d:00.0' }] }),
     ).rejects.toThrow(FakeHostSpecError);
   });
 });

@@ -2,11 +2,10 @@
 // test holds every one of them to what this package really matches, reads and advertises, so the
 // guide cannot drift from the code.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '@qvirt/testing/vitest';
 import { buildFakeQatHost, type FakeQatHost } from './fake-host.js';
 import { QAT_GENERATIONS, generationInfo, type QatGeneration } from './pci-ids.js';
 import { pciResourceEnvName, QAT_RESOURCE_GENERIC, resourceForServices, type QatService } from './resource-names.js';
@@ -138,18 +137,14 @@ function pathsIn(text: string): string[] {
 }
 
 describe('every sysfs and /dev/vfio path in the operator docs', () => {
-  let root: string;
+  const root = useTempDir('qat-docs-', { scope: 'all' });
   let host: FakeQatHost;
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'qat-docs-'));
     // One PF per generation, each with a VF on vfio-pci and one on the generation's VF driver,
     // plus a vfio-noiommu VF: every file and link packages/qat reads or writes exists here.
-    host = await buildFakeQatHost(join(root, 'h'), {
+    host = await buildFakeQatHost(join(root(), 'h'), {
       pfs: QAT_GENERATIONS.map((g) => ({ generation: g.generation, vfs: [{}, { driver: g.vfDriver }, { noiommu: true }] })),
     });
-  });
-  afterAll(async () => {
-    await rm(root, { recursive: true, force: true });
   });
 
   it.each(DOC_NAMES)('%s names only paths that exist on a QAT host as packages/qat lays it out', (name) => {

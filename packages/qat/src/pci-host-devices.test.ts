@@ -1,21 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '@qvirt/testing/vitest';
 import { buildFakeQatHost } from './fake-host.js';
 import { discoverPciHostDevices, normalizePciSelector } from './pci-host-devices.js';
 
-let root: string;
-beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'pci-disc-'));
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = useTempDir('pci-disc-');
 
 describe('discoverPciHostDevices (SIMULATED sysfs tree)', () => {
   it('finds the functions of the selectors, QAT excepted, and says which can be passed through', async () => {
-    const host = await buildFakeQatHost(root, {
+    const host = await buildFakeQatHost(root(), {
       pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfs: 2 }],
       otherDevices: [
         { address: '0000:af:00.0', vendor: '10de', device: '1eb8', driver: 'vfio-pci', iommuGroup: 90, numaNode: 1 },

@@ -1,24 +1,18 @@
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '@qvirt/testing/vitest';
 import { buildFakeQatHost } from './fake-host.js';
 import { discoverQat } from './vf-discovery.js';
 
-let root: string;
-beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'qat-disc-'));
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = useTempDir('qat-disc-');
 
 const slots = ['01.0', '01.1', '01.2', '01.3', '01.4', '01.5', '01.6', '01.7', '02.0', '02.1', '02.2', '02.3', '02.4', '02.5', '02.6', '02.7'];
 const vfsOn = (bus: string) => slots.map((s) => `0000:${bus}:${s}`);
 
 describe('discoverQat on a C62x host: 3 PFs x 16 VFs, mixed drivers and NUMA nodes', () => {
   it('advertises vfio-pci VFs as qat.intel.com/generic and ignores the rest with reasons', async () => {
-    const host = await buildFakeQatHost(root, {
+    const host = await buildFakeQatHost(root(), {
       pfs: [
         { generation: 'c62x', address: '0000:3d:00.0', numaNode: 0 },
         {
@@ -73,7 +67,7 @@ describe('discoverQat on a C62x host: 3 PFs x 16 VFs, mixed drivers and NUMA nod
 
 describe('discoverQat on other generations', () => {
   it('DH895xCC: both VF device IDs (0x0443 and 0x0442) are generic', async () => {
-    const host = await buildFakeQatHost(root, { pfs: [{ generation: 'dh895xcc', address: '0000:03:00.0', vfs: 3 }] });
+    const host = await buildFakeQatHost(root(), { pfs: [{ generation: 'dh895xcc', address: '0000:03:00.0', vfs: 3 }] });
     await writeFile(join(host.sysfsRoot, 'bus/pci/devices/0000:03:01.2/device'), '0x0442\n');
     const d = await discoverQat({ sysfsRoot: host.sysfsRoot, devRoot: host.devRoot });
     expect(d.pfs.map((p) => [p.address, p.generation, p.driver])).toEqual([['0000:03:00.0', 'dh895xcc', 'dh895xcc']]);
@@ -86,7 +80,7 @@ describe('discoverQat on other generations', () => {
   });
 
   it('4xxx: resources by the PF cfg_services; a PF in state down is not advertised', async () => {
-    const host = await buildFakeQatHost(root, {
+    const host = await buildFakeQatHost(root(), {
       pfs: [
         { generation: '4xxx', address: '0000:6b:00.0', services: 'sym;asym', numaNode: 0, vfs: 2 },
         { generation: '4xxx', address: '0000:70:00.0', services: 'dc', numaNode: 0, vfs: 2 },
@@ -119,7 +113,7 @@ describe('discoverQat on other generations', () => {
 
 describe('discoverQat: IOMMU groups', () => {
   it('a VF sharing its group with another vfio-pci device is advertised with both members', async () => {
-    const host = await buildFakeQatHost(root, {
+    const host = await buildFakeQatHost(root(), {
       pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfs: [{ iommuGroup: 7 }, {}] }],
       otherDevices: [{ address: '0000:3d:00.3', vendor: '8086', device: '37d2', driver: 'vfio-pci', iommuGroup: 7 }],
     });
@@ -134,7 +128,7 @@ describe('discoverQat: IOMMU groups', () => {
   });
 
   it('a VF sharing its group with a device on another driver is ignored, naming that device', async () => {
-    const host = await buildFakeQatHost(root, {
+    const host = await buildFakeQatHost(root(), {
       pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfs: [{ iommuGroup: 7 }, {}] }],
       otherDevices: [{ address: '0000:3d:00.3', vendor: '8086', device: '37d2', driver: 'i40e', iommuGroup: 7 }],
     });
@@ -147,7 +141,7 @@ describe('discoverQat: IOMMU groups', () => {
   });
 
   it('noiommu groups and VFs without a group are ignored', async () => {
-    const host = await buildFakeQatHost(root, {
+    const host = await buildFakeQatHost(root(), {
       pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfs: [{ noiommu: true }, { iommuGroup: null }, {}] }],
     });
     const d = await discoverQat({ sysfsRoot: host.sysfsRoot, devRoot: host.devRoot });
@@ -161,7 +155,7 @@ describe('discoverQat: IOMMU groups', () => {
 
 describe('discoverQat: health', () => {
   it('heartbeat -1 makes every VF of that PF Unhealthy; a missing heartbeat file is Healthy but says so', async () => {
-    const host = await buildFakeQatHost(root, {
+    const host = await buildFakeQatHost(root(), {
       pfs: [
         { generation: 'c62x', address: '0000:3d:00.0', vfs: 2, heartbeat: -1 },
         { generation: 'c62x', address: '0000:3f:00.0', vfs: 1, heartbeat: null },
@@ -179,9 +173,9 @@ describe('discoverQat: health', () => {
   });
 
   it('a VF whose /dev/vfio/<group> is missing is Unhealthy; debugfsRoot can be elsewhere', async () => {
-    const host = await buildFakeQatHost(root, { pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfs: 2 }] });
+    const host = await buildFakeQatHost(root(), { pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfs: 2 }] });
     await host.removeVfioNode('12');
-    const d = await discoverQat({ sysfsRoot: host.sysfsRoot, devRoot: host.devRoot, debugfsRoot: join(root, 'nodebugfs') });
+    const d = await discoverQat({ sysfsRoot: host.sysfsRoot, devRoot: host.devRoot, debugfsRoot: join(root(), 'nodebugfs') });
     expect(d.vfs.map((v) => [v.health, v.heartbeat, v.healthReason])).toEqual([
       ['Healthy', 'unavailable', null],
       ['Unhealthy', 'unavailable', `${join(host.devRoot, 'vfio', '12')} missing`],
@@ -191,11 +185,11 @@ describe('discoverQat: health', () => {
 
 describe('discoverQat: edges', () => {
   it('an empty or missing tree yields nothing', async () => {
-    expect(await discoverQat({ sysfsRoot: join(root, 'nope'), devRoot: join(root, 'nodev') })).toEqual({ pfs: [], vfs: [], resources: {}, ignored: [] });
+    expect(await discoverQat({ sysfsRoot: join(root(), 'nope'), devRoot: join(root(), 'nodev') })).toEqual({ pfs: [], vfs: [], resources: {}, ignored: [] });
   });
 
   it('falls back to uevent PCI_ID when vendor/device are absent, and skips non-QAT devices', async () => {
-    const host = await buildFakeQatHost(root, {
+    const host = await buildFakeQatHost(root(), {
       pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfs: 1 }],
       otherDevices: [{ address: '0000:00:1f.6', vendor: '8086', device: '15bb', driver: 'e1000e', iommuGroup: 3 }],
     });

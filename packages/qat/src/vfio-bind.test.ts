@@ -1,23 +1,17 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '@qvirt/testing/vitest';
 import { buildFakeQatHost } from './fake-host.js';
 import { VfioBindError } from './errors.js';
 import { discoverQat } from './vf-discovery.js';
 import { bindToVfio } from './vfio-bind.js';
 
-let root: string;
-beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'qat-bind-'));
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+const root = useTempDir('qat-bind-');
 
 describe('bindToVfio on the simulated tree', () => {
   it('writes driver_override, unbind, drivers_probe in that order and the VF becomes advertisable', async () => {
-    const host = await buildFakeQatHost(root, { pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfDriver: 'c6xxvf', vfs: 2 }] });
+    const host = await buildFakeQatHost(root(), { pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfDriver: 'c6xxvf', vfs: 2 }] });
     const before = await discoverQat({ sysfsRoot: host.sysfsRoot, devRoot: host.devRoot });
     expect(before.ignored.map((i) => i.reason)).toEqual(['driver c6xxvf, not vfio-pci', 'driver c6xxvf, not vfio-pci']);
 
@@ -39,13 +33,13 @@ describe('bindToVfio on the simulated tree', () => {
   });
 
   it('binds an unbound VF without an unbind step', async () => {
-    const host = await buildFakeQatHost(root, { pfs: [{ generation: '4xxx', address: '0000:6b:00.0', vfs: [{ driver: null }] }] });
+    const host = await buildFakeQatHost(root(), { pfs: [{ generation: '4xxx', address: '0000:6b:00.0', vfs: [{ driver: null }] }] });
     await bindToVfio({ sysfsRoot: host.sysfsRoot, address: '0000:6b:00.1', write: host.kernel.write });
     expect(host.kernel.writes.map((w) => w.path)).toEqual(['bus/pci/devices/0000:6b:00.1/driver_override', 'bus/pci/drivers_probe']);
   });
 
   it('fails with the denylist hint when vfio-pci does not claim the device', async () => {
-    const host = await buildFakeQatHost(root, { pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfDriver: 'c6xxvf', vfs: 1 }] });
+    const host = await buildFakeQatHost(root(), { pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfDriver: 'c6xxvf', vfs: 1 }] });
     // Plain writes: nothing acts on them, like a kernel without vfio-pci.
     await expect(bindToVfio({ sysfsRoot: host.sysfsRoot, address: '0000:3d:01.0', settleTimeoutMs: 50 })).rejects.toThrow(
       /driver is c6xxvf, not vfio-pci: is the vfio-pci module loaded\? QAT 1.x VFs on Linux >= 5.9 also need vfio-pci.disable_denylist=1/,
@@ -53,7 +47,7 @@ describe('bindToVfio on the simulated tree', () => {
   });
 
   it('refuses bad addresses, missing devices and non-VFs', async () => {
-    const host = await buildFakeQatHost(root, { pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfs: 1 }] });
+    const host = await buildFakeQatHost(root(), { pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfs: 1 }] });
     const opts = { sysfsRoot: host.sysfsRoot, write: host.kernel.write };
     await expect(bindToVfio({ ...opts, address: '3d:01.0' })).rejects.toThrow(VfioBindError);
     await expect(bindToVfio({ ...opts, address: '0000:3d:07.0' })).rejects.toThrow(/no such device/);
