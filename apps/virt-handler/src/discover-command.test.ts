@@ -8,7 +8,7 @@ import { runDiscover } from './discover-command.js';
 const root = useTempDir('vh-disc-');
 
 describe('runDiscover', () => {
-  it("prints exactly DESIGN.md's shape", async () => {
+  it('prints exactly the shape docs/qat-host-setup.md shows', async () => {
     const host = await buildFakeQatHost(join(root(), 'h'), {
       pfs: [
         { generation: 'c62x', address: '0000:3d:00.0', numaNode: 0, vfs: [{}, { driver: 'c6xxvf' }] },

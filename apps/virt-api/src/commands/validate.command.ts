@@ -16,7 +16,7 @@ Exit status: 0 allowed, 1 denied, 2 unreadable input or bad usage.
 export const ExitCode = { allowed: 0, denied: 1, unreadable: 2 } as const;
 
 /**
- * `virt-api validate`: the offline form of the admission webhooks (DESIGN.md). Never throws;
+ * `virt-api validate`: the offline form of the admission webhooks (README, "Offline tools"). Never throws;
  * every failure is an exit code, input problems a single line on stderr.
  */
 export async function runValidateCommand(args: readonly string[], io: CliIo): Promise<number> {

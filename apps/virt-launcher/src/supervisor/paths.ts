@@ -1,6 +1,6 @@
 import { launcherExitPath, launcherSocketPath, libvirtSocketPath } from '@qvirt/api/constants';
 
-/** Every file the launcher of one VMI owns under the shared run dir (DESIGN.md "Paths on a node"). */
+/** Every file the launcher of one VMI owns under the shared run dir (docs/architecture.md, "Node layout"). */
 export interface LauncherPaths {
   /** `<run-dir>/<uid>`: shared with the handler (sockets, console log); virt-handler removes it once the VMI is deleted and this launcher is gone. */
   vmiDir: string;
