@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServeOptions, ServeOptionsError } from './serve-options.js';
+import { parseServeOptions, ServeOptionsError } from './config.js';
 
 describe('parseServeOptions', () => {
   it('explicit cert files', () => {

@@ -6,12 +6,12 @@
 process.env['UV_THREADPOOL_SIZE'] ??= '16';
 
 import { readFile } from 'node:fs/promises';
-import { parseCli, UsageError, USAGE, type RunCommand } from './cli.js';
-import { runDiscover } from './discover-command.js';
+import { parseCli, UsageError, USAGE, type RunCommand } from './commands/cli.js';
+import { runDiscover } from './commands/discover.command.js';
 
 async function runNodeDaemon(cmd: RunCommand): Promise<number> {
   // Loaded only here: discover must work without libvirt's FFI bindings.
-  const [{ pino }, { runDaemon }] = await Promise.all([import('pino'), import('./run-command.js')]);
+  const [{ pino }, { runDaemon }] = await Promise.all([import('pino'), import('./commands/run.command.js')]);
   const logger = pino({ level: cmd.logLevel, base: { component: 'virt-handler', node: cmd.nodeName } });
   const daemon = await runDaemon(cmd, { logger, cpuinfo: await readFile('/proc/cpuinfo', 'utf8').catch(() => '') });
   return new Promise<number>((resolve) => {

@@ -8,7 +8,7 @@ import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '@qvirt/testing/vitest';
 import { buildFakeQatHost, type FakeQatHostSpec } from '@qvirt/qat/testing';
-import { runDiscover } from './discover-command.js';
+import { runDiscover } from './commands/discover.command.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const DOC_NAMES = ['qat-host-setup.md', 'install.md', 'troubleshooting.md', 'metrics.md', 'qat-in-the-guest.md'];

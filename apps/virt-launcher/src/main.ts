@@ -3,7 +3,7 @@
 // and the in-pod mode `virt-launcher --vmi-uid UID --run-dir DIR ...` (src/supervisor/).
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { RenderCommandIo } from './cli/render-command.js';
+import type { RenderCommandIo } from './commands/render.command.js';
 
 function launcherVersion(): string {
   // ../package.json from both src/ and dist/.
@@ -32,14 +32,14 @@ function renderIo(): RenderCommandIo {
 /** Subcommands by first argument; anything else is the in-pod supervisor mode. */
 const SUBCOMMANDS: Record<string, (argv: readonly string[]) => Promise<number>> = {
   // Each mode loads only its own modules: a launcher runs per VM, and what it loads stays resident.
-  render: async (argv) => (await import('./cli/render-command.js')).runRenderCommand(argv, renderIo()),
+  render: async (argv) => (await import('./commands/render.command.js')).runRenderCommand(argv, renderIo()),
 };
 
 async function main(argv: readonly string[]): Promise<number> {
   const first = argv[0];
   if (first !== undefined && Object.hasOwn(SUBCOMMANDS, first)) return SUBCOMMANDS[first]!(argv.slice(1));
   // Loaded only for the in-pod mode: render must work without libvirt's FFI bindings.
-  const { supervisorMain } = await import('./supervisor/supervisor-main.js');
+  const { supervisorMain } = await import('./commands/supervise.command.js');
   return supervisorMain({ argv, env: process.env, launcherVersion: launcherVersion() });
 }
 

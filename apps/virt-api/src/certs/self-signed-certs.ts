@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CertMode } from '../config/serve-options.js';
+import type { CertMode } from '../config.js';
 import { syncCaBundles, type WebhookConfigurationClient } from './ca-bundle-sync.js';
 import type { CertBundle } from './cert-bundle.js';
 import { certFilePaths, writeCertFiles, type CertFilePaths } from './cert-files.js';

@@ -2,8 +2,8 @@ import { KubeClient, loadKubeConfig } from '@qvirt/kube';
 import { pino } from 'pino';
 import { validationRules } from '@qvirt/admission';
 import { kubeSecretClient, kubeWebhookConfigurationClient } from '../certs/kube-clients.js';
-import { parseServeOptions, SERVE_USAGE, ServeOptionsError } from '../config/serve-options.js';
-import { startServe } from './serve.js';
+import { parseServeOptions, SERVE_USAGE, ServeOptionsError } from '../config.js';
+import { startServe } from '../server/serve.js';
 
 /**
  * `virt-api serve`: parse flags once, build logger and clients, start, stop gracefully on

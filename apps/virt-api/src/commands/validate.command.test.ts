@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from './cli-io.js';
-import { CliInputError } from './input-error.js';
-import { runValidateCommand } from './validate-command.js';
+import type { CliIo } from '../manifests/cli-io.js';
+import { CliInputError } from '../manifests/input-error.js';
+import { runValidateCommand } from './validate.command.js';
 
 const examples = new URL('../../../../examples/', import.meta.url);
 const example = (name: string) => readFileSync(new URL(name, examples), 'utf8');

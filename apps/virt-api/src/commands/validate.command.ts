@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { validateManifest } from '@qvirt/validation';
-import type { CliIo } from './cli-io.js';
-import { CliInputError, CliUsageError } from './input-error.js';
-import { clusterConfigFromFile, featureGatesFromFlags } from './kubevirt-config-file.js';
-import { describeJsonType, parseYamlDocuments } from './yaml-documents.js';
+import type { CliIo } from '../manifests/cli-io.js';
+import { CliInputError, CliUsageError } from '../manifests/input-error.js';
+import { clusterConfigFromFile, featureGatesFromFlags } from '../manifests/kubevirt-config-file.js';
+import { describeJsonType, parseYamlDocuments } from '../manifests/yaml-documents.js';
 
 export const VALIDATE_USAGE = `usage: virt-api validate FILE [--feature-gates QAT,HostDevices] [--kubevirt-config FILE]
 

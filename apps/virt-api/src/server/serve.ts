@@ -4,7 +4,7 @@ import { createApiMetrics, createWebhookServer, webhookAdmitters, type Admission
 import type { WebhookConfigurationClient } from '../certs/ca-bundle-sync.js';
 import type { SecretClient } from '../certs/cert-secret.js';
 import { SelfSignedCerts } from '../certs/self-signed-certs.js';
-import type { ServeOptions } from '../config/serve-options.js';
+import type { ServeOptions } from '../config.js';
 import { readTlsFiles, TlsReloader, type TlsFiles } from './tls-reloader.js';
 
 /** Everything `serve` needs from outside, built by main.ts. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { KubeClient, loadKubeConfig } from '@qvirt/kube';
 import type { ControlPlane } from '@qvirt/testenv';
-import { withUrlClientConfig, type WebhookConfigurationDoc } from '../../src/config/webhook-client-config.js';
+import { withUrlClientConfig, type WebhookConfigurationDoc } from '../../src/webhooks/webhook-client-config.js';
 import { loadDocs } from './manifests.js';
 import { repoRoot } from './virt-api-process.js';
 

@@ -5,7 +5,7 @@ import { LauncherClient, readExitRecord, writeExitRecord } from '@qvirt/launcher
 import { eventually } from '@qvirt/testing';
 import { useTempDir } from '@qvirt/testing/vitest';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { parseSupervisorArgs } from './config.js';
+import { parseSupervisorArgs } from '../config.js';
 import type { Clock, LauncherConnection, PrivateDaemon } from './ports.js';
 import { Supervisor } from './supervisor.js';
 import type { ExitDecision } from './exit-policy.js';

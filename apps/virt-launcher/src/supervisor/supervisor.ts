@@ -3,7 +3,7 @@ import { acpiSent, DEFAULT_ACPI_RESEND_MS, planShutdown, type AcpiRequests } fro
 import { isConnectionLost, isNotFound, isOperationInvalid, type DomainManager } from '@qvirt/libvirt';
 import { serveLauncher, writeExitRecord, type LauncherServer, type PingInfo } from '@qvirt/launcher-rpc';
 import { allocationAnswer } from './allocation.handler.js';
-import { domainNameOf, type SupervisorConfig } from './config.js';
+import { domainNameOf, type SupervisorConfig } from '../config.js';
 import { initialTrackerState, observe, type DomainObservation, type TrackerState } from './domain-tracker.js';
 import { ExitCodes, type ExitDecision } from './exit-policy.js';
 import { launcherPaths, type LauncherPaths } from './paths.js';

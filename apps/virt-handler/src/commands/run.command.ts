@@ -7,13 +7,13 @@ import { sharedDiscovery } from '@qvirt/device-plugin';
 import { discoverPciHostDevices } from '@qvirt/qat';
 import { ClusterConfigSource, EventRecorder, KubeClient, errFields, isNotFound, loadKubeConfig, patchStatus, ResourcePaths, startMetricsServer, type Logger, type MetricsServer } from '@qvirt/kube';
 import type { VirtualMachineInstance } from '@qvirt/api';
-import { createHandlerMetrics } from './metrics.js';
-import { DevicePluginManager } from './node/device-plugin.manager.js';
-import { NodeSync } from './node/node-sync.js';
-import type { RunCommand } from './run-config.js';
-import { libvirtLauncherConnector } from './vmi/launcher-session.js';
-import { VmiController } from './vmi/vmi-controller.js';
-import type { StatusWriter } from './vmi/vmi.reconciler.js';
+import { createHandlerMetrics } from '../metrics.js';
+import { DevicePluginManager } from '../node/device-plugin.manager.js';
+import { NodeSync } from '../node/node-sync.js';
+import type { RunCommand } from '../config.js';
+import { libvirtLauncherConnector } from '../vmi/launcher-session.js';
+import { VmiController } from '../vmi/vmi-controller.js';
+import type { StatusWriter } from '../vmi/vmi.reconciler.js';
 
 export interface RunIo {
   logger: Logger;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunArgs, RunConfigError } from './run-config.js';
+import { parseRunArgs, RunConfigError } from './config.js';
 
 describe('parseRunArgs', () => {
   it('defaults, env and flags (flags win)', () => {

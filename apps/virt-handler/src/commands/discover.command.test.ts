@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '@qvirt/testing/vitest';
 import { buildFakeQatHost } from '@qvirt/qat/testing';
-import { runDiscover } from './discover-command.js';
+import { runDiscover } from './discover.command.js';
 
 const root = useTempDir('vh-disc-');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runRenderCommand, type RenderCommandIo } from './render-command.js';
+import { runRenderCommand, type RenderCommandIo } from './render.command.js';
 
 const VMI_QAT = `apiVersion: kubevirt.io/v1
 kind: VirtualMachineInstance

@@ -3,12 +3,12 @@
 import { LibvirtConnection, libvirtDomainManager } from '@qvirt/libvirt';
 import { detectIsolation, startVmLibvirtd, type Isolation } from '@qvirt/libvirt/daemon';
 import { pino } from 'pino';
-import { LauncherConfigError, parseSupervisorArgs, type SupervisorConfig } from './config.js';
-import { ExitCodes } from './exit-policy.js';
-import type { LauncherPaths } from './paths.js';
-import type { LauncherConnection, PrivateDaemon, SupervisorLogger } from './ports.js';
-import { Supervisor } from './supervisor.js';
-import { qemuVersionOf } from './versions.js';
+import { LauncherConfigError, parseSupervisorArgs, type SupervisorConfig } from '../config.js';
+import { ExitCodes } from '../supervisor/exit-policy.js';
+import type { LauncherPaths } from '../supervisor/paths.js';
+import type { LauncherConnection, PrivateDaemon, SupervisorLogger } from '../supervisor/ports.js';
+import { Supervisor } from '../supervisor/supervisor.js';
+import { qemuVersionOf } from '../supervisor/versions.js';
 
 export interface SupervisorMainOptions {
   argv: readonly string[];

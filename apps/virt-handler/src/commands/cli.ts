@@ -1,7 +1,7 @@
 // virt-handler's command line: `virt-handler <mode> [flags]`. Each mode has
 // its own parser; `run` (the node daemon) is the default mode.
 import { parseArgs } from 'node:util';
-import { parseRunArgs, RunConfigError, RUN_USAGE, type RunCommand, type RunEnv } from './run-config.js';
+import { parseRunArgs, RunConfigError, RUN_USAGE, type RunCommand, type RunEnv } from '../config.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
