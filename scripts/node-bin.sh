@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints (as its last line of stdout) a directory holding containerd, containerd-shim-runc-v2,
-# ctr and crictl for a real node (kubelet + containerd, FACTS.md "A real node on these machines").
+# ctr and crictl for a real node (kubelet + containerd, ADR 0010).
 #
 # - Installs the Debian packages such a node runs with: runc, the CNI plugins (/usr/lib/cni),
 #   iptables/ip6tables, iproute2, conntrack, ethtool, socat, util-linux (nsenter), kmod, nftables.
@@ -13,7 +13,7 @@ source "$root/scripts/lib/common.sh"
 
 go_bin="${GO:-go}"
 
-# containerd 2.3 is the LTS branch listed as supported for Kubernetes 1.37 (FACTS.md).
+# containerd 2.3 is the LTS branch containerd's release notes list as supported for Kubernetes 1.37.
 CONTAINERD_VERSION=v2.3.7
 # cri-tools releases follow Kubernetes minors; the proxy served v1.34.0 and v1.37.0 when this was
 # pinned (`go list -m -versions sigs.k8s.io/cri-tools`): the newest v1.37.x. Pinned rather than

@@ -1,5 +1,5 @@
 // npm run bench: runs every bench module (src/*.bench.ts exporting bench*() functions), prints a
-// table and writes bench/results/latest.json as DESIGN.md says. `npm run bench -- render` runs a subset.
+// table and writes bench/results/latest.json (README). `npm run bench -- render` runs a subset.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The small test guest (FACTS.md "A test guest that really boots here"): Debian's cloud kernel plus
+# The small test guest, one that really boots here under QEMU's emulation: Debian's cloud kernel plus
 # a busybox initramfs whose /init prints QVIRT-GUEST-BOOTED on ttyS0 and powers off on the ACPI
 # power button. Built once into $QVIRT_CACHE/guest/<kernel-version>/, installed to
 # /var/lib/qvirt/images/qvirt-test-guest/{vmlinuz,initrd.img} (world-readable).

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 export interface StackLayout {
   readonly repo: string;
   readonly root: string;
-  /** Admin kubeconfig (DESIGN.md root commands contract). */
+  /** Admin kubeconfig, `.stack/kubeconfig`: the one the README's `npm run up` section exports. */
   readonly kubeconfig: string;
   readonly logs: string;
   /** `<order>-<name>.pid` for every process `up` started besides the control plane. */

@@ -7,7 +7,7 @@ describe('pciResourceEnvName', () => {
     expect(pciResourceEnvName('intel.com/qat')).toBe('PCI_RESOURCE_INTEL_COM_QAT');
     expect(pciResourceEnvName('qat.intel.com/asym-dc')).toBe('PCI_RESOURCE_QAT_INTEL_COM_ASYM-DC');
   });
-  it('builds the node paths of DESIGN.md', () => {
+  it('builds the node paths of docs/architecture.md', () => {
     expect(launcherSocketPath('/var/run/kubevirt', 'u1')).toBe('/var/run/kubevirt/sockets/u1.sock');
     expect(libvirtSocketPath('/var/run/kubevirt', 'u1')).toBe('/var/run/kubevirt/u1/libvirt-sock');
   });

@@ -65,7 +65,7 @@ export const KubeVirtConfig = {
 /** Default machine type, as KubeVirt's amd64 default. */
 export const DEFAULT_MACHINE_TYPE = 'q35';
 
-/** Ports and paths every component agrees on (DESIGN.md "Paths on a node"). */
+/** Ports and paths every component agrees on (docs/architecture.md, "Node layout"). */
 export const NodePaths = {
   devicePluginDir: '/var/lib/kubelet/device-plugins',
   kubeletSocket: 'kubelet.sock',

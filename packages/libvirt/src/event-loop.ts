@@ -1,4 +1,4 @@
-// libvirt's default event loop, driven from JS (FACTS.md "libvirt events through koffi").
+// libvirt's default event loop, driven from JS through koffi (ADR 0001).
 //
 // virEventRegisterDefaultImpl() must run once before the first virConnectOpen; then
 // virEventRunDefaultImpl() runs one iteration on a koffi worker (`.async`), and each

@@ -1,5 +1,5 @@
 // QAT PCI IDs (vendor 0x8086), from the Linux kernel's QAT driver headers
-// (see FACTS.md). One row per generation; PF and VF IDs are lower-case hex
+// (the table in docs/qat-host-setup.md, "Know your generation"). One row per generation; PF and VF IDs are lower-case hex
 // without the 0x prefix, exactly as sysfs prints them after "0x".
 
 export const INTEL_VENDOR_ID = '8086';

@@ -36,8 +36,8 @@ export interface AdmissionRequest {
 
 /**
  * metav1.StatusCause on the wire: Go's `Type` field is serialised as `reason`, which is what the
- * apiserver reads (and shows to clients). `type` repeats it under the name our StatusCause and
- * FACTS.md use; the apiserver ignores it.
+ * apiserver reads (and shows to clients). `type` repeats it under the name of Go's field and of
+ * our StatusCause; the apiserver ignores it.
  */
 export interface WireStatusCause extends StatusCause {
   reason: StatusCause['type'];
@@ -169,7 +169,7 @@ export function encodeAdmissionReview(review: AdmissionReviewResponse): string {
   return `${REVIEW_HEAD}${jsonString(r.uid)},"allowed":${r.allowed}${patchType}${patch}}}`;
 }
 
-/** KubeVirt's denial: 422 Invalid, message = causes joined by ", " (FACTS.md). */
+/** KubeVirt's denial: 422 Invalid, message = causes joined by ", " (ADR 0006). */
 export function deniedReview(uid: string, causes: readonly StatusCause[]): AdmissionReviewResponse {
   const list = causes.map((c) => ({ reason: c.type, type: c.type, message: c.message, field: c.field }));
   return review({

@@ -4,7 +4,7 @@ import { vmAdmitter, type VmRule } from './vm.admitter.js';
 import { vmiCreateAdmitter, type VmiCreateRule } from './vmi-create.admitter.js';
 import { vmiUpdateAdmitter, type VmiUpdateRule } from './vmi-update.admitter.js';
 
-/** virt-api's webhook paths (KubeVirt's; DESIGN.md). */
+/** virt-api's webhook paths: KubeVirt's own (ADR 0002), registered in deploy/base/virt-api/webhooks.yaml. */
 export const WebhookPaths = {
   vmiValidateCreate: '/virtualmachineinstances-validate-create',
   vmiValidateUpdate: '/virtualmachineinstances-validate-update',

@@ -115,7 +115,7 @@ export async function createWebhookServer(opts: WebhookServerOptions): Promise<W
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      // Too large, bad JSON, bad content length: the body is not an AdmissionReview -> 400 (DESIGN.md).
+      // Too large, bad JSON, bad content length: the body is not an AdmissionReview -> 400 (ADR 0006).
       const message = badRequestMessage(err, bodyLimit);
       logger.warn({ path: req.url, code: err.code }, `bad request: ${message}`);
       observe(routeOf(req), reply, 400);

@@ -107,7 +107,7 @@ export interface PhaseTransitionTimestamp {
   phaseTransitionTimestamp: string;
 }
 
-/** Which VF a device got: DESIGN.md's contract for status.deviceStatus. */
+/** Which VF a device got: one entry of status.deviceStatus.hostDeviceStatuses[], keyed by device name (ADR 0005; docs/install.md shows one). */
 export interface HostDeviceStatus {
   name: string;
   deviceName: string;

@@ -4,7 +4,7 @@ import { child } from '../field-path.js';
 import type { SpecRule } from '../spec-view.js';
 import { deviceEntryCauses } from './device-entries.js';
 
-/** DESIGN.md's contract for a QAT VMI while the gate is off. */
+/** The cause for a VMI with QATs while the QAT gate is off (ADR 0005; KubeVirt's wording for its gates). */
 export const QAT_GATE_DISABLED_MESSAGE = 'QAT feature gate is not enabled in kubevirt-config';
 
 /**
