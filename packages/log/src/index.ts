@@ -1,0 +1,1 @@
+export { errFields, silentLogger, type Logger } from './logger.js';
