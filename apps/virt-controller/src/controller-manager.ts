@@ -1,6 +1,8 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { LabelValues, Labels, type VirtualMachine, type VirtualMachineInstance } from '@qvirt/api';
-import { ClusterConfigSource, EventRecorder, ResourcePaths, WorkQueue, createInformer, keyOf, parseKey, runWorkers, type KubeClient, type KubeConfigLike, type Logger, type ResilientInformer } from '@qvirt/kube';
+import { EventRecorder, ResourcePaths, createInformer, keyOf, parseKey, type KubeClient, type KubeConfigLike, type Logger, type ResilientInformer } from '@qvirt/kube';
+import { WorkQueue, runWorkers } from '@qvirt/kube/controller';
+import { ClusterConfigSource } from '@qvirt/kube/cluster-config';
 import { Expectations } from './expectations.js';
 import type { ControllerMetrics } from './metrics.js';
 import { PodIndex } from './pod-index.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@qvirt/testing';
-import type { Lease } from '@qvirt/kube';
+import type { Lease } from '@qvirt/kube/controller';
 import { createNamespace, getVmi, launcherPods, qatVmi, setUp, startController, vmisPath, type ControllerProcess, type Env } from './harness.js';
 
 let env: Env;

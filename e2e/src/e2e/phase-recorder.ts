@@ -17,7 +17,8 @@ export function recordPhases(c: KubeClient, name: string): PhaseRecorder {
     while (!abort.signal.aborted) {
       await c
         .watch<VirtualMachineInstance>(vmiPath(), { fieldSelector: `metadata.name=${name}`, timeoutSeconds: 60 }, (ev) => {
-          const p = ev.object?.status?.phase;
+          if (ev.type === 'BOOKMARK' || ev.type === 'ERROR') return;
+          const p = ev.object.status?.phase;
           if (p && phases.at(-1) !== p) phases.push(p);
           if (ev.type === 'DELETED') deleted = true;
         }, abort.signal)

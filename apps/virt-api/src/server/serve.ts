@@ -1,4 +1,5 @@
-import { ClusterConfigSource, type KubeClient, type KubeConfigLike } from '@qvirt/kube';
+import { type KubeClient, type KubeConfigLike } from '@qvirt/kube';
+import { ClusterConfigSource } from '@qvirt/kube/cluster-config';
 import type { Logger } from 'pino';
 import { createApiMetrics, createWebhookServer, webhookAdmitters, type AdmissionRules } from '@qvirt/admission';
 import type { WebhookConfigurationClient } from '../certs/ca-bundle-sync.js';

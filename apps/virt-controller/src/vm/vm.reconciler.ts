@@ -1,5 +1,6 @@
 import type { VirtualMachine, VirtualMachineInstance } from '@qvirt/api';
-import { ResourcePaths, errFields, isAlreadyExists, isNotFound, objectKey, patchStatus, type KubeClient, type Logger, type ObjectRef, type ReconcileResult } from '@qvirt/kube';
+import { ResourcePaths, errFields, isAlreadyExists, isNotFound, objectKey, patchStatus, type KubeClient, type Logger, type ObjectRef } from '@qvirt/kube';
+import { type ReconcileResult } from '@qvirt/kube/controller';
 import type { Expectations } from '../expectations.js';
 import type { EventSink } from '../vmi/vmi.reconciler.js';
 import { decideVmAction, desiredVmStatus, RunStrategyError, vmStatusEqual } from '@qvirt/controller';

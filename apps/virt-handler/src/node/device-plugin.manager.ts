@@ -1,7 +1,7 @@
 // Runs one DevicePluginServer per planned resource; sync() starts new plugins, stops those no
 // longer planned and restarts one whose spec changed. The servers re-list their devices on
 // their own (poll + inotify) and re-register after a kubelet restart.
-import { DevicePluginServer, KvmDeviceSource, QatDeviceSource, VfioDeviceSource, type DeviceSource, type PluginLogger } from '@qvirt/device-plugin';
+import { DevicePluginServer, KvmDeviceSource, QatDeviceSource, VfioDeviceSource, type DeviceSource } from '@qvirt/device-plugin';
 import type { PciHostDevice, QatDiscovery } from '@qvirt/qat';
 import { errFields, type Logger } from '@qvirt/kube';
 import { selectPciDevices, selectVfs, specKey, type PluginSpec } from './device-plugin.plan.js';
@@ -40,7 +40,7 @@ export class DevicePluginManager {
     }
     for (const spec of plugins) {
       if (this.running.has(spec.resourceName)) continue;
-      const server = new DevicePluginServer({ source: this.sourceFor(spec), pluginDir: this.o.pluginDir, logger: this.o.logger as PluginLogger });
+      const server = new DevicePluginServer({ source: this.sourceFor(spec), pluginDir: this.o.pluginDir, logger: this.o.logger });
       try {
         await server.start();
       } catch (err) {

@@ -3,7 +3,8 @@
 // (apps/virt-controller), and CRDs support no field selector on status.nodeName, so the
 // informer lists every VMI and filters here.
 import type { VirtualMachineInstance } from '@qvirt/api';
-import { ResourcePaths, WorkQueue, createInformer, keyOf, parseKey, runWorkers, type KubeClient, type KubeConfigLike, type ResilientInformer } from '@qvirt/kube';
+import { ResourcePaths, createInformer, keyOf, parseKey, type KubeClient, type KubeConfigLike, type ResilientInformer } from '@qvirt/kube';
+import { WorkQueue, runWorkers } from '@qvirt/kube/controller';
 import { RunDirReconciler } from './run-dir.reconciler.js';
 import { fsRunDirs, type RunDirs } from './run-dirs.js';
 import { VmiReconciler, type VmiReconcilerOptions } from './vmi.reconciler.js';

@@ -3,7 +3,8 @@
 // the live domain state; events only make it sooner.
 import { isFinalPhase, requestedResources, type VirtualMachineInstance } from '@qvirt/api';
 import { AllocationError, DomainRenderError, acpiSent, assignDevices, renderDomain } from '@qvirt/domain';
-import { OwnStatusWrites, errFields, objectKey, type Logger, type ObjectRef, type ReconcileResult } from '@qvirt/kube';
+import { errFields, objectKey, type Logger, type ObjectRef } from '@qvirt/kube';
+import { OwnStatusWrites, type ReconcileResult } from '@qvirt/kube/controller';
 import { LauncherRpcError, type LauncherExitRecord } from '@qvirt/launcher-rpc';
 import { LibvirtError, isConnectionLost, isNotFound, isOperationInvalid } from '@qvirt/libvirt';
 import { DEFAULT_DOMAIN_ACTION_OPTIONS, planDomainAction, type DomainAction, type DomainActionOptions } from './domain-action.js';
