@@ -33,13 +33,3 @@ export interface DeviceSource {
   /** Directories whose changes (fs.watch) should trigger an immediate re-list. */
   readonly watchPaths?: readonly string[];
 }
-
-/** What the plugin logs through (pino-compatible). */
-export interface PluginLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}
-
-export const silentLogger: PluginLogger = { info() {}, warn() {}, error() {}, debug() {} };

@@ -3,7 +3,7 @@
 // DeviceSource; VFIO sources (QAT VFs, other permitted PCI functions) and /dev/kvm included.
 export * from './api-types.js';
 export { DEVICE_PLUGIN_PROTO_PATH, loadDevicePluginProto, type DevicePluginProto } from './proto.js';
-export type { DeviceSource, PluginDevice, ContainerAllocation, PluginLogger } from './device-source.js';
+export type { DeviceSource, PluginDevice, ContainerAllocation } from './device-source.js';
 export { DevicePluginServer, PLUGIN_OPTIONS, type DevicePluginServerOptions, type DevicePluginStatus } from './plugin-server.js';
 export { registerWithKubelet, socketNameFor, type RegisterOptions } from './registration.js';
 export { preferredAllocation, type PreferredRequest } from './preferred-allocation.js';

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type * as api from './api-types.js';
 import { KUBELET_SOCKET_NAME } from './api-types.js';
 import { checkContainerRequest } from './allocation-check.js';
-import type { DeviceSource, PluginDevice, PluginLogger } from './device-source.js';
-import { silentLogger } from './device-source.js';
+import { errFields, silentLogger, type Logger } from '@qvirt/log';
+import type { DeviceSource, PluginDevice } from './device-source.js';
 import { AllocateRefusal, DevicePluginError } from './errors.js';
 import { preferredAllocation } from './preferred-allocation.js';
 import { loadDevicePluginProto } from './proto.js';
@@ -17,7 +17,7 @@ export interface DevicePluginServerOptions {
   readonly source: DeviceSource;
   /** The kubelet's device-plugins directory (`/var/lib/kubelet/device-plugins`). */
   readonly pluginDir: string;
-  readonly logger?: PluginLogger;
+  readonly logger?: Logger;
   /** Re-list interval; sysfs/debugfs values do not raise inotify events. Default 500 ms. */
   readonly pollIntervalMs?: number;
   /** How often to check that our socket still exists. Default 250 ms. */
@@ -40,7 +40,7 @@ export const PLUGIN_OPTIONS: api.DevicePluginOptions = { pre_start_required: fal
 export class DevicePluginServer {
   readonly socketName: string;
   readonly socketPath: string;
-  private readonly log: PluginLogger;
+  private readonly log: Logger;
   private server: grpc.Server | null = null;
   private socketIno: number | null = null;
   private devices: readonly PluginDevice[] = [];
@@ -117,7 +117,7 @@ export class DevicePluginServer {
     try {
       list = await this.opts.source.listDevices();
     } catch (err) {
-      this.log.error({ err, resource: this.resourceName }, 'listing devices failed; keeping the previous list');
+      this.log.error({ resource: this.resourceName, ...errFields(err) }, 'listing devices failed; keeping the previous list');
       return;
     }
     const sig = JSON.stringify(list.map((d) => [d.id, d.health, d.numaNode, d.groupKey ?? null]));
@@ -174,7 +174,7 @@ export class DevicePluginServer {
       this.log.info({ resource: this.resourceName }, 'registered with the kubelet');
     } catch (err) {
       this.stats.registered = false;
-      this.log.warn({ err: (err as Error).message, resource: this.resourceName }, 'registration failed; retrying');
+      this.log.warn({ resource: this.resourceName, ...errFields(err) }, 'registration failed; retrying');
       if (!this.stopped) this.registerTimer = setTimeout(() => void this.registerOrRetry(), this.opts.registerRetryMs ?? 1000);
     }
   }
@@ -199,7 +199,7 @@ export class DevicePluginServer {
       await this.serve();
       await this.registerOrRetry();
     } catch (err) {
-      this.log.error({ err, resource: this.resourceName }, 'restarting the plugin failed; will retry');
+      this.log.error({ resource: this.resourceName, ...errFields(err) }, 'restarting the plugin failed; will retry');
     } finally {
       this.restarting = false;
     }
@@ -244,9 +244,9 @@ export class DevicePluginServer {
           this.log.info({ resource: this.resourceName, containers: call.request.container_requests.map((r) => r.devices_ids) }, 'allocated');
           cb(null, { container_responses });
         } catch (err) {
-          if (!(err instanceof AllocateRefusal)) this.log.error({ err }, 'allocate failed');
+          if (!(err instanceof AllocateRefusal)) this.log.error({ resource: this.resourceName, ...errFields(err) }, 'allocate failed');
           const code = err instanceof AllocateRefusal && err.code === 'FAILED_PRECONDITION' ? grpc.status.FAILED_PRECONDITION : err instanceof AllocateRefusal ? grpc.status.INVALID_ARGUMENT : grpc.status.INTERNAL;
-          this.log.warn({ resource: this.resourceName, err: (err as Error).message }, 'allocate refused');
+          this.log.warn({ resource: this.resourceName, ...errFields(err) }, 'allocate refused');
           cb({ code, details: (err as Error).message, name: 'AllocateError', message: (err as Error).message });
         }
       },

@@ -8,19 +8,15 @@ import {
   type ServerUnaryCall,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { errFields, type Logger } from '@qvirt/log';
 import { LauncherRpcError, LauncherSocketError, grpcStatusOf } from './errors.js';
 import { launcherService, unixTarget } from './launcher-service.js';
 import type { LauncherHandlers, PingInfo, ResourceAllocation } from './messages.js';
 
-/** The logging the server needs; a pino logger fits. */
-export interface RpcServerLogger {
-  warn(obj: object, msg: string): void;
-}
-
 export interface ServeLauncherOptions {
   socketPath: string;
   handlers: LauncherHandlers;
-  logger?: RpcServerLogger;
+  logger?: Logger;
 }
 
 export interface LauncherServer {
@@ -79,7 +75,7 @@ export async function serveLauncher(options: ServeLauncherOptions): Promise<Laun
   };
 }
 
-function implementation(handlers: LauncherHandlers, logger?: RpcServerLogger): UntypedServiceImplementation {
+function implementation(handlers: LauncherHandlers, logger?: Logger): UntypedServiceImplementation {
   return {
     ping: unary(logger, 'Ping', async (_req: object) => toPingResponse(await handlers.ping())),
     getAllocation: unary(logger, 'GetAllocation', async (req: { resourceNames?: string[] }) => ({
@@ -88,7 +84,7 @@ function implementation(handlers: LauncherHandlers, logger?: RpcServerLogger): U
   };
 }
 
-function unary<Req, Res>(logger: RpcServerLogger | undefined, method: string, fn: (req: Req) => Promise<Res>) {
+function unary<Req, Res>(logger: Logger | undefined, method: string, fn: (req: Req) => Promise<Res>) {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
     fn(call.request).then(
       (res) => callback(null, res),
@@ -97,9 +93,9 @@ function unary<Req, Res>(logger: RpcServerLogger | undefined, method: string, fn
           callback({ code: grpcStatusOf(err.code), details: err.message });
           return;
         }
-        const message = err instanceof Error ? err.message : String(err);
-        logger?.warn({ method, err: message, stack: err instanceof Error ? err.stack : undefined }, 'launcher rpc handler failed');
-        callback({ code: grpcStatusOf('INTERNAL'), details: `${method}: ${message}` });
+        const fields = errFields(err);
+        logger?.warn({ method, ...fields }, 'launcher rpc handler failed');
+        callback({ code: grpcStatusOf('INTERNAL'), details: `${method}: ${fields.err}` });
       },
     );
   };

@@ -9,13 +9,13 @@ import { errorMark, installErrorHandler, readConnError, resetConnError, unboundE
 import { eventLoop } from './event-loop.js';
 import { mapLifecycleEvent, type LifecycleEvent } from './lifecycle-event.js';
 import { connectionLostError, toLibvirtError } from './libvirt-error.js';
-import { silentLogger, type LibvirtLogger } from './logger.js';
+import { errFields, silentLogger, type Logger } from '@qvirt/log';
 import { callAsync, decodePointerArray, freeNative, loadNative, registerCallback, type Ptr } from './native.js';
 
 type NativeFn = ReturnType<typeof loadNative>['virDomainCreate'];
 
 export interface OpenOptions {
-  logger?: LibvirtLogger;
+  logger?: Logger;
   /**
    * libvirt keepalive: a dead or frozen daemon is declared lost after about
    * intervalSec * (count + 1) seconds without an answer. `false` turns it off.
@@ -73,7 +73,7 @@ export class LibvirtConnection {
     private ptr: Ptr,
     readonly uri: string,
     private readonly id: number,
-    private readonly logger: LibvirtLogger,
+    private readonly logger: Logger,
   ) {
     this.owner = {
       uri,
@@ -204,7 +204,7 @@ export class LibvirtConnection {
         try {
           l(ev);
         } catch (err) {
-          this.logger.error({ err }, 'lifecycle listener threw');
+          this.logger.error(errFields(err), 'lifecycle listener threw');
         }
       }
     });

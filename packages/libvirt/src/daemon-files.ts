@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync 
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LibvirtConnection } from './connection.js';
-import type { LibvirtLogger } from './logger.js';
+import type { Logger } from '@qvirt/log';
 import { renderLibvirtdConf, renderQemuConf, renderVirtlogdConf, validatePaths, type Isolation, type PrivateLibvirtdPaths } from './private-libvirtd-config.js';
 
 const DRIVER_DIRS = ['/usr/lib64/libvirt/connection-driver', '/usr/lib/libvirt/connection-driver'];
@@ -63,7 +63,7 @@ export async function waitUntilAnswering(o: {
   uri: string;
   socketPath: string;
   deadline: number;
-  logger: LibvirtLogger;
+  logger: Logger;
   hasExited: () => boolean;
 }): Promise<string | undefined> {
   let lastError: unknown = null;
@@ -89,7 +89,7 @@ export async function waitUntilAnswering(o: {
 
 /** What starting a VM's daemons takes, however they are isolated. */
 export interface DaemonStartOptions extends PrivateLibvirtdPaths {
-  logger: LibvirtLogger;
+  logger: Logger;
   /** How long to wait for the socket to answer. Default 30 s. */
   startTimeoutMs?: number;
   /** Grace for libvirtd/virtlogd to exit on SIGTERM before everything is SIGKILLed. Default 10 s. */

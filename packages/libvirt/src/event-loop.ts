@@ -7,7 +7,7 @@
 // zero-delay timeout and simply do not schedule another iteration.
 // Lifecycle/close callbacks fire on that worker; koffi runs them on the JS thread.
 import { callAsync, loadNative, registerCallback, type Ptr } from './native.js';
-import type { LibvirtLogger } from './logger.js';
+import { errFields, type Logger } from '@qvirt/log';
 
 class DefaultEventLoop {
   private registered = false;
@@ -15,7 +15,7 @@ class DefaultEventLoop {
   private iteration: Promise<void> | null = null;
   private wakeCallback: Ptr | null = null;
   private wakeTimer = -1;
-  private logger: LibvirtLogger | undefined;
+  private logger: Logger | undefined;
 
   /** Registers the default implementation (idempotent). Must precede the first open. */
   ensureRegistered(): void {
@@ -30,7 +30,7 @@ class DefaultEventLoop {
   }
 
   /** One more user (an open connection): the loop runs while there is at least one. */
-  acquire(logger?: LibvirtLogger): void {
+  acquire(logger?: Logger): void {
     this.ensureRegistered();
     this.logger ??= logger;
     this.users++;
@@ -60,7 +60,7 @@ class DefaultEventLoop {
         this.afterIteration();
       },
       (err: unknown) => {
-        this.logger?.error({ err }, 'libvirt event loop iteration threw');
+        this.logger?.error(errFields(err), 'libvirt event loop iteration threw');
         this.afterIteration();
       },
     );

@@ -6,13 +6,15 @@ export {
   LibvirtError,
   toLibvirtError,
   isLibvirtError,
-  isNotFound,
+  isLibvirtNotFound,
   isOperationInvalid,
-  isAlreadyExists,
+  isLibvirtAlreadyExists,
   isConnectionLost,
   type RawLibvirtError,
 } from './libvirt-error.js';
 export { ErrorCode, ErrorDomain, errorCodeName, errorDomainName, type ErrorLevel } from './error-codes.js';
 export { qemuUnixUri, socketOfUri, LibvirtUriError } from './uri.js';
-export type { LibvirtLogger } from './logger.js';
+// Transitional alias of @qvirt/log's Logger for apps/virt-handler/src/vmi/launcher-session.ts, which is
+// being rewritten; drop it once that imports Logger from @qvirt/log.
+export type { Logger as LibvirtLogger } from '@qvirt/log';
 export { libvirtDomainManager, type DomainManager, type DomainRef } from './domain-manager.js';

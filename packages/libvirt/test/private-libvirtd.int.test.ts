@@ -5,19 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Logger } from '@qvirt/log';
 import { eventually } from '@qvirt/testing';
 import {
   isConnectionLost,
   LibvirtConnection,
   LibvirtError,
-  type LibvirtLogger,
   type LifecycleEvent,
 } from '../src/index.js';
 import { processesInNamespace, startPrivateLibvirtd, type PrivateLibvirtd } from '../src/daemon.js';
 
 const GUEST = '/var/lib/qvirt/images/qvirt-test-guest';
 const MARKER = 'QVIRT-GUEST-BOOTED';
-const logger: LibvirtLogger = { debug() {}, info() {}, warn() {}, error() {} };
+const logger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 function guestXml(name: string, consolePath: string): string {
   return `<domain type='qemu'>
