@@ -1,5 +1,5 @@
 // Test harness: a real API server (testenv) with the CRDs and virt-handler's RBAC, virt-handler
-// and virt-launcher as real processes (from source, through tsx), and a fake KUBELET peer
+// (from source, through tsx) and virt-launcher (its built bin) as real processes, and a fake KUBELET peer
 // (Registration server + DevicePlugin client over real gRPC). Nothing of ours is mocked.
 import * as grpc from '@grpc/grpc-js';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,7 +15,8 @@ import type { VirtualMachineInstance } from '@qvirt/api';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const HANDLER_MAIN = join(REPO, 'apps/virt-handler/src/main.ts');
-const LAUNCHER_MAIN = join(REPO, 'apps/virt-launcher/src/main.ts');
+/** The launcher as npm links it (its package's bin, built by setup), not another workspace's source. */
+const LAUNCHER_BIN = join(REPO, 'node_modules/.bin/virt-launcher');
 
 export interface Cluster {
   cp: ControlPlane;
@@ -47,8 +48,10 @@ export interface Proc {
   logs(): { msg?: string; [k: string]: unknown }[];
 }
 
+/** `main`: this app's own source (through tsx), or a bin. */
 function startProc(main: string, args: string[], env: Record<string, string>): Proc {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', main, ...args], {
+  const entry = main.endsWith('.ts') ? ['--conditions=source', '--import', 'tsx', main] : [main];
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: process.env.HOME ?? '/root', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -93,7 +96,7 @@ export async function startHandler(o: HandlerOptions): Promise<Proc> {
 
 /** The launcher as the kubelet would start it in the pod (shared run dir, allocation env). */
 export function startLauncher(o: { uid: string; runDir: string; namespace: string; name: string; env?: Record<string, string> }): Proc {
-  return startProc(LAUNCHER_MAIN, ['--vmi-uid', o.uid, '--run-dir', o.runDir, '--namespace', o.namespace, '--name', o.name, '--grace-period-seconds', '30'], o.env ?? {});
+  return startProc(LAUNCHER_BIN, ['--vmi-uid', o.uid, '--run-dir', o.runDir, '--namespace', o.namespace, '--name', o.name, '--grace-period-seconds', '30'], o.env ?? {});
 }
 
 export async function stopProc(p: Proc | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {

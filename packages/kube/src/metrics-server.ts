@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Registry } from 'prom-client';
 
 /** A GET endpoint that answers 200 with `ok` while `check()` holds, else 503 with `failing`. */
-export interface Probe {
+export interface HealthProbe {
   check: () => boolean;
   ok: string;
   failing: string;
@@ -22,7 +22,7 @@ export interface MetricsServerOptions {
   /** /readyz body while not ready. Default `not ready`. */
   notReadyMessage?: string;
   /** More probes by path, e.g. `/leader` for the replica holding the lease. */
-  probes?: Readonly<Record<string, Probe>>;
+  probes?: Readonly<Record<string, HealthProbe>>;
 }
 
 export interface MetricsServer {
@@ -35,7 +35,7 @@ export interface MetricsServer {
  * liveness on /healthz (200 while the process answers), readiness on /readyz, plus any probes.
  */
 export async function startMetricsServer(o: MetricsServerOptions): Promise<MetricsServer> {
-  const probes: Record<string, Probe> = {
+  const probes: Record<string, HealthProbe> = {
     '/healthz': { check: () => true, ok: 'ok', failing: '' },
     '/readyz': { check: o.ready, ok: 'ok', failing: o.notReadyMessage ?? 'not ready' },
     ...o.probes,

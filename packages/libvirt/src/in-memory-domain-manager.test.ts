@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryDomainManager } from './in-memory-domain-manager.js';
-import { isNotFound, isOperationInvalid } from './libvirt-error.js';
+import { isLibvirtNotFound, isOperationInvalid } from './libvirt-error.js';
 import type { LifecycleEvent } from './lifecycle-event.js';
 
 const xml = "<domain type='qemu'><name>vm1</name><uuid>11111111-2222-3333-4444-555555555555</uuid></domain>";
@@ -20,7 +20,7 @@ describe('InMemoryDomainManager', () => {
     await tick();
     expect(await m.state('vm1')).toEqual({ state: 'shutoff', reason: 'shutdown' });
     await m.undefine('vm1');
-    await expect(m.state('vm1')).rejects.toSatisfy(isNotFound);
+    await expect(m.state('vm1')).rejects.toSatisfy(isLibvirtNotFound);
     await tick();
     expect(events).toEqual(['defined/added', 'started/booted', 'shutdown/finished', 'stopped/shutdown', 'undefined/removed']);
   });

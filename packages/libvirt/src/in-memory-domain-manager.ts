@@ -1,5 +1,5 @@
 // A DomainManager without libvirt, for unit tests of the layers above. It follows libvirt's
-// observable behaviour where callers branch on it: the same error codes (isNotFound,
+// observable behaviour where callers branch on it: the same error codes (isLibvirtNotFound,
 // isOperationInvalid), the same event sequence (started/booted; shutdown/finished then
 // stopped/shutdown; stopped/destroyed), and a guest that may ignore ACPI.
 import { randomUUID } from 'node:crypto';

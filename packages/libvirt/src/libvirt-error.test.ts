@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, ErrorDomain } from './error-codes.js';
 import {
   connectionLostError,
-  isAlreadyExists,
+  isLibvirtAlreadyExists,
   isConnectionLost,
-  isNotFound,
+  isLibvirtNotFound,
   isOperationInvalid,
   LibvirtError,
   toLibvirtError,
@@ -40,17 +40,17 @@ describe('toLibvirtError', () => {
 });
 
 describe('classifiers', () => {
-  it('isNotFound for missing objects only', () => {
-    expect(isNotFound(toLibvirtError(raw(ErrorCode.NO_DOMAIN, 12), 'x'))).toBe(true);
-    expect(isNotFound(toLibvirtError(raw(ErrorCode.NO_NETWORK, 19), 'x'))).toBe(true);
-    expect(isNotFound(toLibvirtError(raw(ErrorCode.OPERATION_INVALID, 10), 'x'))).toBe(false);
-    expect(isNotFound(new Error('Domain not found'))).toBe(false);
+  it('isLibvirtNotFound for missing objects only', () => {
+    expect(isLibvirtNotFound(toLibvirtError(raw(ErrorCode.NO_DOMAIN, 12), 'x'))).toBe(true);
+    expect(isLibvirtNotFound(toLibvirtError(raw(ErrorCode.NO_NETWORK, 19), 'x'))).toBe(true);
+    expect(isLibvirtNotFound(toLibvirtError(raw(ErrorCode.OPERATION_INVALID, 10), 'x'))).toBe(false);
+    expect(isLibvirtNotFound(new Error('Domain not found'))).toBe(false);
   });
 
-  it('isOperationInvalid and isAlreadyExists', () => {
+  it('isOperationInvalid and isLibvirtAlreadyExists', () => {
     expect(isOperationInvalid(toLibvirtError(raw(55, 10), 'x'))).toBe(true);
     expect(isOperationInvalid(toLibvirtError(raw(42, 10), 'x'))).toBe(false);
-    expect(isAlreadyExists(toLibvirtError(raw(28, 10), 'x'))).toBe(true);
+    expect(isLibvirtAlreadyExists(toLibvirtError(raw(28, 10), 'x'))).toBe(true);
   });
 
   it('isConnectionLost for socket and RPC failures, not for QEMU system errors', () => {

@@ -86,7 +86,7 @@ const notFoundCodes: ReadonlySet<number> = new Set([
 ]);
 
 /** The object (domain, network, ...) does not exist (any more). */
-export function isNotFound(err: unknown): boolean {
+export function isLibvirtNotFound(err: unknown): boolean {
   return isLibvirtError(err) && notFoundCodes.has(err.code);
 }
 
@@ -96,7 +96,7 @@ export function isOperationInvalid(err: unknown): boolean {
 }
 
 /** Defining a domain whose name or UUID is taken. */
-export function isAlreadyExists(err: unknown): boolean {
+export function isLibvirtAlreadyExists(err: unknown): boolean {
   return isLibvirtError(err) && err.code === ErrorCode.DOM_EXIST;
 }
 

@@ -5,7 +5,7 @@ import { eventually } from '@qvirt/testing';
 import { InMemoryDomainManager } from '../src/testing.js';
 import {
   isConnectionLost,
-  isNotFound,
+  isLibvirtNotFound,
   isOperationInvalid,
   LibvirtConnection,
   LibvirtError,
@@ -52,14 +52,14 @@ describe('test:///default', () => {
     const d = await conn.createXML(xml('int-transient'));
     expect(await d.state()).toEqual({ state: 'running', reason: 'booted' });
     await d.destroy();
-    await expect(conn.lookupByName('int-transient')).rejects.toSatisfy(isNotFound);
+    await expect(conn.lookupByName('int-transient')).rejects.toSatisfy(isLibvirtNotFound);
     await d.free();
   });
 
-  it('a missing domain is a typed isNotFound error carrying libvirt message', async () => {
+  it('a missing domain is a typed isLibvirtNotFound error carrying libvirt message', async () => {
     const err = await conn.lookupByName('no-such-domain').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LibvirtError);
-    expect(isNotFound(err)).toBe(true);
+    expect(isLibvirtNotFound(err)).toBe(true);
     expect(isConnectionLost(err)).toBe(false);
     expect((err as LibvirtError).code).toBe(42);
     expect((err as LibvirtError).libvirtMessage).toMatch(/Domain not found/);
@@ -130,7 +130,7 @@ describe('test:///default', () => {
       const listed = (await m.list()).some((d) => d.name === 'int-dm' && d.state === 'running');
       await m.destroy('int-dm');
       await m.undefine('int-dm');
-      const gone = await m.state('int-dm').catch((e: unknown) => isNotFound(e));
+      const gone = await m.state('int-dm').catch((e: unknown) => isLibvirtNotFound(e));
       await eventually('four lifecycle events', () => seen.length >= 4, { timeoutMs: 5_000, intervalMs: 10 });
       off();
       return { running, listed, gone, seen };

@@ -5,7 +5,7 @@
 import { launcherSocketPath, type VirtualMachineInstance } from '@qvirt/api';
 import type { AcpiRequests } from '@qvirt/domain';
 import { errFields, type Logger } from '@qvirt/kube';
-import { isConnectionLost, isNotFound, type LifecycleEvent } from '@qvirt/libvirt';
+import { isConnectionLost, isLibvirtNotFound, type LifecycleEvent } from '@qvirt/libvirt';
 import type { LauncherExitRecord } from '@qvirt/launcher-rpc';
 import { exitFacts } from './launcher-exit.js';
 import type { LauncherConnector, LauncherSession } from './launcher-session.js';
@@ -116,7 +116,7 @@ export class LauncherSessions {
       const st = await rt.session.domains.state(domainNameOf(vmi));
       return { ...base, launcher: { kind: 'connected', domain: { kind: 'present', state: st.state, reason: st.reason } } };
     } catch (err) {
-      if (isNotFound(err)) return { ...base, launcher: { kind: 'connected', domain: { kind: 'absent' } } };
+      if (isLibvirtNotFound(err)) return { ...base, launcher: { kind: 'connected', domain: { kind: 'absent' } } };
       if (isConnectionLost(err)) return gone((err as Error).message);
       throw err;
     }

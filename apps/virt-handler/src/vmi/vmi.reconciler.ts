@@ -6,7 +6,7 @@ import { AllocationError, DomainRenderError, acpiSent, assignDevices, renderDoma
 import { errFields, objectKey, type Logger, type ObjectRef } from '@qvirt/kube';
 import { OwnStatusWrites, type ReconcileResult } from '@qvirt/kube/controller';
 import { LauncherRpcError, type LauncherExitRecord } from '@qvirt/launcher-rpc';
-import { LibvirtError, isConnectionLost, isNotFound, isOperationInvalid } from '@qvirt/libvirt';
+import { LibvirtError, isConnectionLost, isLibvirtNotFound, isOperationInvalid } from '@qvirt/libvirt';
 import { DEFAULT_DOMAIN_ACTION_OPTIONS, planDomainAction, type DomainAction, type DomainActionOptions } from './domain-action.js';
 import type { LauncherConnector, LauncherSession } from './launcher-session.js';
 import { LauncherSessions, type VmiRuntime } from './launcher-sessions.js';
@@ -156,6 +156,6 @@ export class VmiReconciler {
 
 /** The domain went away or is already off meanwhile: the next observation tells. */
 function tolerateGone(err: unknown): void {
-  if (isNotFound(err) || isOperationInvalid(err)) return;
+  if (isLibvirtNotFound(err) || isOperationInvalid(err)) return;
   throw err;
 }

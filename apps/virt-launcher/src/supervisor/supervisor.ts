@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { acpiSent, DEFAULT_ACPI_RESEND_MS, planShutdown, type AcpiRequests } from '@qvirt/domain';
-import { isConnectionLost, isNotFound, isOperationInvalid, type DomainManager } from '@qvirt/libvirt';
+import { isConnectionLost, isLibvirtNotFound, isOperationInvalid, type DomainManager } from '@qvirt/libvirt';
 import { serveLauncher, writeExitRecord, type LauncherServer, type PingInfo } from '@qvirt/launcher-rpc';
 import { allocationAnswer } from './allocation.handler.js';
 import { domainNameOf, type SupervisorConfig } from '../config.js';
@@ -231,7 +231,7 @@ export class Supervisor {
       this.track({ kind: 'state', state: seen.state, reason: seen.reason });
       return seen;
     } catch (err) {
-      if (isNotFound(err)) this.track({ kind: 'absent' });
+      if (isLibvirtNotFound(err)) this.track({ kind: 'absent' });
       else this.tolerate(err, 'domain lookup');
       return undefined;
     }
@@ -239,7 +239,7 @@ export class Supervisor {
 
   /** Expected races (domain went away, already off) are fine; a dead daemon ends the loop. */
   private tolerate(err: unknown, what: string): void {
-    if (isNotFound(err) || isOperationInvalid(err)) return;
+    if (isLibvirtNotFound(err) || isOperationInvalid(err)) return;
     const message = err instanceof Error ? err.message : String(err);
     if (isConnectionLost(err)) this.lost ??= message;
     this.o.logger.warn({ err: message, what }, 'libvirt call failed');
