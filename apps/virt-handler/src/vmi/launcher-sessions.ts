@@ -4,7 +4,7 @@
 // reconciler: live calls to the launcher and its libvirtd, plus this memory.
 import { launcherSocketPath, type VirtualMachineInstance } from '@qvirt/api';
 import type { AcpiRequests } from '@qvirt/domain';
-import { errFields, type Logger } from '@qvirt/kube';
+import { errFields, type Logger } from '@qvirt/log';
 import { isConnectionLost, isLibvirtNotFound, type LifecycleEvent } from '@qvirt/libvirt';
 import type { LauncherExitRecord } from '@qvirt/launcher-rpc';
 import { exitFacts } from './launcher-exit.js';

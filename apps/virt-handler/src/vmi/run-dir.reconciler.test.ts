@@ -1,6 +1,6 @@
 // The run-dir clean-up against an in-memory run dir: which uids' directories go, and when.
 import type { VirtualMachineInstance } from '@qvirt/api';
-import { silentLogger } from '@qvirt/kube';
+import { silentLogger } from '@qvirt/log';
 import type { LauncherExitRecord } from '@qvirt/launcher-rpc';
 import { describe, expect, it } from 'vitest';
 import { RunDirReconciler } from './run-dir.reconciler.js';

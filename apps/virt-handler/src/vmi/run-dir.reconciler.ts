@@ -3,7 +3,7 @@
 // start-up, by every uid found in the run dir (VMIs deleted while the handler was down).
 // Level-based: each look asks the VMI cache and the filesystem afresh.
 import type { VirtualMachineInstance } from '@qvirt/api';
-import { type Logger } from '@qvirt/kube';
+import type { Logger } from '@qvirt/log';
 import { type ReconcileResult } from '@qvirt/kube/controller';
 import { planRunDirCleanup } from './run-dir-cleanup.js';
 import type { RunDirs } from './run-dirs.js';

@@ -1,7 +1,7 @@
 // The side-effect layer against InMemoryDomainManager (libvirt's observable behaviour, no daemon).
 import { describe, expect, it } from 'vitest';
 import type { VirtualMachineInstance } from '@qvirt/api';
-import { silentLogger } from '@qvirt/kube';
+import { silentLogger } from '@qvirt/log';
 import type { LifecycleEvent } from '@qvirt/libvirt';
 import { InMemoryDomainManager } from '@qvirt/libvirt/testing';
 import type { LauncherExitRecord, ResourceAllocation } from '@qvirt/launcher-rpc';

@@ -3,7 +3,8 @@
 // the live domain state; events only make it sooner.
 import { isFinalPhase, requestedResources, type VirtualMachineInstance } from '@qvirt/api';
 import { AllocationError, DomainRenderError, acpiSent, assignDevices, renderDomain } from '@qvirt/domain';
-import { errFields, objectKey, type Logger, type ObjectRef } from '@qvirt/kube';
+import { objectKey, type ObjectRef } from '@qvirt/kube';
+import { errFields, type Logger } from '@qvirt/log';
 import { OwnStatusWrites, type ReconcileResult } from '@qvirt/kube/controller';
 import { LauncherRpcError, type LauncherExitRecord } from '@qvirt/launcher-rpc';
 import { LibvirtError, isConnectionLost, isLibvirtNotFound, isOperationInvalid } from '@qvirt/libvirt';
