@@ -1,6 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { LabelValues, Labels, type VirtualMachine, type VirtualMachineInstance } from '@qvirt/api';
-import { EventRecorder, ResourcePaths, createInformer, keyOf, parseKey, type KubeClient, type KubeConfigLike, type Logger, type ResilientInformer } from '@qvirt/kube';
+import { EventRecorder, ResourcePaths, createInformer, keyOf, parseKey, type KubeClient, type KubeConfigLike, type ResilientInformer } from '@qvirt/kube';
+import type { Logger } from '@qvirt/log';
 import { WorkQueue, runWorkers } from '@qvirt/kube/controller';
 import { ClusterConfigSource } from '@qvirt/kube/cluster-config';
 import { Expectations } from './expectations.js';

@@ -2,7 +2,8 @@
 // SIGTERM/SIGINT: stop the workers, release the lease, stop informers, exit 0.
 // Leadership lost: exit 1 so the Deployment restarts us as a clean standby (client-go's practice).
 import { pino } from 'pino';
-import { KubeClient, KubeConfigError, errFields, loadKubeConfig, startMetricsServer, type KubeConfigLike } from '@qvirt/kube';
+import { KubeClient, KubeConfigError, loadKubeConfig, startMetricsServer, type KubeConfigLike } from '@qvirt/kube';
+import { errFields } from '@qvirt/log';
 import { LeaderElector } from '@qvirt/kube/controller';
 import { ControllerConfigError, parseControllerConfig, type ControllerConfig } from './config.js';
 import { ControllerManager } from './controller-manager.js';

@@ -2,7 +2,7 @@ import type { ClusterConfig, KubeVirt } from '@qvirt/api';
 import { ClusterConfigError } from '@qvirt/api';
 import { describe, expect, it } from 'vitest';
 import { ClusterConfigSource, type ConfigInformer, type ConfigMapLike } from './cluster-config-source.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '@qvirt/log';
 
 /** A hand-driven informer: the real one is exercised against the apiserver in the integration suite. */
 function fakeInformer<T>(initial: T[]): ConfigInformer<T> & { set(items: T[]): void; synced: boolean } {

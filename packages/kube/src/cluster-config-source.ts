@@ -4,7 +4,7 @@ import { createInformer } from './informer.js';
 import { ResourcePaths } from './resource-paths.js';
 import type { KubeClient } from './kube-client.js';
 import type { KubeConfigLike } from './kube-config.js';
-import { errFields, type Logger } from './logger.js';
+import { errFields, type Logger } from '@qvirt/log';
 
 /** The slice of ResilientInformer this source needs (tests hand in their own). */
 export interface ConfigInformer<T> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from './object.js';
 import type { KubeClient } from './kube-client.js';
-import { errFields, type Logger } from './logger.js';
+import { errFields, type Logger } from '@qvirt/log';
 import { microTime } from './lease.js';
 import { ResourcePaths } from './resource-paths.js';
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '@qvirt/testing';
 import { createInformer } from './informer.js';
 import { parseKubeConfig } from './kube-config.js';
-import { silentLogger } from './logger.js';
+import { silentLogger } from '@qvirt/log';
 
 // A scripted stand-in for the API server's list/watch protocol, to drive the
 // informer through failures on demand (the real API server is exercised in test/).

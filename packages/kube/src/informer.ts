@@ -3,7 +3,7 @@ import { Backoff, sleep, type BackoffOptions } from './backoff.js';
 import { KubeApiError, isGone } from './errors.js';
 import { KubeClient, type WatchEvent } from './kube-client.js';
 import type { KubeConfigLike } from './kube-config.js';
-import { errFields, type Logger } from './logger.js';
+import { errFields, type Logger } from '@qvirt/log';
 import { ObjectStore, objectKey, type StoreChange } from './object-store.js';
 
 export interface InformerOptions {

@@ -3,7 +3,7 @@ import { isConflict, isNotFound, isAlreadyExists } from './errors.js';
 import type { KubeClient } from './kube-client.js';
 import { ResourcePaths } from './resource-paths.js';
 import { decideLease, desiredLease, leaseRecord, microTime, type Lease, type LeaseObservation } from './lease.js';
-import { errFields, type Logger } from './logger.js';
+import { errFields, type Logger } from '@qvirt/log';
 
 export interface LeaderElectorOptions {
   client: KubeClient;

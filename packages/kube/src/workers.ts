@@ -1,4 +1,4 @@
-import { errFields, type Logger } from './logger.js';
+import { errFields, type Logger } from '@qvirt/log';
 import type { WorkQueue } from './work-queue.js';
 
 /** What a reconcile asks for next (controller-runtime's Result). */

@@ -1,5 +1,6 @@
 import type { VirtualMachine, VirtualMachineInstance } from '@qvirt/api';
-import { ResourcePaths, errFields, isAlreadyExists, isNotFound, objectKey, patchStatus, type KubeClient, type Logger, type ObjectRef } from '@qvirt/kube';
+import { ResourcePaths, isAlreadyExists, isNotFound, objectKey, patchStatus, type KubeClient, type ObjectRef } from '@qvirt/kube';
+import { errFields, type Logger } from '@qvirt/log';
 import { type ReconcileResult } from '@qvirt/kube/controller';
 import type { Expectations } from '../expectations.js';
 import type { EventSink } from '../vmi/vmi.reconciler.js';

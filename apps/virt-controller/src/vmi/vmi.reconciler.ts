@@ -1,6 +1,7 @@
 import type { V1Pod, V1PodList } from '@kubernetes/client-node';
 import { Finalizers, Labels, type ClusterConfig, type VirtualMachineInstance } from '@qvirt/api';
-import { ResourcePaths, errFields, isAlreadyExists, isNotFound, objectKey, patchStatus, type KubeClient, type Logger, type ObjectRef } from '@qvirt/kube';
+import { ResourcePaths, isAlreadyExists, isNotFound, objectKey, patchStatus, type KubeClient, type ObjectRef } from '@qvirt/kube';
+import { errFields, type Logger } from '@qvirt/log';
 import { OwnStatusWrites, type ReconcileResult } from '@qvirt/kube/controller';
 import type { Expectations } from '../expectations.js';
 import type { PodIndex } from '../pod-index.js';

@@ -3,7 +3,7 @@
 // their own (poll + inotify) and re-register after a kubelet restart.
 import { DevicePluginServer, KvmDeviceSource, QatDeviceSource, VfioDeviceSource, type DeviceSource } from '@qvirt/device-plugin';
 import type { PciHostDevice, QatDiscovery } from '@qvirt/qat';
-import { errFields, type Logger } from '@qvirt/kube';
+import { errFields, type Logger } from '@qvirt/log';
 import { selectPciDevices, selectVfs, specKey, type PluginSpec } from './device-plugin.plan.js';
 
 export interface DevicePluginManagerOptions {

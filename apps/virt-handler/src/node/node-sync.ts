@@ -1,7 +1,8 @@
 // The node-level loop: QAT (and permitted PCI) discovery -> device plugins, Node labels, VF metrics. Runs every
 // resync interval and at once when the cluster configuration changes; level-based (each run
 // compares with what is there and only changes the difference).
-import { ResourcePaths, errFields, type KubeClient, type Logger } from '@qvirt/kube';
+import { ResourcePaths, type KubeClient } from '@qvirt/kube';
+import { errFields, type Logger } from '@qvirt/log';
 import type { ClusterConfig } from '@qvirt/api';
 import type { PciHostDevice, QatDiscovery } from '@qvirt/qat';
 import type { DevicePluginManager } from './device-plugin.manager.js';
