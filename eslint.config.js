@@ -1,8 +1,9 @@
 // Lint rules that catch what the type checker does not: no `any`, no floating or misused
-// promises, no unused code. The type-aware rules (the promise ones) take their types from each
-// file's nearest tsconfig.json (a workspace's, or the root one for vitest.config.ts and test/);
-// they are kept few because each one costs type information on every file.
-// test/lint.test.ts proves `eslint .` reports them.
+// promises, no unused code. The type-aware rules (the promise ones) take their types from one
+// program over the whole repo, tsconfig.eslint.json (the workspaces' tsconfigs all share one set
+// of options): one program instead of one per workspace, each of which would check its
+// dependencies' sources again, takes `eslint .` from about 70 s of CPU to about 30 s. They are
+// kept few for the same reason. test/lint.test.ts proves `eslint .` reports them.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -13,7 +14,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: true,
+        project: ['./tsconfig.eslint.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -15,16 +15,29 @@ describe('lint (eslint.config.js)', () => {
     // ignore: false lints the fixture that the config's ignores keep out of `eslint .`.
     const [result] = await new ESLint({ cwd: repoRoot, ignore: false }).lintFiles([fixture]);
     const found = result!.messages.map((m) => `${m.line} ${m.ruleId} ${m.severity}`);
-    expect(found).toEqual(['5 @typescript-eslint/no-floating-promises 2', '9 @typescript-eslint/no-misused-promises 2', '12 @typescript-eslint/await-thenable 2']);
+    expect(found).toEqual([
+      '5 @typescript-eslint/no-floating-promises 2',
+      '9 @typescript-eslint/no-misused-promises 2',
+      '12 @typescript-eslint/await-thenable 2',
+    ]);
   });
 
   it('keeps the fixture out of `eslint .` and lints every workspace type-aware, as errors', async () => {
     const eslint = new ESLint({ cwd: repoRoot });
     expect(await eslint.isPathIgnored(join(repoRoot, fixture))).toBe(true);
-    for (const file of ['packages/kube/src/index.ts', 'apps/virt-handler/src/main.ts', 'e2e/src/index.ts', 'bench/src/run.ts', 'apps/virt-api/test/x.int.test.ts']) {
+    for (const file of [
+      'packages/kube/src/index.ts',
+      'apps/virt-handler/src/main.ts',
+      'e2e/src/index.ts',
+      'bench/src/run.ts',
+      'apps/virt-api/test/x.int.test.ts',
+    ]) {
       expect(await eslint.isPathIgnored(join(repoRoot, file)), file).toBe(false);
-      const config = (await eslint.calculateConfigForFile(join(repoRoot, file))) as { rules: Record<string, unknown>; languageOptions: { parserOptions: { projectService?: unknown } } };
-      expect(config.languageOptions.parserOptions.projectService, file).toBeTruthy();
+      const config = (await eslint.calculateConfigForFile(join(repoRoot, file))) as {
+        rules: Record<string, unknown>;
+        languageOptions: { parserOptions: { project?: unknown } };
+      };
+      expect(config.languageOptions.parserOptions.project, file).toEqual(['./tsconfig.eslint.json']);
       for (const rule of typeAware) expect(config.rules[rule], `${file}: ${rule}`).toEqual([2]);
     }
   });
