@@ -6,6 +6,7 @@
 process.env['UV_THREADPOOL_SIZE'] ??= '16';
 
 import { readFile } from 'node:fs/promises';
+import { errFields } from '@qvirt/log';
 import { parseCli, UsageError, USAGE, type RunCommand } from './commands/cli.js';
 import { runDiscover } from './commands/discover.command.js';
 
@@ -25,7 +26,7 @@ async function runNodeDaemon(cmd: RunCommand): Promise<number> {
       daemon.stop().then(
         () => resolve(0),
         (err: unknown) => {
-          logger.error({ err: (err as Error).message }, 'stop failed');
+          logger.error(errFields(err), 'stop failed');
           resolve(1);
         },
       );

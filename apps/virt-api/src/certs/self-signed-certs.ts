@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { errFields } from '@qvirt/log';
 import type { CertMode } from '../config.js';
 import { syncCaBundles, type WebhookConfigurationClient } from './ca-bundle-sync.js';
 import type { CertBundle } from './cert-bundle.js';
@@ -40,7 +41,7 @@ export class SelfSignedCerts {
 
   start(): void {
     this.timer = setInterval(() => {
-      this.reconcile().catch((err: Error) => this.opts.logger.error({ err: { message: err.message, stack: err.stack } }, 'certificate reconcile failed; retrying'));
+      this.reconcile().catch((err: unknown) => this.opts.logger.error(errFields(err), 'certificate reconcile failed; retrying'));
     }, this.opts.intervalMs);
     this.timer.unref();
   }
@@ -80,7 +81,7 @@ export class SelfSignedCerts {
       });
     } catch (err) {
       // Serving must not wait for this; the next pass retries.
-      logger.error(`caBundle sync failed: ${(err as Error).message}`);
+      logger.error(errFields(err), 'caBundle sync failed');
     }
     return bundle;
   }

@@ -1,6 +1,7 @@
 import { KubeClient, loadKubeConfig } from '@qvirt/kube';
 import { pino } from 'pino';
 import { validationRules } from '@qvirt/admission';
+import { errFields } from '@qvirt/log';
 import { kubeSecretClient, kubeWebhookConfigurationClient } from '../certs/kube-clients.js';
 import { parseServeOptions, SERVE_USAGE, ServeOptionsError } from '../config.js';
 import { startServe } from '../server/serve.js';
@@ -55,7 +56,7 @@ export async function runServeCommand(argv: readonly string[], env: Readonly<Rec
           resolve(0);
         },
         (err: Error) => {
-          logger.error({ err: { message: err.message, stack: err.stack } }, 'shutdown failed');
+          logger.error(errFields(err), 'shutdown failed');
           resolve(1);
         },
       );

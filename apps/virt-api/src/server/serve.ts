@@ -2,6 +2,7 @@ import { type KubeClient, type KubeConfigLike } from '@qvirt/kube';
 import { ClusterConfigSource } from '@qvirt/kube/cluster-config';
 import type { Logger } from 'pino';
 import { createApiMetrics, createWebhookServer, webhookAdmitters, type AdmissionRules } from '@qvirt/admission';
+import { errFields } from '@qvirt/log';
 import type { WebhookConfigurationClient } from '../certs/ca-bundle-sync.js';
 import type { SecretClient } from '../certs/cert-secret.js';
 import { SelfSignedCerts } from '../certs/self-signed-certs.js';
@@ -73,7 +74,7 @@ export async function startServe(deps: ServeDeps): Promise<RunningServe> {
   reloader.start();
   selfSigned?.start();
   // Informers retry on their own until the first list succeeds; /readyz reports it.
-  configSource.start().catch((err: Error) => logger.error(`cluster config informers failed to start: ${err.message}`));
+  configSource.start().catch((err: unknown) => logger.error(errFields(err), 'cluster config informers failed to start'));
 
   const port = await server.listen(options.host, options.port);
   logger.info({ host: options.host, port, certFile: files.certFile }, 'virt-api serving');

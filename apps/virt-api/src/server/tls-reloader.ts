@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createSecureContext } from 'node:tls';
 import type { Logger } from 'pino';
 import type { TlsMaterial } from '@qvirt/admission';
+import { errFields } from '@qvirt/log';
 
 export class TlsFilesError extends Error {
   override name = 'TlsFilesError';
@@ -72,7 +73,7 @@ export class TlsReloader {
     } catch (err) {
       // Keep serving the old pair; log each distinct problem once, not every tick.
       const message = (err as Error).message;
-      if (message !== this.lastError) this.opts.logger.warn(`keeping the current certificate: ${message}`);
+      if (message !== this.lastError) this.opts.logger.warn(errFields(err), 'keeping the current certificate');
       this.lastError = message;
       return false;
     }

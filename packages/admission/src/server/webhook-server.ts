@@ -2,6 +2,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { ClusterConfig } from '@qvirt/api';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { errFields } from '@qvirt/log';
 import type { CounterSeries } from './bound-metrics.js';
 import { handleAdmissionReview, type HandledOutcome } from '../admitters/admission-handler.js';
 import { encodeAdmissionReview, type AdmissionRequest } from '../admitters/admission-review.js';
@@ -122,7 +123,7 @@ export async function createWebhookServer(opts: WebhookServerOptions): Promise<W
       void reply.code(400).send({ code: 400, reason: 'BadRequest', message });
       return;
     }
-    logger.error({ err: { message: err.message, stack: err.stack }, path: req.url }, 'request failed');
+    logger.error({ path: req.url, ...errFields(err) }, 'request failed');
     observe(routeOf(req), reply, 500);
     void reply.code(500).send({ code: 500, reason: 'InternalError', message: err.message });
   });
@@ -132,7 +133,7 @@ export async function createWebhookServer(opts: WebhookServerOptions): Promise<W
     // This route's series, bound once: every answer updates two of them.
     const answered = metrics.requestDuration.series({ path, code: '200' });
     const decisions = decisionSeries(metrics, admitter.name);
-    const onAdmitterError = (err: Error, r: AdmissionRequest): void => log.error({ uid: r.uid, err: { message: err.message, stack: err.stack } }, 'admitter threw');
+    const onAdmitterError = (err: Error, r: AdmissionRequest): void => log.error({ uid: r.uid, ...errFields(err) }, 'admitter threw');
     // Not async: the answer is ready when the handler returns, and sending it spares a promise per request.
     app.post(path, (req, reply) => {
       if (!clusterConfig.hasSynced()) {
