@@ -8,11 +8,10 @@
 //    pays per event just to copy an object) — VMIs/s, higher is better.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { FeatureGate, emptyClusterConfig, type VirtualMachineInstance } from '@qvirt/api';
 import { applyJsonPatch, defaultVmi } from '@qvirt/validation';

@@ -8,12 +8,11 @@
 //    daemon in the same run; median of alternating runs.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { VirtualMachineInstance } from '@qvirt/api';
 import { renderDomain } from '@qvirt/domain';
-import { LauncherClient, type PingInfo } from '@qvirt/launcher-rpc';
+import { LauncherClient } from '@qvirt/launcher-rpc';
 import { LibvirtConnection, qemuUnixUri } from '@qvirt/libvirt';
 import { eventually } from '@qvirt/testing';
 import { parse } from 'yaml';
