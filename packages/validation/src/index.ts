@@ -6,7 +6,7 @@ export { validateVmiCreate, validateVmiUpdate, VMI_UPDATE_RESTRICTED_MESSAGE } f
 export { validateVm } from './vm.validator.js';
 export { validateManifest, MANIFEST_KINDS, type ManifestResult } from './manifest.js';
 export { defaultVmi, defaultVm, DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS } from './vmi-spec.defaulter.js';
-export { jsonString, jsonPatchBase64, type PatchOperationLike } from './json-text.js';
+export { jsonString, jsonPatchBase64 } from './json-text.js';
 export { applyJsonPatch, jsonPointer, parseJsonPointer, escapePointerSegment, JsonPatchError, type JsonPatchOperation } from './json-patch.js';
 export { QAT_GATE_DISABLED_MESSAGE } from './rules/qat-devices.rule.js';
 export { HOST_DEVICES_GATE_DISABLED_MESSAGE } from './rules/host-devices.rule.js';

@@ -1,10 +1,15 @@
 import { defineOwn, isRecord, type JsonRecord } from './untrusted.js';
 
-/** One RFC 6902 operation, the subset the mutating webhooks return. */
+/**
+ * One RFC 6902 operation: the one JSON Patch type of the project (the defaulting webhooks return
+ * add, replace and remove, which applyJsonPatch applies; the caBundle sync sends test and add).
+ */
 export interface JsonPatchOperation {
-  op: 'add' | 'replace' | 'remove';
+  op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
   path: string;
   value?: unknown;
+  /** move and copy: where from. */
+  from?: string;
 }
 
 export class JsonPatchError extends Error {

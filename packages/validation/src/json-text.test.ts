@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { JsonPatchOperation } from './json-patch.js';
 import { jsonPatchBase64, jsonString } from './json-text.js';
 import { rng } from './test-fixtures.js';
 
@@ -49,7 +50,7 @@ describe('jsonPatchBase64: values', () => {
 
 describe('jsonPatchBase64', () => {
   it('encodes a JSON patch as JSON.stringify writes it, for every operation kind', () => {
-    const patch = [
+    const patch: JsonPatchOperation[] = [
       { op: 'add', path: '/metadata/finalizers', value: ['foregroundDeleteVirtualMachine'] },
       { op: 'add', path: '/spec/domain/cpu', value: { cores: 2, sockets: 1, threads: 1 } },
       { op: 'replace', path: '/metadata/annotations/a"b\\c', value: 'é\n😀' },
@@ -60,7 +61,7 @@ describe('jsonPatchBase64', () => {
     expect(text(jsonPatchBase64([]))).toBe('[]');
     const random = rng(11);
     for (let i = 0; i < 500; i++) {
-      const ops = Array.from({ length: 1 + Math.floor(random() * 4) }, () => ({ op: 'add', path: `/p/${i}`, value: randomValue(random, 1) }));
+      const ops = Array.from({ length: 1 + Math.floor(random() * 4) }, (): JsonPatchOperation => ({ op: 'add', path: `/p/${i}`, value: randomValue(random, 1) }));
       expect(text(jsonPatchBase64(ops))).toBe(JSON.stringify(ops));
     }
   });

@@ -2,6 +2,7 @@
 // V8's generic C++ path, and building the text from strings leaves a rope of small strings per
 // member; in a loaded server both cost more than the defaults that made the patch (ADR 0009).
 // A patch is instead written as UTF-8 bytes into one reusable buffer and encoded from there.
+import type { JsonPatchOperation } from './json-patch.js';
 
 /** A string is written as it is when it has only these: printable ASCII but `"` and `\`. */
 function isPlainChar(c: number): boolean {
@@ -20,14 +21,6 @@ function isPlain(s: string): boolean {
  */
 export function jsonString(s: string): string {
   return isPlain(s) ? `"${s}"` : JSON.stringify(s);
-}
-
-/** One RFC 6902 operation, any of the six (`from` for move and copy). */
-export interface PatchOperationLike {
-  op: string;
-  path: string;
-  from?: string;
-  value?: unknown;
 }
 
 /** A buffer grown past this for a big patch is dropped afterwards, so the shared one stays small. */
@@ -157,7 +150,7 @@ const shared = new Utf8JsonWriter(INITIAL_SIZE);
  * An RFC 6902 patch as base64 of its JSON text (an AdmissionResponse's `patch`): each operation
  * written as op, from, path, value. The same JSON as JSON.stringify's, members in that order.
  */
-export function jsonPatchBase64(ops: readonly PatchOperationLike[]): string {
+export function jsonPatchBase64(ops: readonly JsonPatchOperation[]): string {
   const w = shared;
   w.reset();
   w.ascii('[');

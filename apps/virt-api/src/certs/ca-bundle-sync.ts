@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { JsonPatchOperation } from '@qvirt/validation';
 
 export interface WebhookConfigurationLike {
   metadata?: { name?: string };
@@ -10,7 +11,7 @@ export type WebhookConfigurationKind = 'validating' | 'mutating';
 /** The webhook configuration operations the caBundle sync needs. */
 export interface WebhookConfigurationClient {
   read(kind: WebhookConfigurationKind, name: string): Promise<WebhookConfigurationLike | undefined>;
-  jsonPatch(kind: WebhookConfigurationKind, name: string, ops: readonly object[]): Promise<void>;
+  jsonPatch(kind: WebhookConfigurationKind, name: string, ops: readonly JsonPatchOperation[]): Promise<void>;
 }
 
 /**
@@ -18,8 +19,8 @@ export interface WebhookConfigurationClient {
  * name per entry so a concurrent edit that reorders webhooks fails instead of patching the wrong one.
  * Empty when all are current.
  */
-export function caBundlePatch(config: WebhookConfigurationLike, caBundleB64: string): object[] {
-  const ops: object[] = [];
+export function caBundlePatch(config: WebhookConfigurationLike, caBundleB64: string): JsonPatchOperation[] {
+  const ops: JsonPatchOperation[] = [];
   (config.webhooks ?? []).forEach((w, i) => {
     if (w.clientConfig.caBundle === caBundleB64) return;
     ops.push({ op: 'test', path: `/webhooks/${i}/name`, value: w.name });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { JsonPatchOperation } from '@qvirt/validation';
 import { AdmissionReviewError, allowedReview, badRequestReview, decodeAdmissionReview, deniedReview, encodeAdmissionReview, type AdmissionReviewResponse } from './admission-review.js';
 import { loadReview } from '../testing/reviews.js';
 
@@ -72,7 +73,7 @@ describe('encoding', () => {
   });
 
   it('allows with a base64 JSONPatch, or without patch fields when nothing changes', () => {
-    const ops = [{ op: 'add', path: '/spec/domain/machine', value: { type: 'q35' } }];
+    const ops: JsonPatchOperation[] = [{ op: 'add', path: '/spec/domain/machine', value: { type: 'q35' } }];
     const review = allowedReview('u2', ops);
     expect(review.response.patchType).toBe('JSONPatch');
     expect(JSON.parse(Buffer.from(review.response.patch!, 'base64').toString('utf8'))).toEqual(ops);
@@ -80,7 +81,7 @@ describe('encoding', () => {
   });
 
   it('encodes every kind of review as the JSON of the review itself', () => {
-    const ops = [{ op: 'add', path: '/metadata/annotations/a~1"b', value: { text: 'quote " and \\ and ünïcode' } }];
+    const ops: JsonPatchOperation[] = [{ op: 'add', path: '/metadata/annotations/a~1"b', value: { text: 'quote " and \\ and ünïcode' } }];
     const reviews = [
       allowedReview('u"1', ops),
       allowedReview('u2'),

@@ -1,5 +1,5 @@
 import type { StatusCause } from '@qvirt/api';
-import { jsonPatchBase64, jsonString, type PatchOperationLike } from '@qvirt/validation';
+import { jsonPatchBase64, jsonString, type JsonPatchOperation } from '@qvirt/validation';
 
 // admission.k8s.io/v1 AdmissionReview: the slice the webhooks read and write.
 
@@ -144,7 +144,7 @@ function review(response: AdmissionResponse): AdmissionReviewResponse {
   return { apiVersion: ADMISSION_API_VERSION, kind: 'AdmissionReview', response };
 }
 
-export function allowedReview(uid: string, patch?: readonly PatchOperationLike[]): AdmissionReviewResponse {
+export function allowedReview(uid: string, patch?: readonly JsonPatchOperation[]): AdmissionReviewResponse {
   if (patch === undefined || patch.length === 0) return review({ uid, allowed: true });
   return review({
     uid,

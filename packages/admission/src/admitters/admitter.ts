@@ -1,13 +1,6 @@
 import type { ClusterConfig, StatusCause } from '@qvirt/api';
+import type { JsonPatchOperation } from '@qvirt/validation';
 import type { AdmissionRequest } from './admission-review.js';
-
-/** One JSON Patch (RFC 6902) operation, as the mutating webhook returns them. */
-export interface JsonPatchOperation {
-  op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
-  path: string;
-  value?: unknown;
-  from?: string;
-}
 
 /**
  * What an admitter decided. `badRequest`: the review is well formed but not something this

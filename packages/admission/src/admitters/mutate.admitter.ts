@@ -1,6 +1,7 @@
 import type { ClusterConfig } from '@qvirt/api';
+import type { JsonPatchOperation } from '@qvirt/validation';
 import type { AdmissionRequest } from './admission-review.js';
-import { allow, checkRequest, type AdmissionDecision, type Admitter, type JsonPatchOperation } from './admitter.js';
+import { allow, checkRequest, type AdmissionDecision, type Admitter } from './admitter.js';
 
 export type DefaultingRule = (obj: unknown, config: ClusterConfig) => JsonPatchOperation[];
 
