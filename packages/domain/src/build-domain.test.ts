@@ -1,6 +1,6 @@
 import type { VirtualMachineInstance } from '@qvirt/api';
 import { describe, expect, it } from 'vitest';
-import { plainVmi, qatVmi, vfAddresses } from '../test/fixtures.js';
+import { plainVmi, qatVmi, vfAddresses } from './testing/fixtures.js';
 import { buildDomain } from './build-domain.js';
 import { AllocationError, DomainRenderError } from './errors.js';
 import { renderDomain } from './render-domain.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { qatVmi, vfAddresses } from '../test/fixtures.js';
+import { qatVmi, vfAddresses } from './testing/fixtures.js';
 import { assignDevices } from './device-assignment.js';
 import { AllocationError } from './errors.js';
 

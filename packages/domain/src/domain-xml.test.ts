@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { create } from 'xmlbuilder2';
-import { qatVmi, scenarios } from '../test/fixtures.js';
+import { qatVmi, scenarios } from './testing/fixtures.js';
 import { buildDomain } from './build-domain.js';
 import { assignDevices } from './device-assignment.js';
 import { parseDomainXml } from './domain-xml-parse.js';

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { useTempDir } from '@qvirt/testing/vitest';
 import { renderDomain } from '../src/index.js';
-import { scenarios } from './fixtures.js';
+import { scenarios } from '../src/testing/fixtures.js';
 
 const run = promisify(execFile);
 const dir = useTempDir('qvirt-domain-schema-', { scope: 'all' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonPatchOperation } from './json-patch.js';
 import { jsonPatchBase64, jsonString } from './json-text.js';
-import { rng } from './test-fixtures.js';
+import { rng } from './testing/fixtures.js';
 
 const STRINGS = ['', 'plain', 'quote"', 'back\\slash', 'new\nline', 'tab\t', '\u0000', '\u007f', 'é', '雪', '😀', '\ud800', 'a\udc00b', '</script>', '~1/x'];
 const NUMBERS = [0, -0, 1, -1.5, 1e21, 1e-7, Number.MAX_SAFE_INTEGER, 2 ** 64, NaN, Infinity, -Infinity];

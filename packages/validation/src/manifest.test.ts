@@ -4,7 +4,7 @@ import { clusterConfigFrom } from '@qvirt/api/cluster-config';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { validateManifest } from './manifest.js';
-import { vmiQat } from './test-fixtures.js';
+import { vmiQat } from './testing/fixtures.js';
 
 const examples = new URL('../../../examples/', import.meta.url);
 const load = (name: string): unknown => parse(readFileSync(new URL(name, examples), 'utf8'));

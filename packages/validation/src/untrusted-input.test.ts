@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_CAUSES } from './causes.js';
 import { validateManifest } from './manifest.js';
-import { gatesOff, gatesOn, qats, rng, vmiQat } from './test-fixtures.js';
+import { gatesOff, gatesOn, qats, rng, vmiQat } from './testing/fixtures.js';
 import { validateVm } from './vm.validator.js';
 import { validateVmiSpec } from './vmi-spec.validator.js';
 

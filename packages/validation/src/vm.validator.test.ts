@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gatesOff, gatesOn, vmiQat } from './test-fixtures.js';
+import { gatesOff, gatesOn, vmiQat } from './testing/fixtures.js';
 import { validateVm } from './vm.validator.js';
 
 const vm = (spec: unknown) => ({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'vm' }, spec });

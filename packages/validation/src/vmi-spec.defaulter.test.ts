@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyJsonPatch } from './json-patch.js';
-import { gatesOn, vmiQat } from './test-fixtures.js';
+import { gatesOn, vmiQat } from './testing/fixtures.js';
 import { defaultVm, defaultVmi } from './vmi-spec.defaulter.js';
 
 const vmi = (spec: unknown) => ({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'v' }, spec });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gatesOff, gatesOn, vmiQat } from './test-fixtures.js';
+import { gatesOff, gatesOn, vmiQat } from './testing/fixtures.js';
 import { validateVmiCreate, validateVmiUpdate } from './vmi.validator.js';
 
 describe('validateVmiCreate', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { vmiFixture } from '../testing/vmi-fixtures.js';
+import { vmiFixture } from '../testing/fixtures.js';
 import { checkedCpuTopology, cpuTopology, MAX_VCPUS, vcpuCount } from './cpu.js';
 
 describe('cpu facts', () => {

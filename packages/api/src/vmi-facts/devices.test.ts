@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyClusterConfig, type ClusterConfig } from '../cluster-config.js';
-import { qatDevices, vmiFixture } from '../testing/vmi-fixtures.js';
+import { qatDevices, vmiFixture } from '../testing/fixtures.js';
 import type { VirtualMachineInstance } from '../types/vmi.js';
 import { deviceCounts, deviceRequests, hasVfioDevices, notPermittedDevices, requestedResources } from './devices.js';
 

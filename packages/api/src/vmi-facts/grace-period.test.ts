@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { vmiFixture } from '../testing/vmi-fixtures.js';
+import { vmiFixture } from '../testing/fixtures.js';
 import { DEFAULT_GRACE_PERIOD_SECONDS, gracePeriodSeconds } from './grace-period.js';
 
 describe('gracePeriodSeconds', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { vmiFixture } from '../testing/vmi-fixtures.js';
+import { vmiFixture } from '../testing/fixtures.js';
 import type { DomainSpec } from '../types/vmi.js';
 import { guestMemoryBytes, memoryOverheadBytes, vmiMemory } from './memory.js';
 import { VmiFactError } from './vmi-fact-error.js';

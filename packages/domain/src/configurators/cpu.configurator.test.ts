@@ -1,6 +1,6 @@
 import { MAX_VCPUS, type CPU } from '@qvirt/api';
 import { describe, expect, it } from 'vitest';
-import { plainVmi } from '../../test/fixtures.js';
+import { plainVmi } from '../testing/fixtures.js';
 import { emptyDomain } from '../domain-model.js';
 import { cpuConfigurator } from './cpu.configurator.js';
 

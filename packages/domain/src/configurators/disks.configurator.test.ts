@@ -1,6 +1,6 @@
 import type { VirtualMachineInstance } from '@qvirt/api';
 import { describe, expect, it } from 'vitest';
-import { plainVmi } from '../../test/fixtures.js';
+import { plainVmi } from '../testing/fixtures.js';
 import { emptyDomain } from '../domain-model.js';
 import { deviceName, disksConfigurator } from './disks.configurator.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plainVmi } from '../../test/fixtures.js';
+import { plainVmi } from '../testing/fixtures.js';
 import { emptyDomain } from '../domain-model.js';
 import { featuresConfigurator } from './features.configurator.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { qatVmi } from '../../test/fixtures.js';
+import { qatVmi } from '../testing/fixtures.js';
 import type { DeviceAssignment } from '../device-assignment.js';
 import { emptyDomain } from '../domain-model.js';
 import { hostdevConfigurator } from './hostdev.configurator.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plainVmi, qatVmi } from '../../test/fixtures.js';
+import { plainVmi, qatVmi } from '../testing/fixtures.js';
 import { emptyDomain } from '../domain-model.js';
 import { vfioMemoryConfigurator } from './vfio-memory.configurator.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gatesOn } from '../test-fixtures.js';
+import { gatesOn } from '../testing/fixtures.js';
 import { validateVmiSpec } from '../vmi-spec.validator.js';
 import { MAX_VCPUS } from '@qvirt/api';
 import { validateCpu } from './cpu.rule.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gatesOn } from '../test-fixtures.js';
+import { gatesOn } from '../testing/fixtures.js';
 import { validateDisks } from './disks.rule.js';
 
 const vol = (name: string) => ({ name, containerDisk: { image: 'quay.io/containerdisks/x' } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gatesOff, gatesOn, withPermitted } from '../test-fixtures.js';
+import { gatesOff, gatesOn, withPermitted } from '../testing/fixtures.js';
 import { HOST_DEVICES_GATE_DISABLED_MESSAGE, validateHostDevices } from './host-devices.rule.js';
 
 const spec = (hostDevices: { name?: string; deviceName?: string }[]) => ({ domain: { devices: { hostDevices } } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gatesOn } from '../test-fixtures.js';
+import { gatesOn } from '../testing/fixtures.js';
 import { validateKernelBoot } from './kernel-boot.rule.js';
 
 type KernelBootView = {

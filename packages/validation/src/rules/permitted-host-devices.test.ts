@@ -1,6 +1,6 @@
 import type { ClusterConfig, PermittedHostDevices } from '@qvirt/api';
 import { describe, expect, it } from 'vitest';
-import { gatesOn } from '../test-fixtures.js';
+import { gatesOn } from '../testing/fixtures.js';
 import { validateVmiSpec } from '../vmi-spec.validator.js';
 
 describe('permittedHostDevices in validation', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gatesOff, gatesOn, withPermitted } from '../test-fixtures.js';
+import { gatesOff, gatesOn, withPermitted } from '../testing/fixtures.js';
 import { validateVmiSpec } from '../vmi-spec.validator.js';
 import { QAT_GATE_DISABLED_MESSAGE, validateQatDevices } from './qat-devices.rule.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gatesOn } from '../test-fixtures.js';
+import { gatesOn } from '../testing/fixtures.js';
 import { validateVolumes } from './volumes.rule.js';
 
 type VolumeView = {

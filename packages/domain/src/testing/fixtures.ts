@@ -1,3 +1,4 @@
+// Shared by this package's tests only (excluded from the build): the documents the domain tests render.
 import type { VirtualMachineInstance } from '@qvirt/api';
 import { qatDevices, vmiFixture } from '@qvirt/api/testing';
 

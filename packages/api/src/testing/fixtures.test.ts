@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { qatDevices, TEST_GUEST, vmiFixture } from './vmi-fixtures.js';
+import { qatDevices, TEST_GUEST, vmiFixture } from './fixtures.js';
 
 const example = (file: string): unknown => parse(readFileSync(new URL(`../../../../examples/${file}`, import.meta.url), 'utf8'));
 
