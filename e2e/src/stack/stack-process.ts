@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ManagedProcess } from '@qvirt/testenv';
+import { eventually } from '@qvirt/testing';
 
 export interface StartedProcess {
   readonly name: string;
@@ -73,17 +74,12 @@ export async function stopGroup(pid: number, graceMs: number): Promise<'gone' | 
       }
     }
   };
+  const exited = (timeoutMs: number) => eventually(`pid ${pid} gone`, () => !isAlive(pid), { timeoutMs, intervalMs: 100 }).then(() => true, () => false);
   signal('SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) {
-      signal('SIGKILL'); // leftovers in its group
-      return 'terminated';
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  signal('SIGKILL');
-  for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  const terminated = await exited(graceMs);
+  signal('SIGKILL'); // the leader, or the leftovers in its group
+  if (terminated) return 'terminated';
+  await exited(5_000);
   return 'killed';
 }
 
