@@ -1,8 +1,7 @@
 // Every @qvirt/validation rule hit at least once through the real API server: a table of bad
 // manifests, each asserting the cause (field + message) in the apiserver's Status and in
 // kubectl's error. Config: gate QAT on (ConfigMap), HostDevices off, permittedHostDevices set (CR).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubeClient } from '@qvirt/kube';
 import { createCA, issueCert } from '@qvirt/pki';
@@ -10,6 +9,7 @@ import { startControlPlane, type ControlPlane } from '@qvirt/testenv';
 import { MAX_VCPUS } from '@qvirt/api';
 import { HOST_DEVICES_GATE_DISABLED_MESSAGE } from '@qvirt/validation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '@qvirt/testing/vitest';
 import { eventually } from '@qvirt/testing';
 import { adminClient, applyDocs, kubectlOk, prepareCluster, urlWebhookConfigurations } from './support/cluster.js';
 import { loadDoc } from './support/manifests.js';
@@ -20,7 +20,7 @@ type Obj = Record<string, any>;
 
 let cp: ControlPlane;
 let client: KubeClient;
-let dir: string;
+const dir = useTempDir('virt-api-rules-', { scope: 'all' });
 let virtApi: VirtApiProcess;
 
 beforeAll(async () => {
@@ -31,14 +31,13 @@ beforeAll(async () => {
   const cr = loadDoc<Obj>('examples/kubevirt-cr.yaml');
   cr['spec'].configuration.developerConfiguration.featureGates = [];
   await applyDocs(cp, [cr]);
-  dir = await mkdtemp(join(tmpdir(), 'virt-api-rules-'));
   const ca = await createCA({ commonName: 'virt-api-test-ca', validityDays: 1 });
   const serving = await issueCert({ ca, commonName: 'virt-api', ipAddresses: ['127.0.0.1'], usage: 'server', validityDays: 1 });
-  await writeFile(join(dir, 'tls.crt'), serving.certPem);
-  await writeFile(join(dir, 'tls.key'), serving.keyPem);
+  await writeFile(join(dir(), 'tls.crt'), serving.certPem);
+  await writeFile(join(dir(), 'tls.key'), serving.keyPem);
   const port = await freePort();
   const sa = await cp.serviceAccountKubeconfig('kubevirt', 'virt-api');
-  virtApi = startVirtApi({ port, args: ['--tls-cert-file', join(dir, 'tls.crt'), '--tls-key-file', join(dir, 'tls.key'), '--kubeconfig', sa] });
+  virtApi = startVirtApi({ port, args: ['--tls-cert-file', join(dir(), 'tls.crt'), '--tls-key-file', join(dir(), 'tls.key'), '--kubeconfig', sa] });
   await virtApi.waitReady(ca.certPem);
   await applyDocs(cp, urlWebhookConfigurations(port, ca.certPem));
   // The config (gate on via ConfigMap, permitted list via CR) is in force once a QAT VMI passes.
@@ -49,7 +48,6 @@ afterAll(async () => {
   await virtApi?.stop('SIGKILL');
   await client?.close();
   await cp?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 function vmi(name: string, edit: (spec: Obj) => void = () => {}): Obj {

@@ -2,14 +2,13 @@
 // cert in Secret kubevirt/kubevirt-virt-api-certs, serves with it, keeps both webhook
 // configurations' caBundle current and renews/reloads when the stored cert is not usable.
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import type { KubeClient } from '@qvirt/kube';
 import { createCA, issueCert } from '@qvirt/pki';
 import { startControlPlane, type ControlPlane } from '@qvirt/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '@qvirt/testing/vitest';
 import { eventually } from '@qvirt/testing';
 import { adminClient, applyDocs, kubectlOk, prepareCluster, urlWebhookConfigurations } from './support/cluster.js';
 import { freePort, repoRoot, startVirtApi, type VirtApiProcess } from './support/virt-api-process.js';
@@ -27,7 +26,7 @@ const decode = (b64: string | undefined): string => Buffer.from(b64 ?? '', 'base
 
 let cp: ControlPlane;
 let client: KubeClient;
-let dir: string;
+const dir = useTempDir('virt-api-selfsigned-', { scope: 'all' });
 let port: number;
 let args: string[];
 let virtApi: VirtApiProcess;
@@ -39,9 +38,8 @@ beforeAll(async () => {
   // The webhooks exist but nobody set a caBundle yet: virt-api must.
   port = await freePort();
   await applyDocs(cp, urlWebhookConfigurations(port, undefined));
-  dir = await mkdtemp(join(tmpdir(), 'virt-api-selfsigned-'));
   const sa = await cp.serviceAccountKubeconfig('kubevirt', 'virt-api');
-  args = ['--self-signed-secret=kubevirt/kubevirt-virt-api-certs', '--extra-san=127.0.0.1', `--cert-dir=${dir}`, '--cert-check-seconds=1', `--kubeconfig=${sa}`];
+  args = ['--self-signed-secret=kubevirt/kubevirt-virt-api-certs', '--extra-san=127.0.0.1', `--cert-dir=${dir()}`, '--cert-check-seconds=1', `--kubeconfig=${sa}`];
   virtApi = startVirtApi({ port, args });
 });
 
@@ -49,7 +47,6 @@ afterAll(async () => {
   await virtApi?.stop('SIGKILL');
   await client?.close();
   await cp?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 const readSecret = () => client.get<Secret>(SECRET_PATH);

@@ -1,13 +1,13 @@
 // virt-api as a real process behind the real kube-apiserver: url-based webhook configurations
 // built from deploy/base, virt-api running with the ServiceAccount token + RBAC of deploy/base/virt-api.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { QAT_GATE_DISABLED_MESSAGE, VMI_UPDATE_RESTRICTED_MESSAGE } from '@qvirt/validation';
 import { createCA, issueCert } from '@qvirt/pki';
 import { startControlPlane, type ControlPlane } from '@qvirt/testenv';
 import type { KubeClient } from '@qvirt/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '@qvirt/testing/vitest';
 import { eventually } from '@qvirt/testing';
 import { adminClient, applyDocs, kubectlOk, prepareCluster, urlWebhookConfigurations } from './support/cluster.js';
 import { loadDoc } from './support/manifests.js';
@@ -20,7 +20,7 @@ const INVALID = 'The request is invalid:';
 
 let cp: ControlPlane;
 let client: KubeClient;
-let dir: string;
+const dir = useTempDir('virt-api-int-', { scope: 'all' });
 let caPem: string;
 let port: number;
 let virtApiArgs: string[];
@@ -31,14 +31,13 @@ beforeAll(async () => {
   client = adminClient(cp);
   await prepareCluster(cp);
   const saKubeconfig = await cp.serviceAccountKubeconfig('kubevirt', 'virt-api');
-  dir = await mkdtemp(join(tmpdir(), 'virt-api-int-'));
   const ca = await createCA({ commonName: 'virt-api-test-ca', validityDays: 1 });
   const serving = await issueCert({ ca, commonName: 'virt-api', ipAddresses: ['127.0.0.1'], usage: 'server', validityDays: 1 });
   caPem = ca.certPem;
-  await writeFile(join(dir, 'tls.crt'), serving.certPem);
-  await writeFile(join(dir, 'tls.key'), serving.keyPem, { mode: 0o600 });
+  await writeFile(join(dir(), 'tls.crt'), serving.certPem);
+  await writeFile(join(dir(), 'tls.key'), serving.keyPem, { mode: 0o600 });
   port = await freePort();
-  virtApiArgs = ['--tls-cert-file', join(dir, 'tls.crt'), '--tls-key-file', join(dir, 'tls.key'), '--kubeconfig', saKubeconfig];
+  virtApiArgs = ['--tls-cert-file', join(dir(), 'tls.crt'), '--tls-key-file', join(dir(), 'tls.key'), '--kubeconfig', saKubeconfig];
   virtApi = startVirtApi({ port, args: virtApiArgs });
   await virtApi.waitReady(caPem);
   await applyDocs(cp, urlWebhookConfigurations(port, caPem));
@@ -48,7 +47,6 @@ afterAll(async () => {
   await virtApi?.stop('SIGKILL');
   await client?.close();
   await cp?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 const setConfigMapGates = (gates: string) =>

@@ -3,11 +3,11 @@
 // (private libvirtd + QEMU, emulation) started as the kubelet would, a simulated QAT sysfs and a
 // fake kubelet Registration peer. The test plays virt-controller (phase Scheduled + nodeName).
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@qvirt/testing';
+import { useTempDir } from '@qvirt/testing/vitest';
 import { buildFakeQatHost, type FakeQatHost } from '@qvirt/qat/testing';
 import { resourcePath } from '@qvirt/kube';
 import { LibvirtConnection, qemuUnixUri } from '@qvirt/libvirt';
@@ -18,7 +18,6 @@ import {
   getVmi,
   qemuPid,
   releaseVmi,
-  removeDir,
   startCluster,
   startHandler,
   startLauncher,
@@ -35,27 +34,25 @@ const QAT = 'qat.intel.com/generic';
 let cluster: Cluster;
 let handler: Proc | undefined;
 let handlerOpts: HandlerOptions;
-let runDir: string;
-let scratch: string;
+const runDir = useTempDir('vh-it-', { scope: 'all', parent: '/run' });
+const scratch = useTempDir('vh-it-', { scope: 'all' });
 let host: FakeQatHost;
 let kubelet: FakeKubelet;
 const launchers: Proc[] = [];
 
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'vh-it-'));
   // /var/run/kubevirt is under /run on a node; keep socket paths short.
-  runDir = await mkdtemp('/run/vh-it-');
-  host = await buildFakeQatHost(join(scratch, 'host'), {
+  host = await buildFakeQatHost(join(scratch(), 'host'), {
     pfs: [{ generation: 'c62x', address: '0000:3d:00.0', vfs: 4 }],
     // Not QAT: served only once permittedHostDevices names it.
     otherDevices: [{ address: '0000:af:00.0', vendor: '10de', device: '1eb8', driver: 'vfio-pci', iommuGroup: 90, numaNode: 0 }],
   });
-  const pluginDir = join(scratch, 'device-plugins');
+  const pluginDir = join(scratch(), 'device-plugins');
   await mkdir(pluginDir, { recursive: true });
   kubelet = new FakeKubelet(pluginDir);
   await kubelet.start();
   cluster = await startCluster(NODE);
-  handlerOpts = { nodeName: NODE, kubeconfig: cluster.handlerKubeconfig, runDir, pluginDir, sysfsRoot: host.sysfsRoot, devRoot: host.devRoot, metricsPort: 18444 + Math.floor(Math.random() * 1000) };
+  handlerOpts = { nodeName: NODE, kubeconfig: cluster.handlerKubeconfig, runDir: runDir(), pluginDir, sysfsRoot: host.sysfsRoot, devRoot: host.devRoot, metricsPort: 18444 + Math.floor(Math.random() * 1000) };
   handler = await startHandler(handlerOpts);
 });
 
@@ -65,14 +62,12 @@ afterAll(async () => {
   await stopProc(handler);
   kubelet?.stop();
   await cluster?.cp.stop();
-  await removeDir(runDir);
-  await removeDir(scratch);
 });
 
 async function scheduled(file: string, name: string, env?: Record<string, string>): Promise<{ vmi: VirtualMachineInstance; launcher: Proc }> {
   let launcher: Proc | undefined;
   const vmi = await createScheduledVmi(cluster.admin, file, name, NODE, async (created) => {
-    launcher = startLauncher({ uid: created.metadata.uid!, runDir, namespace: 'default', name, ...(env ? { env } : {}) });
+    launcher = startLauncher({ uid: created.metadata.uid!, runDir: runDir(), namespace: 'default', name, ...(env ? { env } : {}) });
     launchers.push(launcher);
   });
   return { vmi, launcher: launcher! };
@@ -135,7 +130,7 @@ describe('virt-handler run', () => {
     expect(running.status?.conditions).toEqual(
       expect.arrayContaining([expect.objectContaining({ type: 'Ready', status: 'True' }), expect.objectContaining({ type: 'LiveMigratable', status: 'True' })]),
     );
-    const consoleLog = join(runDir, vmi.metadata.uid!, 'console.log');
+    const consoleLog = join(runDir(), vmi.metadata.uid!, 'console.log');
     await eventually('the guest boot marker', async () => (await readFile(consoleLog, 'utf8').catch(() => '')).includes('QVIRT-GUEST-BOOTED'), { timeoutMs: 120_000 });
 
     // Handler restart: the VM keeps running (same QEMU), status is recomputed from the domain.
@@ -164,7 +159,7 @@ describe('virt-handler run', () => {
     expect(await launcher.exited).toEqual({ code: 0, signal: null });
     await releaseVmi(cluster.admin, name);
     // Once the VMI is gone from the API and its launcher has exited, the handler removes its run directory.
-    await eventually('the run directory removed', () => !existsSync(join(runDir, vmi.metadata.uid!)), { timeoutMs: 30_000 });
+    await eventually('the run directory removed', () => !existsSync(join(runDir(), vmi.metadata.uid!)), { timeoutMs: 30_000 });
     expect(handler.logs().some((l) => l.msg === 'removed the run directory of a VMI whose launcher is gone' && l.uid === vmi.metadata.uid)).toBe(true);
   });
 
@@ -173,12 +168,12 @@ describe('virt-handler run', () => {
     const gone = await scheduled('vmi-plain.yaml', 'vmi-gone');
     await eventually('vmi-self-off Running', () => phaseOf('vmi-self-off', 'Running'), { timeoutMs: 120_000 });
     await eventually('vmi-gone Running', () => phaseOf('vmi-gone', 'Running'), { timeoutMs: 120_000 });
-    const consoleLog = join(runDir, off.vmi.metadata.uid!, 'console.log');
+    const consoleLog = join(runDir(), off.vmi.metadata.uid!, 'console.log');
     await eventually('the guest boot marker', async () => (await readFile(consoleLog, 'utf8').catch(() => '')).includes('QVIRT-GUEST-BOOTED'), { timeoutMs: 120_000 });
 
     expect(await stopProc(handler)).toEqual({ code: 0, signal: null });
     // The guest powers itself off (ACPI from outside the handler, as a `poweroff` inside would).
-    const conn = await LibvirtConnection.open(qemuUnixUri(join(runDir, off.vmi.metadata.uid!, 'libvirt-sock')));
+    const conn = await LibvirtConnection.open(qemuUnixUri(join(runDir(), off.vmi.metadata.uid!, 'libvirt-sock')));
     const dom = await conn.lookupByName('default_vmi-self-off');
     await dom.shutdown();
     await dom.free();
@@ -189,7 +184,7 @@ describe('virt-handler run', () => {
     await cluster.admin.delete(vmiPath('default', 'vmi-gone'));
     await releaseVmi(cluster.admin, 'vmi-gone');
     expect(await stopProc(gone.launcher)).toEqual({ code: 0, signal: null });
-    const goneDir = join(runDir, gone.vmi.metadata.uid!);
+    const goneDir = join(runDir(), gone.vmi.metadata.uid!);
     expect(existsSync(goneDir)).toBe(true);
 
     handler = await startHandler(handlerOpts);
@@ -197,7 +192,7 @@ describe('virt-handler run', () => {
     const done = await eventually('vmi-self-off Succeeded', () => phaseOf('vmi-self-off', 'Succeeded'), { timeoutMs: 30_000 });
     expect(done.status?.reason).toBeUndefined();
     await eventually('the run directory of the VMI deleted meanwhile removed', () => !existsSync(goneDir), { timeoutMs: 30_000 });
-    expect(existsSync(join(runDir, 'sockets', `${gone.vmi.metadata.uid!}.sock`))).toBe(false);
+    expect(existsSync(join(runDir(), 'sockets', `${gone.vmi.metadata.uid!}.sock`))).toBe(false);
     // The final VMI that still exists keeps its directory (its console and logs).
     expect(existsSync(consoleLog)).toBe(true);
     await releaseVmi(cluster.admin, 'vmi-self-off');
@@ -236,7 +231,7 @@ describe('virt-handler run', () => {
     expect(handler!.logs().some((l) => l.msg === 'domain started' && l.vmi === name)).toBe(false);
     expect(qemuPid(`default_${name}`)).toBeUndefined();
     // The hostdev the handler defined (the launcher's libvirtd keeps the definition until the pod goes).
-    const conn = await LibvirtConnection.open(qemuUnixUri(join(runDir, vmi.metadata.uid!, 'libvirt-sock')));
+    const conn = await LibvirtConnection.open(qemuUnixUri(join(runDir(), vmi.metadata.uid!, 'libvirt-sock')));
     try {
       const dom = await conn.lookupByName(`default_${name}`);
       const xml = await dom.getXMLDesc();

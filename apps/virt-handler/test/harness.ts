@@ -4,7 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDevicePluginProto } from '@qvirt/device-plugin';
@@ -140,10 +140,6 @@ export function qemuPid(domainName: string): number | undefined {
     }
   }
   return undefined;
-}
-
-export async function removeDir(dir: string | undefined): Promise<void> {
-  if (dir) await rm(dir, { recursive: true, force: true });
 }
 
 /** The KUBELET side of device plugins: serves Registration on kubelet.sock, dials plugins. */

@@ -1,26 +1,25 @@
 // Our plugin against the Go conformance harness (e2e/conformance), which
 // plays the kubelet with the kubelet's own generated v1beta1 client.
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '@qvirt/testing/vitest';
 import { buildFakeQatHost, type FakeQatHost } from '@qvirt/qat/testing';
 import { DevicePluginServer, QatDeviceSource, sharedDiscovery } from '../src/index.js';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 let harness: string;
-let root: string;
+const root = useTempDir('dpc-', { scope: 'all' });
 let host: FakeQatHost;
 
 beforeAll(async () => {
   // Cached under $QVIRT_CACHE/conformance/<hash of go.mod, go.sum, *.go>/ (first build downloads modules).
   const { stdout } = await promisify(execFile)('bash', [join(repo, 'e2e/conformance/build.sh')], { timeout: 600_000 });
   harness = stdout.trim().split('\n').pop() ?? '';
-  root = await mkdtemp(join(tmpdir(), 'dpc-'));
-  host = await buildFakeQatHost(join(root, 'host'), {
+  host = await buildFakeQatHost(join(root(), 'host'), {
     pfs: [
       { generation: 'c62x', address: '0000:3d:00.0', numaNode: 0, vfs: [{}, {}, {}, { driver: 'c6xxvf' }] },
       { generation: 'c62x', address: '0000:3f:00.0', vfs: [{}, { devNode: false }] },
@@ -28,9 +27,6 @@ beforeAll(async () => {
   });
 }, 600_000);
 
-afterAll(async () => {
-  if (root) await rm(root, { recursive: true, force: true });
-});
 
 interface HarnessResult {
   code: number | null;
@@ -48,9 +44,9 @@ const DEVICES = [
 
 /** Starts the harness, then our plugin once the harness's kubelet.sock is up; resolves when the harness exits. */
 async function runHarness(name: string, devices: unknown[], extraArgs: string[]): Promise<HarnessResult> {
-  const pluginDir = join(root, name, 'plugins');
+  const pluginDir = join(root(), name, 'plugins');
   await mkdir(pluginDir, { recursive: true });
-  const expectFile = join(root, name, 'expect.json');
+  const expectFile = join(root(), name, 'expect.json');
   await writeFile(expectFile, JSON.stringify({ devices }));
   const args = ['-dir', pluginDir, '-resource', 'qat.intel.com/generic', '-sysfs-root', host.sysfsRoot, '-dev-root', host.devRoot, '-expect', expectFile, ...extraArgs];
   const child = spawn(harness, args, { stdio: ['ignore', 'pipe', 'pipe'] });

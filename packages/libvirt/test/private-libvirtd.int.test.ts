@@ -1,11 +1,11 @@
 // A real private libvirtd in its own namespace, booting the test guest under emulation
 // (scripts/setup/40-test-guest.sh builds it; KVM does not work on these machines).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '@qvirt/log';
+import { useTempDir } from '@qvirt/testing/vitest';
 import { eventually } from '@qvirt/testing';
 import {
   isConnectionLost,
@@ -41,14 +41,12 @@ function guestXml(name: string, consolePath: string): string {
 </domain>`;
 }
 
-let base: string;
+const base = useTempDir('qvirt-libvirt-int-', { scope: 'all' });
 beforeAll(() => {
   for (const f of ['vmlinuz', 'initrd.img']) {
     if (!existsSync(join(GUEST, f))) throw new Error(`${GUEST}/${f} missing: run scripts/setup/40-test-guest.sh`);
   }
-  base = mkdtempSync(join(tmpdir(), 'qvirt-libvirt-int-'));
 });
-afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 describe('private libvirtd', () => {
   let daemon: PrivateLibvirtd | undefined;
@@ -59,7 +57,7 @@ describe('private libvirtd', () => {
   });
 
   it('boots the test guest, reports events, shuts it down over ACPI and stops clean', async () => {
-    const dirs = { runDir: join(base, 'a/run'), socketDir: join(base, 'a/sock'), logDir: join(base, 'a/log') };
+    const dirs = { runDir: join(base(), 'a/run'), socketDir: join(base(), 'a/sock'), logDir: join(base(), 'a/log') };
     const t0 = performance.now();
     daemon = await startPrivateLibvirtd({ ...dirs, logger });
     const startMs = performance.now() - t0;
@@ -127,7 +125,7 @@ describe('private libvirtd', () => {
   });
 
   it('a killed daemon under an open connection gives a typed isConnectionLost error within seconds', async () => {
-    const dirs = { runDir: join(base, 'b/run'), socketDir: join(base, 'b/sock'), logDir: join(base, 'b/log') };
+    const dirs = { runDir: join(base(), 'b/run'), socketDir: join(base(), 'b/sock'), logDir: join(base(), 'b/log') };
     daemon = await startPrivateLibvirtd({ ...dirs, logger });
     conn = await LibvirtConnection.open(daemon.uri, { logger, keepAlive: { intervalSec: 1, count: 2 } });
     expect(await conn.libVersion()).toMatch(/^\d+\.\d+\.\d+$/);
@@ -160,7 +158,7 @@ describe('private libvirtd', () => {
   });
 
   it('a frozen daemon is detected by keepalive, and stop() still kills it and its running QEMU', async () => {
-    const dirs = { runDir: join(base, 'c/run'), socketDir: join(base, 'c/sock'), logDir: join(base, 'c/log') };
+    const dirs = { runDir: join(base(), 'c/run'), socketDir: join(base(), 'c/sock'), logDir: join(base(), 'c/log') };
     daemon = await startPrivateLibvirtd({ ...dirs, logger, stopTimeoutMs: 2_000 });
     conn = await LibvirtConnection.open(daemon.uri, { logger, keepAlive: { intervalSec: 1, count: 2 } });
     const dom = await conn.defineXML(guestXml('qvirt-int-frozen', join(dirs.runDir, 'console.log')));
