@@ -2,7 +2,7 @@
 // @kubernetes/client-node), so each one's memory and CPU time are its own. It loads only the
 // library it is told to, so its resident set after `init` is that library's. The parent sends
 // one command at a time over IPC and waits for the answer. Run with --expose-gc.
-import { subscribe } from 'node:diagnostics_channel';
+import tls from 'node:tls';
 import { percentile } from './figure.js';
 
 export type ClientName = 'qvirt' | 'client-node';
@@ -18,6 +18,12 @@ export type WorkerCommand =
   /** Answers once the watch has seen an event for pod `name` with annotation `marker` = `value`. */
   | { kind: 'watchAwait'; name: string; marker: string; value: string; timeoutMs: number }
   | { kind: 'watchStop' }
+  /**
+   * `watches` times in a row: a watch from resourceVersion 0, whose first events are an ADDED per
+   * existing pod (`expect` of them), served from the apiserver's watch cache as fast as it and the
+   * client go; each watch is closed once its `expect` events are in.
+   */
+  | { kind: 'flood'; namespace: string; expect: number; watches: number }
   | { kind: 'exit' };
 
 export interface Memory {
@@ -32,7 +38,7 @@ export interface PhaseResult extends Memory {
   requests: number;
   ms: number;
   cpuUs: number;
-  /** TCP connections this process opened during the phase. */
+  /** TLS connections this process opened during the phase. */
   connections: number;
 }
 
@@ -46,6 +52,14 @@ export interface WatchResult extends Memory {
   lagMax: number;
   cpuUs: number;
   connections: number;
+  /** Times the server ended the watch and it was reopened from the last resourceVersion. */
+  rewatches: number;
+}
+
+export interface FloodResult extends Memory {
+  events: number;
+  ms: number;
+  cpuUs: number;
 }
 
 /** The annotation the bench's watch writes carry: when the write was sent (ms, wall clock). */
@@ -61,8 +75,8 @@ interface ClientUnderTest {
   patchPod(namespace: string, name: string, patch: object): Promise<PodLike>;
   listPods(namespace: string): Promise<{ items: PodLike[] }>;
   patchPodStatus(namespace: string, name: string, patch: object): Promise<PodLike>;
-  /** Calls onEvent per event; resolves once the watch is open; `stop` ends it. */
-  watch(namespace: string, resourceVersion: string, onEvent: (type: string, obj: PodLike) => void): Promise<{ stop(): void }>;
+  /** Calls onEvent per event and onEnd once if the watch ends by itself; resolves once it is open; `stop` ends it. */
+  watch(namespace: string, resourceVersion: string, onEvent: (type: string, obj: PodLike) => void, onEnd: (why: string) => void): Promise<{ stop(): void }>;
 }
 
 const MIB = 1024 * 1024;
@@ -76,10 +90,12 @@ async function qvirtClient(kubeconfigPath: string): Promise<ClientUnderTest> {
     patchPod: (ns, name, patch) => c.patch<PodLike>(podPath(ns, name), patch, 'merge'),
     listPods: (ns) => c.get<{ items: PodLike[] }>(podPath(ns)),
     patchPodStatus: (ns, name, patch) => c.patch<PodLike>(`${podPath(ns, name)}/status`, patch, 'merge'),
-    async watch(ns, resourceVersion, onEvent) {
+    async watch(ns, resourceVersion, onEvent, onEnd) {
       const abort = new AbortController();
-      const done = c.watch<PodLike>(podPath(ns), { resourceVersion, allowWatchBookmarks: true }, (ev) => onEvent(ev.type, ev.object as PodLike), abort.signal);
-      done.catch((err: Error) => process.stderr.write(`qvirt watch failed: ${err.message}\n`));
+      c.watch<PodLike>(podPath(ns), { resourceVersion, allowWatchBookmarks: true }, (ev) => onEvent(ev.type, ev.object as PodLike), abort.signal).then(
+        () => abort.signal.aborted || onEnd('closed by the server'),
+        (err: Error) => onEnd(err.message),
+      );
       return { stop: () => abort.abort() };
     },
   };
@@ -101,20 +117,32 @@ async function clientNodeClient(kubeconfigPath: string): Promise<ClientUnderTest
       objects.patch({ ...header(ns, name), ...patch, metadata: { ...header(ns, name).metadata, ...(patch as PodLike).metadata } }, undefined, undefined, undefined, undefined, k8s.PatchStrategy.MergePatch) as Promise<PodLike>,
     listPods: (ns) => objects.list('v1', 'Pod', ns) as Promise<{ items: PodLike[] }>,
     patchPodStatus: (ns, name, patch) => core.patchNamespacedPodStatus({ name, namespace: ns, body: patch }, merge) as Promise<PodLike>,
-    async watch(ns, resourceVersion, onEvent) {
+    async watch(ns, resourceVersion, onEvent, onEnd) {
       const w = new k8s.Watch(kc);
+      let stopped = false;
       const ctl = await w.watch(podPath(ns), { resourceVersion, allowWatchBookmarks: true }, (type, obj: PodLike) => onEvent(type, obj), (err: unknown) => {
-        if (err && !(err instanceof Error && err.name === 'AbortError')) process.stderr.write(`client-node watch ended: ${String(err)}\n`);
+        if (!stopped) onEnd(err ? String(err) : 'closed by the server');
       });
-      return { stop: () => ctl.abort() };
+      return {
+        stop: () => {
+          stopped = true;
+          ctl.abort();
+        },
+      };
     },
   };
 }
 
 let client: ClientUnderTest | undefined;
+let clientName = '';
 let peakRss = 0;
 let connections = 0;
-subscribe('net.client.socket', () => connections++);
+// Both clients reach the apiserver through tls.connect (node:https's agent, undici's connector).
+const tlsConnect = tls.connect.bind(tls);
+tls.connect = ((...args: Parameters<typeof tls.connect>) => {
+  connections++;
+  return tlsConnect(...args);
+}) as typeof tls.connect;
 setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
 }, 20).unref();
@@ -132,7 +160,10 @@ async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) =
   let requests = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) requests += await fn(items[next++]!);
+      while (next < items.length) {
+        const n = await fn(items[next++]!);
+        requests += n; // not `requests += await ...`: that reads `requests` before the await
+      }
     }),
   );
   return requests;
@@ -157,7 +188,12 @@ interface WatchState {
   lastAt: number;
   /** The informer-like cache: the newest object per pod. */
   cache: Map<string, PodLike>;
-  waiters: { name: string; marker: string; value: string; resolve: () => void }[];
+  waiters: { name: string; marker: string; value: string; resolve: () => void; reject: (err: Error) => void }[];
+  /** Why the watch failed (an ERROR event, a failed reopen). */
+  ended?: string;
+  resourceVersion: string;
+  rewatches: number;
+  stopped: boolean;
   cpu0: NodeJS.CpuUsage;
   conn0: number;
 }
@@ -166,6 +202,7 @@ let watchState: WatchState | undefined;
 async function handle(cmd: WorkerCommand): Promise<unknown> {
   switch (cmd.kind) {
     case 'init':
+      clientName = cmd.client;
       if (cmd.client !== 'none') client = cmd.client === 'qvirt' ? await qvirtClient(cmd.kubeconfigPath) : await clientNodeClient(cmd.kubeconfigPath);
       return memory();
     case 'getPatch': {
@@ -199,18 +236,28 @@ async function handle(cmd: WorkerCommand): Promise<unknown> {
         lastAt: 0,
         cache: new Map(),
         waiters: [],
+        resourceVersion: cmd.resourceVersion,
+        rewatches: 0,
+        stopped: false,
         cpu0: process.cpuUsage(),
         conn0: connections,
       };
       watchState = s;
-      s.handle = await client!.watch(cmd.namespace, cmd.resourceVersion, (type, obj) => {
+      const fail = (why: string) => {
+        s.ended ??= why;
+        for (const w of s.waiters.splice(0)) w.reject(new Error(`watch ended: ${why}`));
+      };
+      const onEvent = (type: string, obj: PodLike) => {
         const now = performance.timeOrigin + performance.now();
+        if (type === 'ERROR') return fail(`ERROR event: ${JSON.stringify(obj)}`);
+        s.resourceVersion = obj.metadata?.resourceVersion ?? s.resourceVersion;
         if (type !== 'ADDED' && type !== 'MODIFIED') return;
         const name = obj.metadata?.name ?? '';
         const a = obj.metadata?.annotations ?? {};
+        const previous = s.cache.get(name)?.metadata?.annotations?.[SENT_AT];
         s.cache.set(name, obj);
         const sent = a[SENT_AT];
-        if (sent !== undefined) {
+        if (sent !== undefined && sent !== previous) {
           s.events++;
           if (s.firstAt === 0) s.firstAt = now;
           s.lastAt = now;
@@ -223,19 +270,33 @@ async function handle(cmd: WorkerCommand): Promise<unknown> {
             return false;
           });
         }
-      });
+      };
+      // As an informer does: a watch the server ends (it drops a watcher it finds slow, or one
+      // idle too long) is reopened from the last resourceVersion seen; an ERROR event fails it.
+      const open = async (): Promise<void> => {
+        s.handle = await client!.watch(cmd.namespace, s.resourceVersion, onEvent, (why) => {
+          if (s.stopped || s.ended) return;
+          s.rewatches++;
+          process.stderr.write(`  ${clientName} watch ended (${why}); reopening from ${s.resourceVersion}\n`);
+          open().catch((err: Error) => fail(err.message));
+        });
+      };
+      await open();
       return { ok: true };
     }
     case 'watchAwait': {
       const s = watchState!;
+      if (s.cache.get(cmd.name)?.metadata?.annotations?.[cmd.marker] === cmd.value) return { ok: true }; // arrived before this command
+      if (s.ended) throw new Error(`watch ended: ${s.ended}`);
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no event with ${cmd.marker}=${cmd.value} on ${cmd.name} within ${cmd.timeoutMs} ms`)), cmd.timeoutMs);
-        s.waiters.push({ ...cmd, resolve: () => (clearTimeout(timer), resolve()) });
+        s.waiters.push({ ...cmd, resolve: () => (clearTimeout(timer), resolve()), reject: (err) => (clearTimeout(timer), reject(err)) });
       });
       return { ok: true };
     }
     case 'watchStop': {
       const s = watchState!;
+      s.stopped = true;
       s.handle.stop();
       const cpu = process.cpuUsage(s.cpu0);
       const mem = memory(); // with the cache still held
@@ -249,8 +310,35 @@ async function handle(cmd: WorkerCommand): Promise<unknown> {
         lagMax: Math.max(...s.lags),
         cpuUs: cpu.user + cpu.system,
         connections: connections - s.conn0,
+        rewatches: s.rewatches,
         ...mem,
       };
+      return result;
+    }
+    case 'flood': {
+      const c = client!;
+      peakRss = process.memoryUsage.rss();
+      const cache = new Map<string, PodLike>();
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      let events = 0;
+      for (let i = 0; i < cmd.watches; i++) {
+        let seen = 0;
+        let stop = () => {};
+        await new Promise<void>((resolve, reject) => {
+          c.watch(cmd.namespace, '0', (type, obj) => {
+            if (type !== 'ADDED') return;
+            cache.set(obj.metadata?.name ?? '', obj);
+            if (++seen === cmd.expect) resolve();
+          }, (why) => reject(new Error(`flood watch ended after ${seen}/${cmd.expect} events: ${why}`))).then((h) => (stop = h.stop), reject);
+        });
+        stop();
+        events += seen;
+      }
+      const ms = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      const result: FloodResult = { events, ms, cpuUs: cpu.user + cpu.system, ...memory() };
+      cache.clear();
       return result;
     }
     case 'exit':
