@@ -116,9 +116,6 @@ describe('one implementation of each shared fact', () => {
       }
     }
     const twice = [...exported].filter(([, owners]) => new Set(owners).size > 1).map(([n, owners]) => `${n}: ${owners.join(', ')}`);
-    // Transitional (#19): @qvirt/kube re-exports @qvirt/log's names only for apps/virt-handler/src/vmi/,
-    // which is being rewritten; remove these and kube's re-export once it imports @qvirt/log.
-    const transitional = ['Logger', 'errFields', 'silentLogger'].map((n) => `${n}: @qvirt/kube, @qvirt/log`);
-    expect(twice.filter((t) => !transitional.includes(t))).toEqual([]);
+    expect(twice).toEqual([]);
   });
 });

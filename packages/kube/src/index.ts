@@ -22,8 +22,5 @@ export { Backoff, sleep, type BackoffOptions } from './backoff.js';
 export { updateStatus, patchStatus, StatusConflictError, type UpdateStatusOptions, type PatchStatusOptions } from './status.js';
 export { EventRecorder, type EventRecorderOptions, type EventType } from './events.js';
 export { startMetricsServer, type MetricsServer, type MetricsServerOptions, type HealthProbe } from './metrics-server.js';
-// Transitional: @qvirt/log is their one home. Kept until apps/virt-handler/src/vmi/ (being rewritten)
-// imports them from there; nothing else does.
-export { silentLogger, errFields, type Logger } from '@qvirt/log';
 export type { KubeObject, KubeList } from './object.js';
 export type { Pod, PodList, PodSpec, PodStatus, PodCondition, Container, ContainerStatus, ContainerStateTerminated, EnvVar, Volume, VolumeMount, Affinity } from './core-v1.js';

@@ -1,7 +1,8 @@
 import { ClusterConfigError, type ClusterConfig } from '@qvirt/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '@qvirt/log';
 import { eventually } from '@qvirt/testing';
-import { silentLogger, type KubeClient, type KubeConfigLike } from '../src/index.js';
+import type { KubeClient, KubeConfigLike } from '../src/index.js';
 import { ClusterConfigSource } from '../src/cluster-config.js';
 import { startTestApiServer, type TestApiServer } from './support/api-server.js';
 

@@ -1,7 +1,8 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '@qvirt/log';
 import { eventually } from '@qvirt/testing';
-import { createInformer, EventRecorder, patchStatus, silentLogger, type KubeClient, type KubeConfigLike } from '../src/index.js';
+import { createInformer, EventRecorder, patchStatus, type KubeClient, type KubeConfigLike } from '../src/index.js';
 import { LeaderElector, type Lease } from '../src/controller.js';
 import { startTestApiServer, type TestApiServer } from './support/api-server.js';
 
