@@ -27,9 +27,8 @@ export interface UserInfo {
 
 /**
  * What this package needs from a kubeconfig. client-node's KubeConfig has this
- * shape, so callers may pass one; loadKubeConfig returns our own implementation,
- * which does not load client-node at run time (client-node 2.0.1 pulls undici 8,
- * which needs Node >= 22.19; this machine runs Node 20).
+ * shape, so callers may pass one (testenv does); loadKubeConfig returns our own
+ * implementation, without client-node (ADR 0011).
  */
 export interface KubeConfigLike {
   getCurrentCluster(): ClusterInfo | null;

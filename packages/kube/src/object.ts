@@ -1,7 +1,7 @@
 /**
- * The fields this package reads from any API object. Looser than client-node's
- * KubernetesObject (whose creationTimestamp is a Date) so both client-node
- * models and @qvirt/api types (plain JSON) fit.
+ * The fields this package reads from any API object. It declares no timestamp, so
+ * client-node models (whose timestamps are Dates) fit as well as the JSON types of
+ * @qvirt/api and ./core-v1.ts (strings, as on the wire).
  */
 export interface KubeObject {
   apiVersion?: string;

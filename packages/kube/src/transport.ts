@@ -5,8 +5,8 @@ import { KubeConfigError } from './errors.js';
 import type { KubeConfigLike } from './kube-config.js';
 
 /**
- * node:http(s) with one keep-alive agent per client. (Not undici: the undici 8
- * that client-node 2.0.1 brings needs Node >= 22.19.)
+ * node:http(s) with one keep-alive agent per client, so requests reuse their
+ * connections. (Why our own client and not client-node: ADR 0011.)
  */
 export class Transport {
   readonly server: URL;
