@@ -16,5 +16,4 @@ export { ErrorCode, ErrorDomain, errorCodeName, errorDomainName, type ErrorLevel
 export { qemuUnixUri, socketOfUri, LibvirtUriError } from './uri.js';
 // Transitional alias of @qvirt/log's Logger for apps/virt-handler/src/vmi/launcher-session.ts, which is
 // being rewritten; drop it once that imports Logger from @qvirt/log.
-export type { Logger as LibvirtLogger } from '@qvirt/log';
 export { libvirtDomainManager, type DomainManager, type DomainRef } from './domain-manager.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planDomainAction } from './domain-action.js';
 import type { VmiObservation } from './vmi-observation.js';
-import { testVmi } from './test-vmis.fixture.js';
+import { testVmi } from '../testing/fixtures.js';
 
 const running: VmiObservation = { launcher: { kind: 'connected', domain: { kind: 'present', state: 'running', reason: 'booted' } } };
 const absent: VmiObservation = { launcher: { kind: 'connected', domain: { kind: 'absent' } } };

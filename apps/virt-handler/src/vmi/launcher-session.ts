@@ -3,7 +3,8 @@
 // these interfaces, so it is tested with InMemoryDomainManager and no daemon.
 import { existsSync } from 'node:fs';
 import { LauncherClient, type ResourceAllocation } from '@qvirt/launcher-rpc';
-import { LibvirtConnection, libvirtDomainManager, qemuUnixUri, type DomainManager, type LibvirtLogger, type LifecycleEvent } from '@qvirt/libvirt';
+import { LibvirtConnection, libvirtDomainManager, qemuUnixUri, type DomainManager, type LifecycleEvent } from '@qvirt/libvirt';
+import type { Logger } from '@qvirt/log';
 
 export interface LauncherSession {
   readonly domains: DomainManager;
@@ -30,7 +31,7 @@ export interface LauncherConnector {
 }
 
 export interface LibvirtConnectorOptions {
-  logger: LibvirtLogger;
+  logger: Logger;
   pingDeadlineMs?: number;
   /** libvirt keepalive for the per-VMI connections. */
   keepAlive?: { intervalSec: number; count: number };

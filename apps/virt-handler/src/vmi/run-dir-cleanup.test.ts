@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { orphanRunDirUids, planRunDirCleanup, runDirUids, unusedRunDirUid } from './run-dir-cleanup.js';
 import { fsRunDirs, socketAnswers } from './run-dirs.js';
-import { testVmi } from './test-vmis.fixture.js';
+import { testVmi } from '../testing/fixtures.js';
 
 describe('planRunDirCleanup', () => {
   const probe = { uid: 'a1b2-c3', dirExists: true, launcherAnswers: false, attempts: 0 };

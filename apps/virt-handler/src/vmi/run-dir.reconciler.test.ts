@@ -5,7 +5,7 @@ import type { LauncherExitRecord } from '@qvirt/launcher-rpc';
 import { describe, expect, it } from 'vitest';
 import { RunDirReconciler } from './run-dir.reconciler.js';
 import type { RunDirs } from './run-dirs.js';
-import { testVmi } from './test-vmis.fixture.js';
+import { testVmi } from '../testing/fixtures.js';
 
 /** Run directories by uid; `answering` uids have a launcher that still accepts connections. */
 class FakeRunDirs implements RunDirs {

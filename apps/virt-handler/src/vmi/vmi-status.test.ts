@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { VirtualMachineInstance } from '@qvirt/api';
 import { canonical, desiredStatusPatch, NOT_MIGRATABLE_MESSAGE, observedPhase } from './vmi-status.js';
 import type { VmiObservation } from './vmi-observation.js';
-import { testVmi } from './test-vmis.fixture.js';
+import { testVmi } from '../testing/fixtures.js';
 
 const now = new Date('2026-02-03T04:05:06.789Z');
 const running: VmiObservation = { launcher: { kind: 'connected', domain: { kind: 'present', state: 'running', reason: 'booted' } } };

@@ -7,7 +7,7 @@ import { InMemoryDomainManager } from '@qvirt/libvirt/testing';
 import type { LauncherExitRecord, ResourceAllocation } from '@qvirt/launcher-rpc';
 import type { LauncherConnector, SessionHooks } from './launcher-session.js';
 import { VmiReconciler } from './vmi.reconciler.js';
-import { testVmi } from './test-vmis.fixture.js';
+import { testVmi } from '../testing/fixtures.js';
 
 class FakeLauncher implements LauncherConnector {
   readonly domains = new InMemoryDomainManager();

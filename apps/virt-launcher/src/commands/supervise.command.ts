@@ -6,7 +6,8 @@ import { pino } from 'pino';
 import { LauncherConfigError, parseSupervisorArgs, type SupervisorConfig } from '../config.js';
 import { ExitCodes } from '../supervisor/exit-policy.js';
 import type { LauncherPaths } from '../supervisor/paths.js';
-import type { LauncherConnection, PrivateDaemon, SupervisorLogger } from '../supervisor/ports.js';
+import type { Logger } from '@qvirt/log';
+import type { LauncherConnection, PrivateDaemon } from '../supervisor/ports.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { qemuVersionOf } from '../supervisor/versions.js';
 
@@ -60,7 +61,7 @@ export async function supervisorMain(o: SupervisorMainOptions): Promise<number> 
   return result.code;
 }
 
-async function startDaemon(paths: LauncherPaths, isolation: Isolation, logger: SupervisorLogger): Promise<PrivateDaemon> {
+async function startDaemon(paths: LauncherPaths, isolation: Isolation, logger: Logger): Promise<PrivateDaemon> {
   logger.info({ isolation }, 'starting the VM\'s libvirtd');
   const d = await startVmLibvirtd(isolation, {
     runDir: paths.privateDir,
@@ -79,7 +80,7 @@ async function startDaemon(paths: LauncherPaths, isolation: Isolation, logger: S
   };
 }
 
-async function openConnection(uri: string, logger: SupervisorLogger): Promise<LauncherConnection> {
+async function openConnection(uri: string, logger: Logger): Promise<LauncherConnection> {
   const conn = await LibvirtConnection.open(uri, { logger });
   return {
     domains: libvirtDomainManager(conn),

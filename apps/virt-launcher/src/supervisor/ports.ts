@@ -38,11 +38,3 @@ export interface PrivateDaemon {
   readonly exited: Promise<unknown>;
   stop(): Promise<void>;
 }
-
-/** The logging the supervisor needs; a pino logger fits. */
-export interface SupervisorLogger {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}

@@ -1,5 +1,5 @@
 import { isAlive, killAndWait, listProcesses, mountNamespaceOf } from './leftover-processes.js';
-import type { SupervisorLogger } from './ports.js';
+import type { Logger } from '@qvirt/log';
 
 /** What the reaper knows about a private daemon, captured while it ran. */
 export interface DaemonFootprint {
@@ -17,7 +17,7 @@ export async function footprintOf(daemon: { pids: readonly number[]; libvirtdPid
  * its own pids, and every process in its private mount namespace (QEMU, when libvirtd died
  * under a running VM). Never the host's namespace: that would be everyone.
  */
-export async function reapDaemonLeftovers(footprint: DaemonFootprint, logger: SupervisorLogger): Promise<void> {
+export async function reapDaemonLeftovers(footprint: DaemonFootprint, logger: Logger): Promise<void> {
   const ownNs = await mountNamespaceOf(process.pid);
   const victims = new Set(footprint.pids.filter(isAlive));
   if (footprint.mntNs !== undefined && footprint.mntNs !== ownNs) {

@@ -7,14 +7,15 @@ import { domainNameOf, type SupervisorConfig } from '../config.js';
 import { initialTrackerState, observe, type DomainObservation, type TrackerState } from './domain-tracker.js';
 import { ExitCodes, type ExitDecision } from './exit-policy.js';
 import { launcherPaths, type LauncherPaths } from './paths.js';
-import { systemClock, type Clock, type LauncherConnection, type PrivateDaemon, type SupervisorLogger } from './ports.js';
+import { errFields, type Logger } from '@qvirt/log';
+import { systemClock, type Clock, type LauncherConnection, type PrivateDaemon } from './ports.js';
 import { footprintOf, reapDaemonLeftovers, type DaemonFootprint } from './reaper.js';
 
 export interface SupervisorOptions {
   config: SupervisorConfig;
   /** The pod's environment: the allocation (PCI_RESOURCE_*, QAT<n>) is read from it. */
   env: Readonly<Record<string, string | undefined>>;
-  logger: SupervisorLogger;
+  logger: Logger;
   launcherVersion: string;
   qemuVersion(): Promise<string>;
   startDaemon(paths: LauncherPaths): Promise<PrivateDaemon>;
@@ -78,7 +79,7 @@ export class Supervisor {
       decision = await this.supervise();
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.o.logger.error({ err: message, stack: err instanceof Error ? err.stack : undefined }, 'launcher failed');
+      this.o.logger.error({ ...errFields(err) }, 'launcher failed');
       decision = { code: ExitCodes.launcherFailed, reason: message };
     }
     this.ready = false;
@@ -92,7 +93,7 @@ export class Supervisor {
     const stop = this.tracker.ended?.stopReason;
     const record = { code: decision.code, reason: decision.reason, time: new Date(this.clock.now()).toISOString(), ...(stop !== undefined ? { domainStopReason: stop } : {}) };
     await writeExitRecord(this.paths.exitRecord, record).catch((err: unknown) =>
-      this.o.logger.warn({ err: String(err), path: this.paths.exitRecord }, 'could not record how the launcher ended'),
+      this.o.logger.warn({ ...errFields(err), path: this.paths.exitRecord }, 'could not record how the launcher ended'),
     );
   }
 
@@ -242,7 +243,7 @@ export class Supervisor {
     if (isLibvirtNotFound(err) || isOperationInvalid(err)) return;
     const message = err instanceof Error ? err.message : String(err);
     if (isConnectionLost(err)) this.lost ??= message;
-    this.o.logger.warn({ err: message, what }, 'libvirt call failed');
+    this.o.logger.warn({ ...errFields(err), what }, 'libvirt call failed');
   }
 
   /** Until `ms` have passed on the clock, or something happened (wakeUp). */
@@ -261,7 +262,7 @@ export class Supervisor {
   /** Leaves no domain, QEMU, libvirtd, virtlogd or socket behind, whatever state we are in. */
   private async teardown(): Promise<void> {
     const { logger } = this.o;
-    await this.rpc?.close().catch((err: unknown) => logger.warn({ err: String(err) }, 'closing launcher socket failed'));
+    await this.rpc?.close().catch((err: unknown) => logger.warn({ ...errFields(err) }, 'closing launcher socket failed'));
     const conn = this.conn;
     if (conn && this.lost === undefined) {
       const dom = await this.observeDomain();
@@ -270,9 +271,9 @@ export class Supervisor {
         await conn.domains.undefine(dom.name).catch((err: unknown) => this.tolerate(err, 'virDomainUndefine'));
       }
     }
-    await conn?.close().catch((err: unknown) => logger.warn({ err: String(err) }, 'closing libvirt connection failed'));
+    await conn?.close().catch((err: unknown) => logger.warn({ ...errFields(err) }, 'closing libvirt connection failed'));
     if (this.daemon) {
-      await this.daemon.stop().catch((err: unknown) => logger.warn({ err: String(err) }, 'stopping libvirtd failed'));
+      await this.daemon.stop().catch((err: unknown) => logger.warn({ ...errFields(err) }, 'stopping libvirtd failed'));
       if (this.footprint) await reapDaemonLeftovers(this.footprint, logger);
     }
     for (const f of ['libvirt-sock', 'libvirt-sock-ro', 'libvirt-admin-sock']) {
