@@ -114,15 +114,27 @@ async function clientNodeClient(kubeconfigPath: string): Promise<ClientUnderTest
   return {
     getPod: (ns, name) => objects.read(header(ns, name)) as Promise<PodLike>,
     patchPod: (ns, name, patch) =>
-      objects.patch({ ...header(ns, name), ...patch, metadata: { ...header(ns, name).metadata, ...(patch as PodLike).metadata } }, undefined, undefined, undefined, undefined, k8s.PatchStrategy.MergePatch) as Promise<PodLike>,
+      objects.patch(
+        { ...header(ns, name), ...patch, metadata: { ...header(ns, name).metadata, ...(patch as PodLike).metadata } },
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        k8s.PatchStrategy.MergePatch,
+      ) as Promise<PodLike>,
     listPods: (ns) => objects.list('v1', 'Pod', ns) as Promise<{ items: PodLike[] }>,
     patchPodStatus: (ns, name, patch) => core.patchNamespacedPodStatus({ name, namespace: ns, body: patch }, merge) as Promise<PodLike>,
     async watch(ns, resourceVersion, onEvent, onEnd) {
       const w = new k8s.Watch(kc);
       let stopped = false;
-      const ctl = await w.watch(podPath(ns), { resourceVersion, allowWatchBookmarks: true }, (type, obj: PodLike) => onEvent(type, obj), (err: unknown) => {
-        if (!stopped) onEnd(err ? String(err) : 'closed by the server');
-      });
+      const ctl = await w.watch(
+        podPath(ns),
+        { resourceVersion, allowWatchBookmarks: true },
+        (type, obj: PodLike) => onEvent(type, obj),
+        (err: unknown) => {
+          if (!stopped) onEnd(err ? String(err) : 'closed by the server');
+        },
+      );
       return {
         stop: () => {
           stopped = true;
@@ -326,11 +338,16 @@ async function handle(cmd: WorkerCommand): Promise<unknown> {
         let seen = 0;
         let stop = () => {};
         await new Promise<void>((resolve, reject) => {
-          c.watch(cmd.namespace, '0', (type, obj) => {
-            if (type !== 'ADDED') return;
-            cache.set(obj.metadata?.name ?? '', obj);
-            if (++seen === cmd.expect) resolve();
-          }, (why) => reject(new Error(`flood watch ended after ${seen}/${cmd.expect} events: ${why}`))).then((h) => (stop = h.stop), reject);
+          c.watch(
+            cmd.namespace,
+            '0',
+            (type, obj) => {
+              if (type !== 'ADDED') return;
+              cache.set(obj.metadata?.name ?? '', obj);
+              if (++seen === cmd.expect) resolve();
+            },
+            (why) => reject(new Error(`flood watch ended after ${seen}/${cmd.expect} events: ${why}`)),
+          ).then((h) => (stop = h.stop), reject);
         });
         stop();
         events += seen;

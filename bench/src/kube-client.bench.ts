@@ -41,7 +41,12 @@ function benchPod(namespace: string, name: string): Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace, labels: { 'kubevirt.io': 'virt-launcher', 'kubevirt.io/created-by': `uid-${name}` }, annotations: { 'kubevirt.io/domain': name } },
+    metadata: {
+      name,
+      namespace,
+      labels: { 'kubevirt.io': 'virt-launcher', 'kubevirt.io/created-by': `uid-${name}` },
+      annotations: { 'kubevirt.io/domain': name },
+    },
     spec: {
       restartPolicy: 'Never',
       automountServiceAccountToken: false,
@@ -53,7 +58,19 @@ function benchPod(namespace: string, name: string): Pod {
           name: 'compute',
           image: 'qvirt/virt-launcher:bench',
           imagePullPolicy: 'IfNotPresent',
-          command: ['virt-launcher', '--vmi-uid', `uid-${name}`, '--run-dir', '/var/run/kubevirt', '--namespace', namespace, '--name', name, '--grace-period-seconds', '30'],
+          command: [
+            'virt-launcher',
+            '--vmi-uid',
+            `uid-${name}`,
+            '--run-dir',
+            '/var/run/kubevirt',
+            '--namespace',
+            namespace,
+            '--name',
+            name,
+            '--grace-period-seconds',
+            '30',
+          ],
           env: [
             { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
             { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
@@ -61,7 +78,12 @@ function benchPod(namespace: string, name: string): Pod {
             { name: 'QVIRT_KVM_MODE', value: 'emulation' },
           ],
           resources: { requests: { cpu: '100m', memory: '400Mi', 'qat.intel.com/generic': '1' }, limits: { 'qat.intel.com/generic': '1' } },
-          securityContext: { privileged: false, runAsUser: 0, allowPrivilegeEscalation: false, capabilities: { add: ['NET_BIND_SERVICE', 'SYS_RESOURCE'], drop: ['NET_RAW'] } },
+          securityContext: {
+            privileged: false,
+            runAsUser: 0,
+            allowPrivilegeEscalation: false,
+            capabilities: { add: ['NET_BIND_SERVICE', 'SYS_RESOURCE'], drop: ['NET_RAW'] },
+          },
           volumeMounts: [{ name: 'kubevirt-run', mountPath: '/var/run/kubevirt', mountPropagation: 'HostToContainer' }],
         },
       ],
@@ -117,7 +139,14 @@ const podsPath = (ns: string, name?: string) => `/api/v1/namespaces/${ns}/pods${
  * Writes the watched pods at up to `rate`/s for `seconds` (then stops sending), at most `inFlight`
  * at a time; returns the writes made and the rate reached.
  */
-async function generateWrites(admin: KubeClient, ns: string, names: readonly string[], rate: number, seconds: number, inFlight: number): Promise<{ writes: number; rate: number; failed: number }> {
+async function generateWrites(
+  admin: KubeClient,
+  ns: string,
+  names: readonly string[],
+  rate: number,
+  seconds: number,
+  inFlight: number,
+): Promise<{ writes: number; rate: number; failed: number }> {
   let sent = 0;
   let done = 0;
   let failed = 0;
@@ -163,7 +192,8 @@ export async function benchKubeClient(): Promise<BenchFigure[]> {
     const names = Array.from({ length: PODS }, (_, i) => `pod-${i}`);
     for (const n of names) await admin.create(podsPath('bench'), benchPod('bench', n));
     const watchNames = Array.from({ length: WATCH_PODS }, (_, i) => `w-${i}`);
-    for (let i = 0; i < watchNames.length; i += 16) await Promise.all(watchNames.slice(i, i + 16).map((n) => admin.create(podsPath('watch'), benchPod('watch', n))));
+    for (let i = 0; i < watchNames.length; i += 16)
+      await Promise.all(watchNames.slice(i, i + 16).map((n) => admin.create(podsPath('watch'), benchPod('watch', n))));
 
     const bare = startWorker('none');
     const bareMemory = await bare.send<Memory>({ kind: 'init', client: 'none', kubeconfigPath: cp.kubeconfigPath });
@@ -181,8 +211,10 @@ export async function benchKubeClient(): Promise<BenchFigure[]> {
     const listStatus: Record<string, PhaseResult[]> = { qvirt: [], 'client-node': [] };
     for (let r = 0; r < ROUNDS; r++) {
       const order = r % 2 === 0 ? workers : [...workers].reverse();
-      for (const w of order) getPatch[w.name]!.push(await w.send<PhaseResult>({ kind: 'getPatch', namespace: 'bench', names, ops: OPS_PER_ROUND, concurrency: CONCURRENCY }));
-      for (const w of order) listStatus[w.name]!.push(await w.send<PhaseResult>({ kind: 'listStatus', namespace: 'bench', concurrency: CONCURRENCY, round: r }));
+      for (const w of order)
+        getPatch[w.name]!.push(await w.send<PhaseResult>({ kind: 'getPatch', namespace: 'bench', names, ops: OPS_PER_ROUND, concurrency: CONCURRENCY }));
+      for (const w of order)
+        listStatus[w.name]!.push(await w.send<PhaseResult>({ kind: 'listStatus', namespace: 'bench', concurrency: CONCURRENCY, round: r }));
     }
 
     // The watch: both clients on the same stream, from the same resourceVersion.
@@ -198,7 +230,9 @@ export async function benchKubeClient(): Promise<BenchFigure[]> {
     await marker('end'); // every write's event has reached both watchers
     const watch: Record<string, WatchResult> = {};
     for (const w of workers) watch[w.name] = await w.send<WatchResult>({ kind: 'watchStop' });
-    process.stderr.write(`  requests: ${JSON.stringify({ getPatch, listStatus })}\n  watch generator: ${JSON.stringify(gen)}\n  watch: ${JSON.stringify(watch)}\n`);
+    process.stderr.write(
+      `  requests: ${JSON.stringify({ getPatch, listStatus })}\n  watch generator: ${JSON.stringify(gen)}\n  watch: ${JSON.stringify(watch)}\n`,
+    );
     const flood: Record<string, FloodResult[]> = { qvirt: [], 'client-node': [] };
     for (let r = 0; r < FLOOD_ROUNDS; r++) {
       for (const w of r % 2 === 0 ? workers : [...workers].reverse()) {
@@ -208,7 +242,8 @@ export async function benchKubeClient(): Promise<BenchFigure[]> {
 
     const ours = 'qvirt';
     const theirs = 'client-node';
-    const paired = (runs: Record<string, PhaseResult[]>, pick: (r: PhaseResult) => number) => runs[ours]!.map((r, i) => ({ value: pick(r), baseline: pick(runs[theirs]![i]!) }));
+    const paired = (runs: Record<string, PhaseResult[]>, pick: (r: PhaseResult) => number) =>
+      runs[ours]!.map((r, i) => ({ value: pick(r), baseline: pick(runs[theirs]![i]!) }));
     const rps = (r: PhaseResult) => (r.requests * 1000) / r.ms;
     const cpuPerReq = (r: PhaseResult) => r.cpuUs / r.requests;
     const connPer1000 = (runs: PhaseResult[]) => (1000 * runs.reduce((s, r) => s + r.connections, 0)) / runs.reduce((s, r) => s + r.requests, 0);
@@ -227,20 +262,89 @@ export async function benchKubeClient(): Promise<BenchFigure[]> {
       pairedFigure('kube-client.get_patch_cpu_us_per_req', paired(getPatch, cpuPerReq), 'µs client CPU/request (lower is better)', reqNote),
       pairedFigure('kube-client.list_status_patch_req_per_s', paired(listStatus, rps), 'req/s (LIST + PATCH /status per pod, higher is better)', reqNote),
       pairedFigure('kube-client.list_status_patch_cpu_us_per_req', paired(listStatus, cpuPerReq), 'µs client CPU/request (lower is better)', reqNote),
-      figure('kube-client.connections_per_1000_req', connPer1000(allRuns(ours)), 'TLS connections opened/1000 requests (lower is better)', connPer1000(allRuns(theirs)), reqNote),
-      figure('kube-client.rss_loaded_mib', loaded[ours]!.rssMiB, 'MiB resident after loading the library and a kubeconfig (lower is better)', loaded[theirs]!.rssMiB, `${loadNote}`),
-      figure('kube-client.heap_loaded_mib', loaded[ours]!.heapUsedMiB, 'MiB heap after loading, after GC (lower is better)', loaded[theirs]!.heapUsedMiB, `${loadNote}`),
-      figure('kube-client.requests_peak_rss_mib', maxOf(allRuns(ours), (r) => r.peakRssMiB), 'MiB peak resident during the request rounds (lower is better)', maxOf(allRuns(theirs), (r) => r.peakRssMiB), reqNote),
-      figure('kube-client.requests_heap_after_mib', allRuns(ours).at(-1)!.heapUsedMiB, 'MiB heap after the request rounds, after GC (lower is better)', allRuns(theirs).at(-1)!.heapUsedMiB, reqNote),
-      figure('kube-client.watch_events_per_s', rate(watch[ours]!), 'events/s delivered (first to last event; higher is better)', rate(watch[theirs]!), watchNote),
+      figure(
+        'kube-client.connections_per_1000_req',
+        connPer1000(allRuns(ours)),
+        'TLS connections opened/1000 requests (lower is better)',
+        connPer1000(allRuns(theirs)),
+        reqNote,
+      ),
+      figure(
+        'kube-client.rss_loaded_mib',
+        loaded[ours]!.rssMiB,
+        'MiB resident after loading the library and a kubeconfig (lower is better)',
+        loaded[theirs]!.rssMiB,
+        `${loadNote}`,
+      ),
+      figure(
+        'kube-client.heap_loaded_mib',
+        loaded[ours]!.heapUsedMiB,
+        'MiB heap after loading, after GC (lower is better)',
+        loaded[theirs]!.heapUsedMiB,
+        `${loadNote}`,
+      ),
+      figure(
+        'kube-client.requests_peak_rss_mib',
+        maxOf(allRuns(ours), (r) => r.peakRssMiB),
+        'MiB peak resident during the request rounds (lower is better)',
+        maxOf(allRuns(theirs), (r) => r.peakRssMiB),
+        reqNote,
+      ),
+      figure(
+        'kube-client.requests_heap_after_mib',
+        allRuns(ours).at(-1)!.heapUsedMiB,
+        'MiB heap after the request rounds, after GC (lower is better)',
+        allRuns(theirs).at(-1)!.heapUsedMiB,
+        reqNote,
+      ),
+      figure(
+        'kube-client.watch_events_per_s',
+        rate(watch[ours]!),
+        'events/s delivered (first to last event; higher is better)',
+        rate(watch[theirs]!),
+        watchNote,
+      ),
       figure('kube-client.watch_lag_p50_ms', watch[ours]!.lagP50, 'ms write sent -> event received, p50 (lower is better)', watch[theirs]!.lagP50, watchNote),
       figure('kube-client.watch_lag_p99_ms', watch[ours]!.lagP99, 'ms write sent -> event received, p99 (lower is better)', watch[theirs]!.lagP99, watchNote),
-      figure('kube-client.watch_peak_rss_mib', watch[ours]!.peakRssMiB, 'MiB peak resident while watching (lower is better)', watch[theirs]!.peakRssMiB, watchNote),
-      figure('kube-client.watch_cpu_us_per_event', watch[ours]!.cpuUs / Math.max(1, watch[ours]!.events), 'µs client CPU/event (lower is better)', watch[theirs]!.cpuUs / Math.max(1, watch[theirs]!.events), watchNote),
-      pairedFigure('kube-client.flood_events_per_s', pairedFlood((w) => (w.events * 1000) / w.ms), 'events/s delivered from the watch cache (higher is better)', floodNote),
-      pairedFigure('kube-client.flood_cpu_us_per_event', pairedFlood((w) => w.cpuUs / w.events), 'µs client CPU/event (lower is better)', floodNote),
-      pairedFigure('kube-client.flood_peak_rss_mib', pairedFlood((w) => w.peakRssMiB), 'MiB peak resident during the flood (lower is better)', floodNote),
-      figure('kube-client.watch_heap_after_mib', watch[ours]!.heapUsedMiB, 'MiB heap after the watch, after GC, cache of 1,000 pods held (lower is better)', watch[theirs]!.heapUsedMiB, watchNote),
+      figure(
+        'kube-client.watch_peak_rss_mib',
+        watch[ours]!.peakRssMiB,
+        'MiB peak resident while watching (lower is better)',
+        watch[theirs]!.peakRssMiB,
+        watchNote,
+      ),
+      figure(
+        'kube-client.watch_cpu_us_per_event',
+        watch[ours]!.cpuUs / Math.max(1, watch[ours]!.events),
+        'µs client CPU/event (lower is better)',
+        watch[theirs]!.cpuUs / Math.max(1, watch[theirs]!.events),
+        watchNote,
+      ),
+      pairedFigure(
+        'kube-client.flood_events_per_s',
+        pairedFlood((w) => (w.events * 1000) / w.ms),
+        'events/s delivered from the watch cache (higher is better)',
+        floodNote,
+      ),
+      pairedFigure(
+        'kube-client.flood_cpu_us_per_event',
+        pairedFlood((w) => w.cpuUs / w.events),
+        'µs client CPU/event (lower is better)',
+        floodNote,
+      ),
+      pairedFigure(
+        'kube-client.flood_peak_rss_mib',
+        pairedFlood((w) => w.peakRssMiB),
+        'MiB peak resident during the flood (lower is better)',
+        floodNote,
+      ),
+      figure(
+        'kube-client.watch_heap_after_mib',
+        watch[ours]!.heapUsedMiB,
+        'MiB heap after the watch, after GC, cache of 1,000 pods held (lower is better)',
+        watch[theirs]!.heapUsedMiB,
+        watchNote,
+      ),
     ];
   } finally {
     for (const w of workers) {
