@@ -1,4 +1,4 @@
-import type { V1Pod } from '@kubernetes/client-node';
+import type { Pod } from '@qvirt/kube';
 import { LabelValues, Labels, type VirtualMachine, type VirtualMachineInstance } from '@qvirt/api';
 import { EventRecorder, ResourcePaths, createInformer, keyOf, parseKey, type KubeClient, type KubeConfigLike, type ResilientInformer } from '@qvirt/kube';
 import type { Logger } from '@qvirt/log';
@@ -37,7 +37,7 @@ function ownerKey(obj: Owned, kind: string): string | undefined {
 export class ControllerManager {
   readonly vmis: ResilientInformer<VirtualMachineInstance>;
   readonly vms: ResilientInformer<VirtualMachine>;
-  readonly pods: ResilientInformer<V1Pod>;
+  readonly pods: ResilientInformer<Pod>;
   readonly config: ClusterConfigSource;
   private readonly podIndex = new PodIndex();
   private readonly vmiExpectations = new Expectations();
@@ -50,7 +50,7 @@ export class ControllerManager {
     const common = { kubeConfig: o.kubeConfig, client: o.client, logger: o.logger };
     this.vmis = createInformer<VirtualMachineInstance>({ ...common, apiPath: ResourcePaths.vmis() });
     this.vms = createInformer<VirtualMachine>({ ...common, apiPath: ResourcePaths.vms() });
-    this.pods = createInformer<V1Pod>({ ...common, apiPath: ResourcePaths.pods(), labelSelector: `${Labels.app}=${LabelValues.launcher}` });
+    this.pods = createInformer<Pod>({ ...common, apiPath: ResourcePaths.pods(), labelSelector: `${Labels.app}=${LabelValues.launcher}` });
     this.config = new ClusterConfigSource(common);
 
     this.vmis.on('add', (vmi) => this.onVmi(vmi, 'add'));
@@ -126,7 +126,7 @@ export class ControllerManager {
     this.vmQueue?.add(vmKey);
   }
 
-  private onPod(pod: V1Pod, ev: 'add' | 'update' | 'delete'): void {
+  private onPod(pod: Pod, ev: 'add' | 'update' | 'delete'): void {
     if (ev === 'delete') this.podIndex.remove(pod);
     else this.podIndex.upsert(pod);
     const vmiKey = ownerKey(pod as Owned, 'VirtualMachineInstance');

@@ -1,11 +1,11 @@
-import type { V1Pod } from '@kubernetes/client-node';
+import type { Pod } from '@qvirt/kube';
 import { Labels } from '@qvirt/api';
 
 /** Launcher pods by the VMI uid in their `kubevirt.io/created-by` label, kept current by the pod informer. */
 export class PodIndex {
-  private readonly byUid = new Map<string, Map<string, V1Pod>>();
+  private readonly byUid = new Map<string, Map<string, Pod>>();
 
-  upsert(pod: V1Pod): void {
+  upsert(pod: Pod): void {
     const uid = pod.metadata?.labels?.[Labels.createdBy];
     if (!uid) return;
     let m = this.byUid.get(uid);
@@ -13,7 +13,7 @@ export class PodIndex {
     m.set(`${pod.metadata?.namespace}/${pod.metadata?.name}`, pod);
   }
 
-  remove(pod: V1Pod): void {
+  remove(pod: Pod): void {
     const uid = pod.metadata?.labels?.[Labels.createdBy];
     if (!uid) return;
     const m = this.byUid.get(uid);
@@ -21,7 +21,7 @@ export class PodIndex {
     if (m?.size === 0) this.byUid.delete(uid);
   }
 
-  forVmi(uid: string | undefined): V1Pod[] {
+  forVmi(uid: string | undefined): Pod[] {
     return uid ? [...(this.byUid.get(uid)?.values() ?? [])] : [];
   }
 }

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { V1Pod, V1PodList } from '@kubernetes/client-node';
+import type { Pod, PodList } from '@qvirt/kube';
 import type { VirtualMachineInstance } from '@qvirt/api';
 import { KubeClient, loadKubeConfig, resourcePath } from '@qvirt/kube';
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '@qvirt/testenv';
@@ -89,13 +89,13 @@ export function qatVmi(name: string, namespace: string, qats = 1): VirtualMachin
   };
 }
 
-export async function launcherPods(env: Env, ns: string, vmiUid?: string): Promise<V1Pod[]> {
-  const list = await env.admin.get<V1PodList>(podsPath(ns), { labelSelector: vmiUid ? `kubevirt.io/created-by=${vmiUid}` : 'kubevirt.io=virt-launcher' });
+export async function launcherPods(env: Env, ns: string, vmiUid?: string): Promise<Pod[]> {
+  const list = await env.admin.get<PodList>(podsPath(ns), { labelSelector: vmiUid ? `kubevirt.io/created-by=${vmiUid}` : 'kubevirt.io=virt-launcher' });
   return list.items;
 }
 
 /** As the scheduler: POST pods/<name>/binding. */
-export async function bindPod(env: Env, pod: V1Pod, node: string): Promise<void> {
+export async function bindPod(env: Env, pod: Pod, node: string): Promise<void> {
   await env.admin.create(`${podsPath(pod.metadata!.namespace!, pod.metadata!.name)}/binding`, {
     apiVersion: 'v1',
     kind: 'Binding',

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@qvirt/testing';
-import type { V1Pod } from '@kubernetes/client-node';
+import type { Pod } from '@qvirt/kube';
 import { isForbidden, isNotFound, KubeClient, loadKubeConfig } from '@qvirt/kube';
 import { bindPod, createNamespace, getVmi, launcherPods, podsPath, qatVmi, setPodPhase, setUp, startController, vmisPath, type ControllerProcess, type Env } from './harness.js';
 
@@ -97,8 +97,8 @@ describe('VMI controller on a real API server', () => {
     // As virt-handler when libvirt refuses to start the domain (no IOMMU): Failed while the launcher still runs.
     await env.admin.patch(`${vmisPath('final', 'start-failed')}/status`, { status: { phase: 'Failed', reason: 'StartFailed', message: "host doesn't support passthrough of host PCI devices" } });
     const terminating = await eventually('pod terminating', async () => {
-      const p = await env.admin.get<V1Pod>(podsPath('final', podName));
-      return p.metadata?.deletionTimestamp && p;
+      const p = await env.admin.get<Pod>(podsPath('final', podName));
+      return p.metadata?.deletionTimestamp ? p : undefined;
     }, { timeoutMs: 30_000, intervalMs: 100 });
     expect(terminating.metadata?.deletionGracePeriodSeconds).toBe(pod.spec?.terminationGracePeriodSeconds); // the pod's own grace period
     const failed = await getVmi(env, 'final', 'start-failed');
@@ -118,8 +118,8 @@ describe('VMI controller on a real API server', () => {
     await bindPod(env, pod, 'node-a'); // a bound pod waits for its kubelet when deleted
     await env.admin.delete(vmisPath('del', 'gone'));
     const terminating = await eventually('pod terminating', async () => {
-      const p = await env.admin.get<V1Pod>(podsPath('del', pod.metadata!.name));
-      return p.metadata?.deletionTimestamp && p;
+      const p = await env.admin.get<Pod>(podsPath('del', pod.metadata!.name));
+      return p.metadata?.deletionTimestamp ? p : undefined;
     }, { timeoutMs: 30_000, intervalMs: 100 });
     expect(terminating).toBeTruthy();
     await new Promise((r) => setTimeout(r, 500));

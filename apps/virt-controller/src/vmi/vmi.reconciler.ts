@@ -1,4 +1,4 @@
-import type { V1Pod, V1PodList } from '@kubernetes/client-node';
+import type { Pod, PodList } from '@qvirt/kube';
 import { Finalizers, Labels, type ClusterConfig, type VirtualMachineInstance } from '@qvirt/api';
 import { ResourcePaths, isAlreadyExists, isNotFound, objectKey, patchStatus, type KubeClient, type ObjectRef } from '@qvirt/kube';
 import { errFields, type Logger } from '@qvirt/log';
@@ -77,9 +77,9 @@ export class VmiReconciler {
   }
 
   /** Creates the launcher pod unless the API (not just the cache) already has one for this VMI. */
-  private async createPod(key: string, vmi: VirtualMachineInstance, pod: V1Pod): Promise<PodObservation> {
+  private async createPod(key: string, vmi: VirtualMachineInstance, pod: Pod): Promise<PodObservation> {
     const namespace = vmi.metadata.namespace!;
-    const existing = await this.o.client.get<V1PodList>(ResourcePaths.pods(namespace), { labelSelector: `${Labels.createdBy}=${vmi.metadata.uid}` });
+    const existing = await this.o.client.get<PodList>(ResourcePaths.pods(namespace), { labelSelector: `${Labels.createdBy}=${vmi.metadata.uid}` });
     const live = existing.items.filter((p) => !p.metadata?.deletionTimestamp);
     if (live.length > 0) {
       this.o.logger.info({ vmi: vmi.metadata.name, namespace, pod: live[0]!.metadata?.name }, 'launcher pod exists in the API but not yet in the cache; not creating');
@@ -88,7 +88,7 @@ export class VmiReconciler {
     const podName = pod.metadata!.name!;
     this.o.expectations.expectCreate(key, podName);
     try {
-      const created = await this.o.client.create<V1Pod>(ResourcePaths.pods(namespace), pod);
+      const created = await this.o.client.create<Pod>(ResourcePaths.pods(namespace), pod);
       this.o.logger.info({ vmi: vmi.metadata.name, namespace, pod: podName }, 'created launcher pod');
       void this.o.events.event(vmi, 'Normal', 'SuccessfulCreate', `Created virtual machine pod ${podName}`);
       return { kind: 'pod', pod: created };
@@ -96,7 +96,7 @@ export class VmiReconciler {
       if (isAlreadyExists(err)) {
         // Same deterministic name: an earlier attempt of ours got through.
         this.o.expectations.observeCreate(key, podName);
-        return { kind: 'pod', pod: await this.o.client.get<V1Pod>(ResourcePaths.pods(namespace, podName)) };
+        return { kind: 'pod', pod: await this.o.client.get<Pod>(ResourcePaths.pods(namespace, podName)) };
       }
       this.o.expectations.observeCreate(key, podName);
       void this.o.events.event(vmi, 'Warning', 'FailedCreate', `Error creating pod: ${(err as Error).message}`);
@@ -104,7 +104,7 @@ export class VmiReconciler {
     }
   }
 
-  private async deletePod(key: string, vmi: VirtualMachineInstance, pod: V1Pod): Promise<void> {
+  private async deletePod(key: string, vmi: VirtualMachineInstance, pod: Pod): Promise<void> {
     const podName = pod.metadata!.name!;
     this.o.expectations.expectDelete(key, podName);
     try {

@@ -1,4 +1,4 @@
-import type { V1Pod } from '@kubernetes/client-node';
+import type { Pod } from '@qvirt/kube';
 import { emptyClusterConfig, type VirtualMachine, type VirtualMachineInstance } from '@qvirt/api';
 import { qatDevices, vmiFixture as apiVmiFixture } from '@qvirt/api/testing';
 import type { LauncherPodInputs } from '../vmi/launcher-pod.renderer.js';
@@ -19,7 +19,7 @@ export function inputsFixture(over: Partial<LauncherPodInputs> = {}): LauncherPo
   return { launcherImage: 'qvirt/virt-launcher:test', kvmMode: 'emulation', clusterConfig: emptyClusterConfig(['QAT']), ...over };
 }
 
-export function podFixture(over: { phase?: string; nodeName?: string; conditions?: { type: string; status: string; reason?: string; message?: string }[]; deleting?: boolean; name?: string; created?: string } = {}): V1Pod {
+export function podFixture(over: { phase?: string; nodeName?: string; conditions?: { type: string; status: string; reason?: string; message?: string }[]; deleting?: boolean; name?: string; created?: string } = {}): Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -28,12 +28,12 @@ export function podFixture(over: { phase?: string; nodeName?: string; conditions
       namespace: 'default',
       uid: 'pod-uid',
       labels: { 'kubevirt.io': 'virt-launcher', 'kubevirt.io/created-by': 'uid-vmi-qat' },
-      creationTimestamp: (over.created ?? '2025-01-01T00:00:01Z') as unknown as Date,
-      ...(over.deleting ? { deletionTimestamp: '2025-01-01T00:01:00Z' as unknown as Date } : {}),
+      creationTimestamp: over.created ?? '2025-01-01T00:00:01Z',
+      ...(over.deleting ? { deletionTimestamp: '2025-01-01T00:01:00Z' } : {}),
     },
     spec: { containers: [], ...(over.nodeName ? { nodeName: over.nodeName } : {}) },
     status: { phase: over.phase ?? 'Pending', ...(over.conditions ? { conditions: over.conditions } : {}) },
-  } as V1Pod;
+  };
 }
 
 export function vmFixture(over: { running?: boolean; runStrategy?: VirtualMachine['spec']['runStrategy']; deleting?: boolean } = {}): VirtualMachine {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { V1Affinity, V1Pod, V1Toleration, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
+import type { Pod, Volume, VolumeMount } from '@qvirt/kube';
 import { Annotations, GROUP_VERSION, LabelValues, Labels, NodePaths, gracePeriodSeconds, hasVfioDevices, notPermittedDevices, type ClusterConfig, type VirtualMachineInstance } from '@qvirt/api';
 import { launcherResources, type KvmMode } from './launcher-resources.js';
 import { LauncherPodRenderError } from './render-errors.js';
@@ -52,7 +52,7 @@ export function launcherPodName(vmi: VirtualMachineInstance): string {
  * /dev/vfio/N) and no hostPath reaches /sys. SYS_RESOURCE is added only for
  * VFIO devices so the launcher can raise RLIMIT_MEMLOCK for pinned guest RAM.
  */
-export function renderLauncherPod(vmi: VirtualMachineInstance, inputs: LauncherPodInputs): V1Pod {
+export function renderLauncherPod(vmi: VirtualMachineInstance, inputs: LauncherPodInputs): Pod {
   const uid = vmi.metadata.uid;
   const name = vmi.metadata.name;
   const namespace = vmi.metadata.namespace;
@@ -86,8 +86,8 @@ export function renderLauncherPod(vmi: VirtualMachineInstance, inputs: LauncherP
       terminationGracePeriodSeconds: grace,
       // As KubeVirt: only nodes whose virt-handler is up (it sets the label) get launchers.
       nodeSelector: { ...vmi.spec.nodeSelector, [Labels.schedulable]: 'true' },
-      ...(vmi.spec.affinity ? { affinity: structuredClone(vmi.spec.affinity) as V1Affinity } : {}),
-      ...(vmi.spec.tolerations ? { tolerations: vmi.spec.tolerations.map((t) => ({ ...t }) as V1Toleration) } : {}),
+      ...(vmi.spec.affinity ? { affinity: structuredClone(vmi.spec.affinity) } : {}),
+      ...(vmi.spec.tolerations ? { tolerations: vmi.spec.tolerations.map((t) => ({ ...t })) } : {}),
       securityContext: { runAsUser: 0, runAsNonRoot: false },
       containers: [
         {
@@ -124,9 +124,9 @@ export function renderLauncherPod(vmi: VirtualMachineInstance, inputs: LauncherP
 }
 
 /** The shared run dir, and host files the VMI names (kernel boot, host disks). Never /sys. */
-function hostVolumes(vmi: VirtualMachineInstance, runDir: string): { volumes: V1Volume[]; mounts: V1VolumeMount[] } {
-  const volumes: V1Volume[] = [{ name: 'kubevirt-run', hostPath: { path: runDir, type: 'DirectoryOrCreate' } }];
-  const mounts: V1VolumeMount[] = [{ name: 'kubevirt-run', mountPath: runDir, mountPropagation: 'HostToContainer' }];
+function hostVolumes(vmi: VirtualMachineInstance, runDir: string): { volumes: Volume[]; mounts: VolumeMount[] } {
+  const volumes: Volume[] = [{ name: 'kubevirt-run', hostPath: { path: runDir, type: 'DirectoryOrCreate' } }];
+  const mounts: VolumeMount[] = [{ name: 'kubevirt-run', mountPath: runDir, mountPropagation: 'HostToContainer' }];
   const add = (volName: string, path: string, type: string, readOnly: boolean) => {
     if (path === '/sys' || path.startsWith('/sys/')) throw new LauncherPodRenderError('FailedCreate', `${path}: host paths under /sys are not mounted into launcher pods`);
     volumes.push({ name: volName, hostPath: { path, type } });

@@ -1,5 +1,4 @@
-import type { V1ResourceRequirements } from '@kubernetes/client-node';
-import { ResourceNames, VmiFactError, deviceCounts, formatBytes, vcpuCount, vmiMemory, type VirtualMachineInstance } from '@qvirt/api';
+import { ResourceNames, VmiFactError, deviceCounts, formatBytes, vcpuCount, vmiMemory, type ResourceRequirements, type VirtualMachineInstance } from '@qvirt/api';
 import { LauncherPodRenderError } from './render-errors.js';
 
 export type KvmMode = 'kvm' | 'emulation';
@@ -9,7 +8,7 @@ export type KvmMode = 'kvm' | 'emulation';
  * the request, plus the launcher's overhead). Extended resources (QAT, KVM) must have
  * requests == limits in Kubernetes, so both are set.
  */
-export function launcherResources(vmi: VirtualMachineInstance, kvmMode: KvmMode): V1ResourceRequirements {
+export function launcherResources(vmi: VirtualMachineInstance, kvmMode: KvmMode): ResourceRequirements {
   const res = vmi.spec.domain.resources;
   const { memory, vcpus } = podFacts(vmi);
   const requests: Record<string, string> = {

@@ -1,4 +1,4 @@
-import type { V1Pod } from '@kubernetes/client-node';
+import type { Pod } from '@qvirt/kube';
 import {
   ConditionReasons,
   ConditionTypes,
@@ -17,7 +17,7 @@ const RANK: Record<VmiPhase, number> = { Pending: 0, Unknown: 0, Scheduling: 1, 
 /** What the controller observed about the launcher pod. */
 export type PodObservation =
   | { kind: 'none' }
-  | { kind: 'pod'; pod: V1Pod }
+  | { kind: 'pod'; pod: Pod }
   | { kind: 'renderFailed'; reason: string; message: string };
 
 export interface StatusInputs {
@@ -57,7 +57,7 @@ export function phaseFromPod(observation: PodObservation, current: VmiPhase): { 
   }
 }
 
-function podFailureMessage(pod: V1Pod): string {
+function podFailureMessage(pod: Pod): string {
   const s = pod.status;
   const term = s?.containerStatuses?.find((c) => c.state?.terminated)?.state?.terminated;
   const parts = [s?.reason, s?.message, term ? `container exited ${term.exitCode}${term.reason ? ` (${term.reason})` : ''}${term.message ? `: ${term.message}` : ''}` : undefined];

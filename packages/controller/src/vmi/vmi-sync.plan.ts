@@ -1,4 +1,4 @@
-import type { V1Pod } from '@kubernetes/client-node';
+import type { Pod } from '@qvirt/kube';
 import { Finalizers, isFinalPhase, type VirtualMachineInstance } from '@qvirt/api';
 import { renderLauncherPod, type LauncherPodInputs } from './launcher-pod.renderer.js';
 import { LauncherPodRenderError } from './render-errors.js';
@@ -9,24 +9,24 @@ export interface VmiSyncPlan {
   addFinalizer: boolean;
   removeFinalizer: boolean;
   /** Pods to delete (VMI going away or final, or extra pods that must not exist). */
-  deletePods: V1Pod[];
+  deletePods: Pod[];
   /** Rendered pod to create (after the API double-check). */
-  createPod?: V1Pod;
+  createPod?: Pod;
   /** What the status is computed from when nothing is created. */
   observation: PodObservation;
   /** false: skip status writes (the VMI is being deleted). */
   writeStatus: boolean;
 }
 
-function created(p: V1Pod): number {
-  return Date.parse(p.metadata?.creationTimestamp as unknown as string) || 0;
+function created(p: Pod): number {
+  return Date.parse(p.metadata?.creationTimestamp ?? '') || 0;
 }
 
 /**
  * @param pods launcher pods of this VMI (label kubevirt.io/created-by=<uid>) from the cache
  * @param expectationsSatisfied false while a create/delete of ours is not yet in the cache
  */
-export function planVmiSync(opts: { vmi: VirtualMachineInstance; pods: readonly V1Pod[]; expectationsSatisfied: boolean; inputs: LauncherPodInputs }): VmiSyncPlan {
+export function planVmiSync(opts: { vmi: VirtualMachineInstance; pods: readonly Pod[]; expectationsSatisfied: boolean; inputs: LauncherPodInputs }): VmiSyncPlan {
   const { vmi, pods } = opts;
   const finalizers = vmi.metadata.finalizers ?? [];
   const hasFinalizer = finalizers.includes(Finalizers.vmi);
