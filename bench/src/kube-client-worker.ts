@@ -83,7 +83,10 @@ const MIB = 1024 * 1024;
 const podPath = (ns: string, name?: string) => `/api/v1/namespaces/${ns}/pods${name ? `/${name}` : ''}`;
 
 async function qvirtClient(kubeconfigPath: string): Promise<ClientUnderTest> {
-  const { KubeClient, loadKubeConfig } = await import('@qvirt/kube');
+  // @qvirt/kube's build (its package's default export condition), as client-node is loaded.
+  const { KubeClient, loadKubeConfig } = await import('@qvirt/kube').catch((err: unknown) => {
+    throw new Error(`kube-client bench: @qvirt/kube is not built (npm run build): ${(err as Error).message}`);
+  });
   const c = new KubeClient({ kubeConfig: loadKubeConfig({ kubeconfigPath }) });
   return {
     getPod: (ns, name) => c.get<PodLike>(podPath(ns, name)),

@@ -14,10 +14,9 @@
 //    starts with an ADDED event per pod (1,000) sent from the apiserver's watch cache as fast as
 //    it and the client go (well above 1,000 events/s): events/s, CPU per event, peak resident set.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { KubeClient, loadKubeConfig, type KubeList, type Pod } from '@qvirt/kube';
 import { startControlPlane } from '@qvirt/testenv';
 import { figure, pairedFigure, type BenchFigure } from './figure.js';
@@ -102,9 +101,6 @@ function startWorker(name: ClientName | 'none'): Worker {
   // From source (tsx) the worker is compiled by tsx, but the libraries load as JavaScript in both
   // workers: no `source` condition, so @qvirt/kube comes from its dist like client-node does.
   const fromSource = import.meta.url.endsWith('.ts');
-  if (!existsSync(fileURLToPath(new URL('../../packages/kube/dist/index.js', import.meta.url)))) {
-    throw new Error('kube-client bench: packages/kube/dist is missing (npm run build, or npx tsc -p packages/kube/tsconfig.build.json)');
-  }
   const child = fork(new URL(`./kube-client-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url), [], {
     execArgv: [...(fromSource ? ['--import', 'tsx'] : []), '--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
