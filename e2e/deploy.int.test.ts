@@ -20,8 +20,7 @@ async function kubectl(args: string[], stdin?: string): Promise<string> {
   return r.stdout;
 }
 
-const render = async (dir: string): Promise<Doc[]> =>
-  parseAllDocuments(await kubectl(['kustomize', join(root, dir)])).map((d) => d.toJS() as Doc);
+const render = async (dir: string): Promise<Doc[]> => parseAllDocuments(await kubectl(['kustomize', join(root, dir)])).map((d) => d.toJS() as Doc);
 
 beforeAll(async () => {
   cp = await startControlPlane();
@@ -47,9 +46,16 @@ describe('deploy/ manifests', () => {
     const docs = await render('deploy/base');
     const byKind = (kind: string) => docs.filter((d) => d['kind'] === kind);
     expect(docs.filter((d) => d['metadata'].namespace !== undefined).every((d) => d['metadata'].namespace === 'kubevirt')).toBe(true);
-    expect(byKind('Deployment').map((d) => [d['metadata'].name, d['spec'].replicas])).toEqual([['virt-api', 2], ['virt-controller', 2]]);
+    expect(byKind('Deployment').map((d) => [d['metadata'].name, d['spec'].replicas])).toEqual([
+      ['virt-api', 2],
+      ['virt-controller', 2],
+    ]);
     expect(byKind('DaemonSet').map((d) => d['metadata'].name)).toEqual(['virt-handler']);
-    expect(byKind('ServiceAccount').map((d) => d['metadata'].name).sort()).toEqual(['kubevirt-controller', 'virt-api', 'virt-handler']);
+    expect(
+      byKind('ServiceAccount')
+        .map((d) => d['metadata'].name)
+        .sort(),
+    ).toEqual(['kubevirt-controller', 'virt-api', 'virt-handler']);
     const cm = byKind('ConfigMap').find((d) => d['metadata'].name === 'kubevirt-config');
     expect(cm?.['data']).toEqual({ 'feature-gates': '' });
 
@@ -60,11 +66,13 @@ describe('deploy/ manifests', () => {
 
     const webhooks = [...byKind('ValidatingWebhookConfiguration'), ...byKind('MutatingWebhookConfiguration')];
     expect(webhooks.map((w) => w['metadata'].name)).toEqual(['virt-api-validator', 'virt-api-mutator']);
-    const paths = webhooks.flatMap((cfg) => cfg['webhooks'].map((w: Doc) => {
-      expect(w).toMatchObject({ failurePolicy: 'Fail', sideEffects: 'None', admissionReviewVersions: ['v1'], timeoutSeconds: 10 });
-      expect(w['clientConfig'].service).toMatchObject({ name: 'virt-api', namespace: 'kubevirt', port: 443 });
-      return `${w['clientConfig'].service.path} ${w['rules'][0].resources[0]} ${w['rules'][0].operations.join(',')}`;
-    }));
+    const paths = webhooks.flatMap((cfg) =>
+      cfg['webhooks'].map((w: Doc) => {
+        expect(w).toMatchObject({ failurePolicy: 'Fail', sideEffects: 'None', admissionReviewVersions: ['v1'], timeoutSeconds: 10 });
+        expect(w['clientConfig'].service).toMatchObject({ name: 'virt-api', namespace: 'kubevirt', port: 443 });
+        return `${w['clientConfig'].service.path} ${w['rules'][0].resources[0]} ${w['rules'][0].operations.join(',')}`;
+      }),
+    );
     expect(paths).toEqual([
       '/virtualmachineinstances-validate-create virtualmachineinstances CREATE',
       '/virtualmachineinstances-validate-update virtualmachineinstances UPDATE',
@@ -77,7 +85,11 @@ describe('deploy/ manifests', () => {
   it.each(['deploy/overlays/kind', 'deploy/overlays/local'])('%s: the images built here (scripts/images.sh), never pulled', async (dir) => {
     const docs = await render(dir);
     const containers = docs.filter((d) => ['Deployment', 'DaemonSet'].includes(d['kind'])).map((d) => d['spec'].template.spec.containers[0]);
-    expect(containers.map((c: Doc) => c['image']).sort()).toEqual(['localhost/qvirt/virt-api:0.1.0', 'localhost/qvirt/virt-controller:0.1.0', 'localhost/qvirt/virt-handler:0.1.0']);
+    expect(containers.map((c: Doc) => c['image']).sort()).toEqual([
+      'localhost/qvirt/virt-api:0.1.0',
+      'localhost/qvirt/virt-controller:0.1.0',
+      'localhost/qvirt/virt-handler:0.1.0',
+    ]);
     expect(containers.every((c: Doc) => c['imagePullPolicy'] === 'IfNotPresent')).toBe(true);
     const controller = docs.find((d) => d['metadata'].name === 'virt-controller' && d['kind'] === 'Deployment')!['spec'].template.spec.containers[0];
     expect(controller.env.find((e: Doc) => e['name'] === 'QVIRT_LAUNCHER_IMAGE').value).toBe('localhost/qvirt/virt-launcher:0.1.0');
@@ -94,7 +106,9 @@ describe('deploy/ manifests', () => {
       for (const ctr of pod.containers) {
         delete ctr.image;
         delete ctr.imagePullPolicy;
-        ctr.env = (ctr.env ?? []).filter((e: Doc) => !['QVIRT_LAUNCHER_IMAGE', 'QVIRT_VFIO_SYS_RESOURCE', 'QVIRT_SYSFS_ROOT', 'QVIRT_DEV_ROOT'].includes(e['name']));
+        ctr.env = (ctr.env ?? []).filter(
+          (e: Doc) => !['QVIRT_LAUNCHER_IMAGE', 'QVIRT_VFIO_SYS_RESOURCE', 'QVIRT_SYSFS_ROOT', 'QVIRT_DEV_ROOT'].includes(e['name']),
+        );
         ctr.volumeMounts = (ctr.volumeMounts ?? []).filter((m: Doc) => m['name'] !== 'simulated-qat-host');
       }
       pod.volumes = (pod.volumes ?? []).filter((v: Doc) => v['name'] !== 'simulated-qat-host');

@@ -14,11 +14,7 @@ interface Workspace {
   pkg: { name: string; bin?: unknown; exports?: unknown; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
 }
 
-const workspaces: Workspace[] = [
-  ...['packages', 'apps'].flatMap((top) => readdirSync(join(REPO, top)).map((d) => join(top, d))),
-  'e2e',
-  'bench',
-]
+const workspaces: Workspace[] = [...['packages', 'apps'].flatMap((top) => readdirSync(join(REPO, top)).map((d) => join(top, d))), 'e2e', 'bench']
   .filter((dir) => statSync(join(REPO, dir, 'package.json'), { throwIfNoEntry: false }))
   .map((dir) => {
     const pkg = JSON.parse(readFileSync(join(REPO, dir, 'package.json'), 'utf8')) as Workspace['pkg'];
@@ -76,7 +72,8 @@ describe('workspace boundaries', () => {
       // Paths spelled from the repo root, e.g. join(REPO, 'apps/virt-launcher/...').
       for (const m of text.matchAll(/['`](?:\$\{[A-Za-z_]+\}\/?)?((?:apps|packages)\/[a-z-]+)\/(?:src|dist|bin|test)\b/g)) {
         const target = workspaces.find((w) => w.dir === m[1]);
-        if (target && target !== ws && !/^\s*(\/\/|\*)/.test(text.slice(text.lastIndexOf('\n', m.index) + 1, m.index))) crossings.push(`${relative(REPO, file)} -> ${m[1]}`);
+        if (target && target !== ws && !/^\s*(\/\/|\*)/.test(text.slice(text.lastIndexOf('\n', m.index) + 1, m.index)))
+          crossings.push(`${relative(REPO, file)} -> ${m[1]}`);
       }
     }
     expect(crossings).toEqual([]);
@@ -84,8 +81,7 @@ describe('workspace boundaries', () => {
 });
 
 describe('one implementation of each shared fact', () => {
-  const definitions = (re: RegExp) =>
-    files.filter(({ file, text }) => !file.endsWith('.test.ts') && re.test(text)).map(({ file }) => relative(REPO, file));
+  const definitions = (re: RegExp) => files.filter(({ file, text }) => !file.endsWith('.test.ts') && re.test(text)).map(({ file }) => relative(REPO, file));
 
   it.each([
     ['the poll helper', /export (async )?function eventually\b/, ['packages/testing/src/eventually.ts']],
@@ -94,7 +90,11 @@ describe('one implementation of each shared fact', () => {
     ['the memory overhead', /function memoryOverheadBytes\b/, ['packages/api/src/vmi-facts/memory.ts']],
     ['the vCPU count', /function (vcpuCount|cpuTopology)\b/, ['packages/api/src/vmi-facts/cpu.ts']],
     ['the device requests', /function (deviceRequests|requestedResources|hasVfioDevices|hasHostDevices)\b/, ['packages/api/src/vmi-facts/devices.ts']],
-    ['the permitted check', /function (isResourcePermitted|resourcePermitted|notPermittedDevices)\b/, ['packages/api/src/cluster-config.ts', 'packages/api/src/vmi-facts/devices.ts']],
+    [
+      'the permitted check',
+      /function (isResourcePermitted|resourcePermitted|notPermittedDevices)\b/,
+      ['packages/api/src/cluster-config.ts', 'packages/api/src/vmi-facts/devices.ts'],
+    ],
     ['the final phase', /function isFinal(Phase)?\b/, ['packages/api/src/vmi-facts/phase.ts']],
     ['the shutdown planner', /function planShutdown\b/, ['packages/domain/src/shutdown.plan.ts']],
     ['the key parser', /function (parseKey|splitKey)\b/, ['packages/kube/src/object-store.ts']],
@@ -110,7 +110,11 @@ describe('one implementation of each shared fact', () => {
       const text = readFileSync(index, 'utf8');
       for (const block of text.matchAll(/export (?:type )?\{([^}]*)\}/g)) {
         for (const raw of block[1]!.split(',')) {
-          const name = raw.replace(/\btype\s+/, '').split(/\s+as\s+/).pop()!.trim();
+          const name = raw
+            .replace(/\btype\s+/, '')
+            .split(/\s+as\s+/)
+            .pop()!
+            .trim();
           if (name) exported.set(name, [...(exported.get(name) ?? []), w.name]);
         }
       }

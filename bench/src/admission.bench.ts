@@ -101,11 +101,29 @@ export async function benchAdmission(): Promise<BenchFigure[]> {
     const pairedNote = `${note}; value and baseline are medians, ratio is the median of the rounds' own ratios, each against the two baseline phases around it`;
     return [
       pairedFigure('virt-api admission vmi-create validate throughput', paired(runs.validate, rps), 'req/s (higher is better)', pairedNote),
-      figure('virt-api admission vmi-create validate p50 latency', median(runs.validate, (r) => r.p50), 'ms (lower is better)', median(runs.empty, (r) => r.p50), note),
-      figure('virt-api admission vmi-create validate p99 latency', median(runs.validate, (r) => r.p99), 'ms (lower is better)', median(runs.empty, (r) => r.p99), note),
+      figure(
+        'virt-api admission vmi-create validate p50 latency',
+        median(runs.validate, (r) => r.p50),
+        'ms (lower is better)',
+        median(runs.empty, (r) => r.p50),
+        note,
+      ),
+      figure(
+        'virt-api admission vmi-create validate p99 latency',
+        median(runs.validate, (r) => r.p99),
+        'ms (lower is better)',
+        median(runs.empty, (r) => r.p99),
+        note,
+      ),
       pairedFigure('virt-api admission vmi-create validate server CPU per request', paired(runs.validate, cpu), 'µs (lower is better)', pairedNote),
       pairedFigure('virt-api admission vmi mutate throughput', paired(runs.mutate, rps), 'req/s (higher is better)', pairedNote),
-      figure('virt-api admission vmi mutate p99 latency', median(runs.mutate, (r) => r.p99), 'ms (lower is better)', median(runs.empty, (r) => r.p99), note),
+      figure(
+        'virt-api admission vmi mutate p99 latency',
+        median(runs.mutate, (r) => r.p99),
+        'ms (lower is better)',
+        median(runs.empty, (r) => r.p99),
+        note,
+      ),
       pairedFigure('virt-api admission vmi mutate server CPU per request', paired(runs.mutate, cpu), 'µs (lower is better)', pairedNote),
     ];
   } finally {

@@ -68,28 +68,41 @@ async function auditedWritesPerVmi(): Promise<BenchFigure[]> {
     }
     const sa = await cp.serviceAccountKubeconfig('kubevirt', 'kubevirt-controller');
     // The built controller through its bin (npm run bench builds first).
-    controller.child = spawn(process.execPath, [appBin('virt-controller'), '--kubeconfig', sa, '--leader-elect=false', '--metrics-port', '0', '--log-level', 'warn'], { stdio: 'ignore' });
+    controller.child = spawn(
+      process.execPath,
+      [appBin('virt-controller'), '--kubeconfig', sa, '--leader-elect=false', '--metrics-port', '0', '--log-level', 'warn'],
+      { stdio: 'ignore' },
+    );
     const admin = new KubeClient({ kubeConfig: loadKubeConfig({ kubeconfigPath: cp.kubeconfigPath }) });
     const vmisPath = '/apis/kubevirt.io/v1/namespaces/bench/virtualmachineinstances';
     // As virt-api's mutating webhook admits them (same defaulting function): defaults + the VMI finalizer.
     for (let i = 0; i < N_VMIS; i++) await admin.create(vmisPath, admitted(vmi(`v${i}`)));
     // As scheduler and kubelet: bind each launcher pod, then mark it Running.
     const done = new Set<string>();
-    await eventually(`all ${N_VMIS} VMIs Scheduled`, async () => {
-      const pods = await admin.get<{ items: V1Pod[] }>('/api/v1/namespaces/bench/pods');
-      for (const p of pods.items) {
-        const name = p.metadata!.name!;
-        if (!p.spec?.nodeName) {
-          await admin.create(`/api/v1/namespaces/bench/pods/${name}/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: 'bench-node' } });
-        } else if (p.status?.phase !== 'Running') {
-          await admin.patch(`/api/v1/namespaces/bench/pods/${name}/status`, { status: { phase: 'Running' } });
+    await eventually(
+      `all ${N_VMIS} VMIs Scheduled`,
+      async () => {
+        const pods = await admin.get<{ items: V1Pod[] }>('/api/v1/namespaces/bench/pods');
+        for (const p of pods.items) {
+          const name = p.metadata!.name!;
+          if (!p.spec?.nodeName) {
+            await admin.create(`/api/v1/namespaces/bench/pods/${name}/binding`, {
+              apiVersion: 'v1',
+              kind: 'Binding',
+              metadata: { name },
+              target: { kind: 'Node', name: 'bench-node' },
+            });
+          } else if (p.status?.phase !== 'Running') {
+            await admin.patch(`/api/v1/namespaces/bench/pods/${name}/status`, { status: { phase: 'Running' } });
+          }
         }
-      }
-      const vmis = await admin.get<{ items: VirtualMachineInstance[] }>(vmisPath);
-      for (const v of vmis.items) if (v.status?.phase === 'Scheduled') done.add(v.metadata.name!);
-      if (done.size >= N_VMIS) return true;
-      throw new Error(`only ${done.size}/${N_VMIS} VMIs reached Scheduled`);
-    }, { timeoutMs: 120_000 });
+        const vmis = await admin.get<{ items: VirtualMachineInstance[] }>(vmisPath);
+        for (const v of vmis.items) if (v.status?.phase === 'Scheduled') done.add(v.metadata.name!);
+        if (done.size >= N_VMIS) return true;
+        throw new Error(`only ${done.size}/${N_VMIS} VMIs reached Scheduled`);
+      },
+      { timeoutMs: 120_000 },
+    );
     await new Promise((r) => setTimeout(r, 1000)); // let trailing writes land in the log
     await admin.close();
     const counts = new Map<string, number>();
@@ -107,8 +120,20 @@ async function auditedWritesPerVmi(): Promise<BenchFigure[]> {
     const writes = [...counts.entries()].filter(([k]) => !k.endsWith('-events')).reduce((s, [, n]) => s + n, 0);
     process.stderr.write(`  controller writes for ${N_VMIS} VMIs: ${JSON.stringify(Object.fromEntries(counts))}\n`);
     return [
-      figure('controller.patch_vmis_per_vmi', patchVmis / N_VMIS, 'PATCH/VMI (create->Scheduled, lower is better)', (2 * createPods) / N_VMIS, 'baseline: KubeVirt bound 2 x CREATE-pods per VMI; VMIs created as virt-api admits them (finalizer set by the mutating webhook)'),
-      figure('controller.api_writes_per_vmi', writes / N_VMIS, 'writes/VMI excl. events (lower is better)', 3, 'baseline: the floor of 1 pod create + 2 phase writes'),
+      figure(
+        'controller.patch_vmis_per_vmi',
+        patchVmis / N_VMIS,
+        'PATCH/VMI (create->Scheduled, lower is better)',
+        (2 * createPods) / N_VMIS,
+        'baseline: KubeVirt bound 2 x CREATE-pods per VMI; VMIs created as virt-api admits them (finalizer set by the mutating webhook)',
+      ),
+      figure(
+        'controller.api_writes_per_vmi',
+        writes / N_VMIS,
+        'writes/VMI excl. events (lower is better)',
+        3,
+        'baseline: the floor of 1 pod create + 2 phase writes',
+      ),
     ];
   } finally {
     if (controller.child && controller.child.exitCode === null) {
@@ -151,7 +176,13 @@ function reconcileThroughput(): BenchFigure {
     value += throughput(reconcileAll, 700) * 500;
     base += throughput(cloneAll, 700) * 500;
   }
-  return figure('controller.reconcile_vmis_per_s', value / rounds, 'VMIs/s (pure reconcile of 500, higher is better)', base / rounds, 'baseline: structuredClone of each VMI+pod in the same run');
+  return figure(
+    'controller.reconcile_vmis_per_s',
+    value / rounds,
+    'VMIs/s (pure reconcile of 500, higher is better)',
+    base / rounds,
+    'baseline: structuredClone of each VMI+pod in the same run',
+  );
 }
 
 export async function benchController(): Promise<BenchFigure[]> {

@@ -43,7 +43,10 @@ async function measure(layout: StackLayout, client: KubeClient, node: string, n:
   await eventually('default ServiceAccount', () => client.get(`/api/v1/namespaces/${NS}/serviceaccounts/default`).then(() => true), { timeoutMs: 20_000 });
   await deleteAll(client);
   const template = parse(await readFile(join(layout.repo, 'examples/vmi-plain.yaml'), 'utf8')) as VirtualMachineInstance;
-  const auditStart = await stat(layout.auditLog).then((s) => s.size, () => 0);
+  const auditStart = await stat(layout.auditLog).then(
+    (s) => s.size,
+    () => 0,
+  );
   const since = new Date(Date.now() - 1000);
 
   const peaks = new PeakByGroup();
@@ -83,14 +86,45 @@ async function measure(layout: StackLayout, client: KubeClient, node: string, n:
     });
     const counts = countRequests(await auditLinesFrom(layout.auditLog, auditStart), isQvirtUser, since);
     const perVmi = (k: string) => (counts.get(k) ?? 0) / n;
-    const vmiWrites = perVmi('patch virtualmachineinstances/status') + perVmi('update virtualmachineinstances/status') + perVmi('patch virtualmachineinstances') + perVmi('update virtualmachineinstances');
+    const vmiWrites =
+      perVmi('patch virtualmachineinstances/status') +
+      perVmi('update virtualmachineinstances/status') +
+      perVmi('patch virtualmachineinstances') +
+      perVmi('update virtualmachineinstances');
     const total = [...counts.values()].reduce((a, b) => a + b, 0) / n;
     const figures: BenchFigure[] = [
-      figure(`density (${n} VMIs): creation-to-Running P50`, percentile(latencies, 50), 's', KUBEVIRT_P50_SECONDS, 'baseline: KubeVirt density pass bar P50 <= 45 s (stated)'),
-      figure(`density (${n} VMIs): creation-to-Running P95`, percentile(latencies, 95), 's', KUBEVIRT_P95_SECONDS, 'baseline: KubeVirt density pass bar P95 <= 60 s (stated)'),
+      figure(
+        `density (${n} VMIs): creation-to-Running P50`,
+        percentile(latencies, 50),
+        's',
+        KUBEVIRT_P50_SECONDS,
+        'baseline: KubeVirt density pass bar P50 <= 45 s (stated)',
+      ),
+      figure(
+        `density (${n} VMIs): creation-to-Running P95`,
+        percentile(latencies, 95),
+        's',
+        KUBEVIRT_P95_SECONDS,
+        'baseline: KubeVirt density pass bar P95 <= 60 s (stated)',
+      ),
       figure(`density (${n} VMIs): creation-to-Running P99`, percentile(latencies, 99), 's', KUBEVIRT_P95_SECONDS, 'baseline: the P95 bar'),
-      figure(`density: VMI writes (patch/update vmis) per VMI`, vmiWrites, 'requests', KUBEVIRT_VMI_PATCHES_PER_VMI, 'baseline: KubeVirt PATCH-vmis <= 2 x CREATE-pods'),
-      figure(`density: API requests per VMI, all qvirt components`, total, 'requests', 0, [...counts].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}=${(v / n).toFixed(2)}`).join(', ')),
+      figure(
+        `density: VMI writes (patch/update vmis) per VMI`,
+        vmiWrites,
+        'requests',
+        KUBEVIRT_VMI_PATCHES_PER_VMI,
+        'baseline: KubeVirt PATCH-vmis <= 2 x CREATE-pods',
+      ),
+      figure(
+        `density: API requests per VMI, all qvirt components`,
+        total,
+        'requests',
+        0,
+        [...counts]
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => `${k}=${(v / n).toFixed(2)}`)
+          .join(', '),
+      ),
     ];
     for (const [k, v] of [...counts].sort()) figures.push(figure(`density: requests per VMI: ${k}`, v / n, 'requests', 0));
     for (const [name, bytes] of [...peaks.peaks].sort()) figures.push(figure(`density: peak working set ${name}`, bytes / MiB, 'MiB', 0));
@@ -105,7 +139,11 @@ async function deleteAll(client: KubeClient): Promise<void> {
   const list = await client.get<{ items: VirtualMachineInstance[] }>(path);
   for (const v of list.items) await client.delete(`${path}/${v.metadata.name}`).catch(() => undefined);
   for (let i = 0; i < 600; i++) {
-    if ((await client.get<{ items: unknown[] }>(path)).items.length === 0 && (await client.get<{ items: unknown[] }>(`/api/v1/namespaces/${NS}/pods`)).items.length === 0) return;
+    if (
+      (await client.get<{ items: unknown[] }>(path)).items.length === 0 &&
+      (await client.get<{ items: unknown[] }>(`/api/v1/namespaces/${NS}/pods`)).items.length === 0
+    )
+      return;
     await sleep(500);
   }
 }

@@ -45,7 +45,9 @@ export async function benchHandler(): Promise<BenchFigure[]> {
     const { DevicePlugin } = loadDevicePluginProto();
     const client = new DevicePlugin(`unix://${server.socketPath}`, grpc.credentials.createInsecure());
     const call = (method: string, req: object) =>
-      new Promise<void>((ok, fail) => (client as unknown as Record<string, (r: object, cb: (e: Error | null) => void) => void>)[method]!.call(client, req, (e) => (e ? fail(e) : ok())));
+      new Promise<void>((ok, fail) =>
+        (client as unknown as Record<string, (r: object, cb: (e: Error | null) => void) => void>)[method]!.call(client, req, (e) => (e ? fail(e) : ok())),
+      );
     const allocate: number[] = [];
     const noop: number[] = [];
     try {
@@ -64,8 +66,20 @@ export async function benchHandler(): Promise<BenchFigure[]> {
       await server.stop();
     }
     return [
-      figure('handler.discovery_256_vfs_ms', percentile(discovery, 50), 'ms (median)', percentile(walk, 50), 'baseline: recursive readdir of the same simulated sysfs tree'),
-      figure('handler.allocate_p99_ms', percentile(allocate, 99), 'ms (p99)', percentile(noop, 99), 'baseline: GetDevicePluginOptions no-op on the same socket'),
+      figure(
+        'handler.discovery_256_vfs_ms',
+        percentile(discovery, 50),
+        'ms (median)',
+        percentile(walk, 50),
+        'baseline: recursive readdir of the same simulated sysfs tree',
+      ),
+      figure(
+        'handler.allocate_p99_ms',
+        percentile(allocate, 99),
+        'ms (p99)',
+        percentile(noop, 99),
+        'baseline: GetDevicePluginOptions no-op on the same socket',
+      ),
     ];
   } finally {
     await rm(root, { recursive: true, force: true });

@@ -53,11 +53,21 @@ export async function benchLauncherPod(): Promise<BenchFigure[]> {
         rounds.push({ value: launcher / 1000, baseline: plain / 1000 });
 
         if (r === ROUNDS - 1) {
-          await eventually('VMI Running', async () => (await client.get<VirtualMachineInstance>(`/apis/kubevirt.io/v1/namespaces/${NS}/virtualmachineinstances/launcher-${r}`)).status?.phase === 'Running', { timeoutMs: 240_000 });
+          await eventually(
+            'VMI Running',
+            async () =>
+              (await client.get<VirtualMachineInstance>(`/apis/kubevirt.io/v1/namespaces/${NS}/virtualmachineinstances/launcher-${r}`)).status?.phase ===
+              'Running',
+            { timeoutMs: 240_000 },
+          );
           // Let the guest settle, then read what the kubelet reports for the pod (cAdvisor picks a
           // new pod up within its housekeeping interval, ~10 s).
           await sleep(5000);
-          const pod = await eventually(`${podName} in /stats/summary`, async () => (await podMemory(client, state.node)).find((p) => p.namespace === NS && p.name === podName && p.workingSetBytes > 0), { timeoutMs: 60_000, intervalMs: 1000 });
+          const pod = await eventually(
+            `${podName} in /stats/summary`,
+            async () => (await podMemory(client, state.node)).find((p) => p.namespace === NS && p.name === podName && p.workingSetBytes > 0),
+            { timeoutMs: 60_000, intervalMs: 1000 },
+          );
           const guest = parseQuantity(String(template.spec.domain.memory?.guest ?? template.spec.domain.resources?.requests?.memory ?? '0'));
           memory = { workingSet: pod.workingSetBytes, guest, vcpus: template.spec.domain.cpu?.cores ?? 1 };
         }
@@ -65,13 +75,39 @@ export async function benchLauncherPod(): Promise<BenchFigure[]> {
       }
     } finally {
       await client.delete(`/api/v1/namespaces/${NS}`).catch(() => undefined);
-      await eventually(`namespace ${NS} gone`, async () => !(await client.get(`/api/v1/namespaces/${NS}`).then(() => true, () => false)), { timeoutMs: 300_000 }).catch(() => undefined);
+      await eventually(
+        `namespace ${NS} gone`,
+        async () =>
+          !(await client.get(`/api/v1/namespaces/${NS}`).then(
+            () => true,
+            () => false,
+          )),
+        { timeoutMs: 300_000 },
+      ).catch(() => undefined);
     }
-    const figures = [pairedFigure('launcher pod: creation to container running (VMI created)', rounds, 's', 'baseline: a busybox pod on the same node, same rounds')];
+    const figures = [
+      pairedFigure('launcher pod: creation to container running (VMI created)', rounds, 's', 'baseline: a busybox pod on the same node, same rounds'),
+    ];
     if (memory) {
       const formula = kubevirtOverheadBytes(memory.guest, memory.vcpus, false);
-      figures.push(figure('launcher pod: working set less guest memory (128Mi guest, 1 vCPU)', (memory.workingSet - memory.guest) / MiB, 'MiB', formula / MiB, `working set ${(memory.workingSet / MiB).toFixed(1)} MiB from /stats/summary; baseline: KubeVirt's overhead formula`));
-      figures.push(figure('launcher pod: working set (128Mi guest, 1 vCPU)', memory.workingSet / MiB, 'MiB', (formula + memory.guest) / MiB, 'baseline: guest memory + KubeVirt overhead (the pod request KubeVirt would make)'));
+      figures.push(
+        figure(
+          'launcher pod: working set less guest memory (128Mi guest, 1 vCPU)',
+          (memory.workingSet - memory.guest) / MiB,
+          'MiB',
+          formula / MiB,
+          `working set ${(memory.workingSet / MiB).toFixed(1)} MiB from /stats/summary; baseline: KubeVirt's overhead formula`,
+        ),
+      );
+      figures.push(
+        figure(
+          'launcher pod: working set (128Mi guest, 1 vCPU)',
+          memory.workingSet / MiB,
+          'MiB',
+          (formula + memory.guest) / MiB,
+          'baseline: guest memory + KubeVirt overhead (the pod request KubeVirt would make)',
+        ),
+      );
     }
     return figures;
   });
@@ -96,10 +132,14 @@ async function launcherPod(client: KubeClient, vmiUid: string): Promise<PodView 
 
 /** Polls the pod every 50 ms; returns Date.now() when the container is first seen running. */
 async function untilRunning(client: KubeClient, pod: string, container: string): Promise<number> {
-  return eventually(`${pod}/${container} running`, async () => {
-    const p = await client.get<PodView>(`/api/v1/namespaces/${NS}/pods/${pod}`);
-    return p.status?.containerStatuses?.find((c) => c.name === container)?.state?.running ? Date.now() : undefined;
-  }, { timeoutMs: 240_000, intervalMs: 50 });
+  return eventually(
+    `${pod}/${container} running`,
+    async () => {
+      const p = await client.get<PodView>(`/api/v1/namespaces/${NS}/pods/${pod}`);
+      return p.status?.containerStatuses?.find((c) => c.name === container)?.state?.running ? Date.now() : undefined;
+    },
+    { timeoutMs: 240_000, intervalMs: 50 },
+  );
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

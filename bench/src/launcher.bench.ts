@@ -28,7 +28,18 @@ const REPO = REPO_ROOT;
 export async function benchLauncher(): Promise<BenchFigure[]> {
   const runDir = await mkdtemp('/run/qvirt-bench-launcher-');
   const uid = randomUUID();
-  const { child, command } = spawnLauncher(['--vmi-uid', uid, '--run-dir', runDir, '--namespace', 'bench', '--name', 'launcher', '--grace-period-seconds', '10']);
+  const { child, command } = spawnLauncher([
+    '--vmi-uid',
+    uid,
+    '--run-dir',
+    runDir,
+    '--namespace',
+    'bench',
+    '--name',
+    'launcher',
+    '--grace-period-seconds',
+    '10',
+  ]);
   const exited = new Promise<number | null>((ok) => child.once('exit', (code) => ok(code)));
   let out = '';
   child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
@@ -49,7 +60,9 @@ export async function benchLauncher(): Promise<BenchFigure[]> {
     conn = await LibvirtConnection.open(qemuUnixUri(ping.libvirtSocket));
     const vm = await conn.defineXML(xmlFor('launcher', ping.consoleLog));
     await vm.create();
-    await eventually(`QVIRT-GUEST-BOOTED in ${ping.consoleLog}`, async () => (await readFile(ping.consoleLog, 'utf8')).includes('QVIRT-GUEST-BOOTED'), { timeoutMs: 180_000 });
+    await eventually(`QVIRT-GUEST-BOOTED in ${ping.consoleLog}`, async () => (await readFile(ping.consoleLog, 'utf8')).includes('QVIRT-GUEST-BOOTED'), {
+      timeoutMs: 180_000,
+    });
 
     const pids = daemonPids(out);
     const trio = [child.pid ?? -1, pids.libvirtd, pids.virtlogd];
@@ -158,6 +171,8 @@ function daemonPids(launcherLog: string): { libvirtd: number; virtlogd: number; 
 
 function run(cmd: string, args: string[]): Promise<string> {
   return new Promise((ok, fail) =>
-    execFile(cmd, args, { timeout: 60_000 }, (err, stdout, stderr) => (err ? fail(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : ok(stdout))),
+    execFile(cmd, args, { timeout: 60_000 }, (err, stdout, stderr) =>
+      err ? fail(new Error(`${cmd} ${args.join(' ')}: ${stderr || err.message}`)) : ok(stdout),
+    ),
   );
 }

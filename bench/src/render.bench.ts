@@ -26,7 +26,12 @@ function directXml(): string {
   root.ele('name').txt('bench_bench-qat8');
   root.ele('uuid').txt('3e7bb778-1b24-5028-b58a-71f65894349b');
   const md = root.ele('metadata').ele('https://qvirt.io/xmlns/domain/v1', 'qvirt:vmi');
-  for (const [k, v] of [['namespace', 'bench'], ['name', 'bench-qat8'], ['uid', '7d1e3c59'], ['gracePeriodSeconds', '30']]) {
+  for (const [k, v] of [
+    ['namespace', 'bench'],
+    ['name', 'bench-qat8'],
+    ['uid', '7d1e3c59'],
+    ['gracePeriodSeconds', '30'],
+  ]) {
     md.ele('https://qvirt.io/xmlns/domain/v1', `qvirt:${k}`).txt(v!);
   }
   root.ele('memory', { unit: 'KiB' }).txt('1048576');
@@ -84,9 +89,18 @@ export async function benchRender(): Promise<BenchFigure[]> {
   const xml = renderDomainXml(model);
 
   const [render, baseline] = interleaved(() => renderDomain(vmi, allocation, facts), directXml);
-  const [parse, parseBaseline] = interleaved(() => parseDomainXml(xml), () => create(xml).end({ format: 'object' }));
+  const [parse, parseBaseline] = interleaved(
+    () => parseDomainXml(xml),
+    () => create(xml).end({ format: 'object' }),
+  );
   return [
-    figure('domain_render_qat8', render, 'objects/s', baseline, 'renderDomain (assign + configurators + XML) vs the same XML written directly with xmlbuilder2'),
+    figure(
+      'domain_render_qat8',
+      render,
+      'objects/s',
+      baseline,
+      'renderDomain (assign + configurators + XML) vs the same XML written directly with xmlbuilder2',
+    ),
     figure('domain_parse_qat8', parse, 'objects/s', parseBaseline, 'parseDomainXml vs xmlbuilder2 parse to a plain object'),
   ];
 }

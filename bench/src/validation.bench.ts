@@ -28,7 +28,12 @@ function vmiWithQats(n: number): VirtualMachineInstance {
       domain: {
         cpu: { cores: 2 },
         resources: { requests: { memory: '1Gi', cpu: '2' } },
-        firmware: { kernelBoot: { kernelArgs: 'console=ttyS0', hostPath: { kernelPath: '/var/lib/qvirt/images/vmlinuz', initrdPath: '/var/lib/qvirt/images/initrd.img' } } },
+        firmware: {
+          kernelBoot: {
+            kernelArgs: 'console=ttyS0',
+            hostPath: { kernelPath: '/var/lib/qvirt/images/vmlinuz', initrdPath: '/var/lib/qvirt/images/initrd.img' },
+          },
+        },
         devices: {
           disks: [{ name: 'data' }],
           qats: Array.from({ length: n }, (_, i) => ({ name: `qat${i}`, deviceName: i % 2 ? 'qat.intel.com/cy' : 'qat.intel.com/generic' })),

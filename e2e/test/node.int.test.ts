@@ -24,7 +24,11 @@ afterAll(async () => {
 
 interface NodeDoc {
   metadata: { name: string };
-  status: { nodeInfo: { containerRuntimeVersion: string; kubeletVersion: string }; allocatable: Record<string, string>; conditions: { type: string; status: string }[] };
+  status: {
+    nodeInfo: { containerRuntimeVersion: string; kubeletVersion: string };
+    allocatable: Record<string, string>;
+    conditions: { type: string; status: string }[];
+  };
 }
 interface PodDoc {
   metadata: { name: string; uid: string };
@@ -46,7 +50,11 @@ async function pidsInPod(podUid: string): Promise<number[]> {
   }
   return out;
 }
-const exeOf = (pid: number) => readFile(`/proc/${pid}/cmdline`, 'utf8').then((c) => c.split('\0')[0] ?? '', () => '');
+const exeOf = (pid: number) =>
+  readFile(`/proc/${pid}/cmdline`, 'utf8').then(
+    (c) => c.split('\0')[0] ?? '',
+    () => '',
+  );
 
 describe('the real node', () => {
   it('is Ready with containerd 2.3 and kubelet v1.37.2; qvirt runs as Deployments and a DaemonSet', async () => {
@@ -61,7 +69,9 @@ describe('the real node', () => {
       const dep = await k.client.get<{ status: { conditions?: { type: string; status: string }[] } }>(`/apis/apps/v1/namespaces/kubevirt/deployments/${d}`);
       expect(dep.status.conditions?.find((c) => c.type === 'Available')?.status, d).toBe('True');
     }
-    const ds = await k.client.get<{ status: { desiredNumberScheduled: number; numberReady: number } }>('/apis/apps/v1/namespaces/kubevirt/daemonsets/virt-handler');
+    const ds = await k.client.get<{ status: { desiredNumberScheduled: number; numberReady: number } }>(
+      '/apis/apps/v1/namespaces/kubevirt/daemonsets/virt-handler',
+    );
     expect(ds.status.numberReady).toBe(ds.status.desiredNumberScheduled);
     expect(ds.status.numberReady).toBeGreaterThan(0);
   });
@@ -73,7 +83,11 @@ describe('the real node', () => {
   });
 
   it('kubectl logs works for every component; each serves /metrics at its pod IP', async () => {
-    const targets: [string, number, 'https' | 'http'][] = [['kubevirt.io=virt-api', 8443, 'https'], ['kubevirt.io=virt-controller', 8443, 'http'], ['kubevirt.io=virt-handler', 8444, 'http']];
+    const targets: [string, number, 'https' | 'http'][] = [
+      ['kubevirt.io=virt-api', 8443, 'https'],
+      ['kubevirt.io=virt-controller', 8443, 'http'],
+      ['kubevirt.io=virt-handler', 8444, 'http'],
+    ];
     for (const [label, port, scheme] of targets) {
       const pods = await kubevirtPods(label);
       expect(pods.length, label).toBeGreaterThan(0);
@@ -105,7 +119,10 @@ describe('launcher pods on the real node', () => {
     if (k.local) {
       const pids = await pidsInPod(full.metadata.uid);
       const exes = await Promise.all(pids.map(exeOf));
-      expect(exes.some((e) => e.endsWith('libvirtd')), exes.join(', ')).toBe(true);
+      expect(
+        exes.some((e) => e.endsWith('libvirtd')),
+        exes.join(', '),
+      ).toBe(true);
       const [qemu] = qemuProcesses(`${NS}_node-plain`);
       expect(qemu, 'QEMU of node-plain').toBeDefined();
       expect(pids, 'QEMU runs in the pod’s cgroup').toContain(qemu);
@@ -114,7 +131,12 @@ describe('launcher pods on the real node', () => {
         const eff = /CapEff:\s*([0-9a-f]+)/.exec(status)?.[1];
         if (eff) expect(BigInt(`0x${eff}`) & (1n << CAP_SYS_ADMIN), `pid ${pid} (${await exeOf(pid)})`).toBe(0n);
       }
-      await eventually('guest boot marker', async () => ((await readFile(`${k.local!.runDir}/${vmi.metadata.uid}/console.log`, 'utf8').catch(() => '')).includes('QVIRT-GUEST-BOOTED') ? true : undefined), { timeoutMs: 120_000, intervalMs: 500 });
+      await eventually(
+        'guest boot marker',
+        async () =>
+          (await readFile(`${k.local!.runDir}/${vmi.metadata.uid}/console.log`, 'utf8').catch(() => '')).includes('QVIRT-GUEST-BOOTED') ? true : undefined,
+        { timeoutMs: 120_000, intervalMs: 500 },
+      );
     }
   }, 300_000);
 
@@ -123,14 +145,26 @@ describe('launcher pods on the real node', () => {
     const gates = (await k.client.get<{ data?: Record<string, string> }>(cm)).data?.['feature-gates'] ?? '';
     await k.client.patch(cm, { data: { 'feature-gates': 'QAT' } }, 'merge');
     try {
-      await eventually('QAT VMI admitted', () => k.client.create(vmiPath(), testVmi('node-qat', { qats: 2 })).then((v) => v, () => undefined), { timeoutMs: 30_000, intervalMs: 500 });
+      await eventually(
+        'QAT VMI admitted',
+        () =>
+          k.client.create(vmiPath(), testVmi('node-qat', { qats: 2 })).then(
+            (v) => v,
+            () => undefined,
+          ),
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
       // The launcher runs until the domain start fails (no IOMMU here); read its env meanwhile.
-      const env = await eventually('launcher env', async () => {
-        const v = await k.client.get<{ metadata: { uid: string } }>(vmiPath('node-qat'));
-        const [pod] = await launcherPods(k.client, v.metadata.uid);
-        if (pod?.status?.phase !== 'Running') return undefined;
-        return k.kubectl(['-n', NS, 'exec', pod.metadata.name, '-c', 'compute', '--', 'env']).catch(() => undefined);
-      }, { timeoutMs: 120_000, intervalMs: 100 });
+      const env = await eventually(
+        'launcher env',
+        async () => {
+          const v = await k.client.get<{ metadata: { uid: string } }>(vmiPath('node-qat'));
+          const [pod] = await launcherPods(k.client, v.metadata.uid);
+          if (pod?.status?.phase !== 'Running') return undefined;
+          return k.kubectl(['-n', NS, 'exec', pod.metadata.name, '-c', 'compute', '--', 'env']).catch(() => undefined);
+        },
+        { timeoutMs: 120_000, intervalMs: 100 },
+      );
       const line = env.split('\n').find((l) => l.startsWith('PCI_RESOURCE_QAT_INTEL_COM_GENERIC='));
       expect(line).toMatch(/^PCI_RESOURCE_QAT_INTEL_COM_GENERIC=[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7],[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$/);
       if (k.local) {
@@ -156,16 +190,28 @@ describe('launcher pods on the real node', () => {
       // requests (klog, the host's clock), so the figure does not depend on how fast we poll.
       const pid = await eventually('kubelet running', () => k.node!.pid('kubelet'), { timeoutMs: 60_000, intervalMs: 50 });
       const sock = '/var/lib/kubelet/device-plugins/kubelet.sock';
-      const served = await eventually('kubelet.sock back', async () => {
-        const st = await stat(sock).catch(() => undefined);
-        return st && st.mtimeMs > restartedAt ? st.mtimeMs : undefined;
-      }, { timeoutMs: 60_000, intervalMs: 20 });
-      const registered = await eventually('both plugins registered with the new kubelet', async () => {
-        const at = firstRegistrations(await readFile(`${k.local!.logs}/kubelet.log`, 'utf8'), pid);
-        return PLUGINS.every((r) => at.has(r)) ? Math.max(...PLUGINS.map((r) => at.get(r)!)) : undefined;
-      }, { timeoutMs: 30_000, intervalMs: 100 });
+      const served = await eventually(
+        'kubelet.sock back',
+        async () => {
+          const st = await stat(sock).catch(() => undefined);
+          return st && st.mtimeMs > restartedAt ? st.mtimeMs : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 20 },
+      );
+      const registered = await eventually(
+        'both plugins registered with the new kubelet',
+        async () => {
+          const at = firstRegistrations(await readFile(`${k.local!.logs}/kubelet.log`, 'utf8'), pid);
+          return PLUGINS.every((r) => at.has(r)) ? Math.max(...PLUGINS.map((r) => at.get(r)!)) : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
       expect((registered - served) / 1000, `${signal}: seconds from kubelet.sock to both plugins registered`).toBeLessThanOrEqual(1);
-      await eventually('allocatable back', async () => (Number((await nodes())[0]!.status.allocatable['qat.intel.com/generic']) === k.qatVfs ? true : undefined), { timeoutMs: 60_000, intervalMs: 250 });
+      await eventually(
+        'allocatable back',
+        async () => (Number((await nodes())[0]!.status.allocatable['qat.intel.com/generic']) === k.qatVfs ? true : undefined),
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
       expect(qemuProcesses(`${NS}_node-plain`)).toEqual([before]);
     }
     expect((await k.client.get<{ status?: { phase?: string } }>(vmiPath('node-plain'))).status?.phase).toBe('Running');
@@ -175,10 +221,14 @@ describe('launcher pods on the real node', () => {
     const [before] = k.local ? qemuProcesses(`${NS}_node-plain`) : [undefined];
     const old = (await kubevirtPods('kubevirt.io=virt-handler')).map((p) => p.metadata.uid);
     await k.control.kill('virt-handler');
-    await eventually('a new virt-handler pod', async () => {
-      const now = await kubevirtPods('kubevirt.io=virt-handler');
-      return now.length > 0 && now.every((p) => !old.includes(p.metadata.uid)) ? true : undefined;
-    }, { timeoutMs: 120_000 });
+    await eventually(
+      'a new virt-handler pod',
+      async () => {
+        const now = await kubevirtPods('kubevirt.io=virt-handler');
+        return now.length > 0 && now.every((p) => !old.includes(p.metadata.uid)) ? true : undefined;
+      },
+      { timeoutMs: 120_000 },
+    );
     await k.control.start('virt-handler');
     if (k.local) expect(qemuProcesses(`${NS}_node-plain`)).toEqual([before]);
     expect((await k.client.get<{ status?: { phase?: string } }>(vmiPath('node-plain'))).status?.phase).toBe('Running');
@@ -195,7 +245,9 @@ const PLUGINS = ['qat.intel.com/generic', 'devices.kubevirt.io/kvm'];
 function firstRegistrations(log: string, pid: number): Map<string, number> {
   const out = new Map<string, number>();
   const year = new Date().getUTCFullYear();
-  for (const m of log.matchAll(/^I(\d{2})(\d{2}) (\d{2}:\d{2}:\d{2}\.\d+)\s+(\d+) server\.go:\d+\] "Got registration request from device plugin with resource" resourceName="([^"]+)"/gm)) {
+  for (const m of log.matchAll(
+    /^I(\d{2})(\d{2}) (\d{2}:\d{2}:\d{2}\.\d+)\s+(\d+) server\.go:\d+\] "Got registration request from device plugin with resource" resourceName="([^"]+)"/gm,
+  )) {
     if (Number(m[4]) !== pid || out.has(m[5]!)) continue;
     out.set(m[5]!, Date.parse(`${year}-${m[1]}-${m[2]}T${m[3]!.slice(0, 12)}Z`));
   }
@@ -206,7 +258,10 @@ function getText(scheme: 'http' | 'https', host: string, port: number, path: str
   return new Promise((resolve, reject) => {
     const req = (scheme === 'https' ? request : httpRequest)({ host, port, path, method: 'GET', timeout: 10_000, rejectUnauthorized: false }, (res) => {
       let body = '';
-      res.setEncoding('utf8').on('data', (c: string) => (body += c)).on('end', () => resolve(body));
+      res
+        .setEncoding('utf8')
+        .on('data', (c: string) => (body += c))
+        .on('end', () => resolve(body));
     });
     req.on('error', reject).on('timeout', () => req.destroy(new Error(`${scheme}://${host}:${port}${path}: timeout`)));
     req.end();

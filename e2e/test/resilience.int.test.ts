@@ -36,8 +36,11 @@ describe('component restarts mid-lifecycle', () => {
       const dur = await waitPhase(k.client, during, 'Running', 180_000);
       seen.set(during, dur.metadata.uid!);
       await waitVmiGone(k.client, before, 180_000);
-      await eventually(`${before}'s launcher pod gone`, async () => ((await launcherPods(k.client, seen.get(before)!)).length === 0 ? true : undefined), { timeoutMs: 120_000 });
-      if (k.local) await eventually(`${before}'s QEMU gone`, async () => (qemuProcesses(`${NS}_${before}`).length === 0 ? true : undefined), { timeoutMs: 60_000 });
+      await eventually(`${before}'s launcher pod gone`, async () => ((await launcherPods(k.client, seen.get(before)!)).length === 0 ? true : undefined), {
+        timeoutMs: 120_000,
+      });
+      if (k.local)
+        await eventually(`${before}'s QEMU gone`, async () => (qemuProcesses(`${NS}_${before}`).length === 0 ? true : undefined), { timeoutMs: 60_000 });
       expect((await getVmi(k.client, during))?.status?.phase, `${component}: VMI created while it was down`).toBe('Running');
     }
     for (const name of [...seen.keys()].filter((s) => s.startsWith('during-'))) await k.client.delete(vmiPath(name));

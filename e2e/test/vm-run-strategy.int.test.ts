@@ -33,10 +33,14 @@ describe('VirtualMachine', () => {
     await k.client.create(vmPath(), testVm('vm-always', { runStrategy: 'Always' }));
     const first = await waitPhase(k.client, 'vm-always', 'Running');
     await k.client.delete(vmiPath('vm-always'));
-    const restarted = await eventually('a new VMI of vm-always Running', async () => {
-      const v: VirtualMachineInstance | undefined = await getVmi(k.client, 'vm-always');
-      return v && v.metadata.uid !== first.metadata.uid && v.status?.phase === 'Running' ? v : undefined;
-    }, { timeoutMs: 120_000 });
+    const restarted = await eventually(
+      'a new VMI of vm-always Running',
+      async () => {
+        const v: VirtualMachineInstance | undefined = await getVmi(k.client, 'vm-always');
+        return v && v.metadata.uid !== first.metadata.uid && v.status?.phase === 'Running' ? v : undefined;
+      },
+      { timeoutMs: 120_000 },
+    );
     expect(restarted.metadata.uid).not.toBe(first.metadata.uid);
     await patchVm('vm-always', { runStrategy: 'Halted' });
     await waitVmiGone(k.client, 'vm-always');

@@ -29,7 +29,11 @@ describe('VMI lifecycle', () => {
         expect(qemuProcesses(`${NS}_lifecycle`)).toHaveLength(1);
         // The guest really boots: its console shows the test guest's marker.
         const { readFile } = await import('node:fs/promises');
-        await eventually('guest boot marker', async () => ((await readFile(`${k.local!.runDir}/${uid}/console.log`, 'utf8').catch(() => '')).includes('QVIRT-GUEST-BOOTED') ? true : undefined), { timeoutMs: 90_000, intervalMs: 500 });
+        await eventually(
+          'guest boot marker',
+          async () => ((await readFile(`${k.local!.runDir}/${uid}/console.log`, 'utf8').catch(() => '')).includes('QVIRT-GUEST-BOOTED') ? true : undefined),
+          { timeoutMs: 90_000, intervalMs: 500 },
+        );
       }
 
       await k.client.delete(vmiPath('lifecycle'));

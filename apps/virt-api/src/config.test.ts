@@ -28,7 +28,11 @@ describe('parseServeOptions', () => {
     [['--tls-cert-file', '/c'], '--tls-key-file', /together/],
     [['--self-signed-secret', 'nons', '--port', '1'], '--self-signed-secret', /expected NAMESPACE\/NAME, got "nons"/],
     [['--self-signed-secret', 'a/b', '--tls-cert-file', 'c', '--tls-key-file', 'k'], '--self-signed-secret', /not both/],
-    [['--tls-cert-file', 'c', '--tls-key-file', 'k', '--port', '70000'], '--port', /^virt-api serve: --port: must be a whole number from 0 to 65535, got "70000"$/],
+    [
+      ['--tls-cert-file', 'c', '--tls-key-file', 'k', '--port', '70000'],
+      '--port',
+      /^virt-api serve: --port: must be a whole number from 0 to 65535, got "70000"$/,
+    ],
     [['--tls-cert-file', 'c', '--tls-key-file', 'k', '--port', 'x'], '--port', /--port: must be a whole number from 0 to 65535, got "x"/],
     [['--bogus'], 'flags', /Unknown option '--bogus'/],
   ])('rejects %j naming %s', (argv, flag, message) => {

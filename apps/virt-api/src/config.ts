@@ -61,7 +61,9 @@ export const SERVE_USAGE = `usage: virt-api [serve] [flags]
   --cert-check-seconds N       (default 60)`;
 
 const flags = flagReader((p) =>
-  p.kind === 'syntax' ? new ServeOptionsError('flags', p.message) : new ServeOptionsError(p.name, p.value === undefined ? p.reason : `${p.reason}, got ${JSON.stringify(p.value)}`),
+  p.kind === 'syntax'
+    ? new ServeOptionsError('flags', p.message)
+    : new ServeOptionsError(p.name, p.value === undefined ? p.reason : `${p.reason}, got ${JSON.stringify(p.value)}`),
 );
 const MAX = Number.MAX_SAFE_INTEGER;
 
@@ -70,7 +72,24 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Parses `virt-api serve` flags (env only for defaults: KUBECONFIG, QVIRT_LOG_LEVEL) into a frozen value. */
 export function parseServeOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): Readonly<ServeOptions> {
   const values = flags.parse(argv, {
-    ...stringFlags('port', 'host', 'tls-cert-file', 'tls-key-file', 'self-signed-secret', 'cert-dir', 'service', 'ca-validity-days', 'cert-validity-days', 'kubeconfig', 'config-namespace', 'validating-webhook', 'mutating-webhook', 'log-level', 'body-limit-bytes', 'cert-check-seconds'),
+    ...stringFlags(
+      'port',
+      'host',
+      'tls-cert-file',
+      'tls-key-file',
+      'self-signed-secret',
+      'cert-dir',
+      'service',
+      'ca-validity-days',
+      'cert-validity-days',
+      'kubeconfig',
+      'config-namespace',
+      'validating-webhook',
+      'mutating-webhook',
+      'log-level',
+      'body-limit-bytes',
+      'cert-check-seconds',
+    ),
     'extra-san': { type: 'string', multiple: true },
   });
   // 0 picks a free port (tests).
@@ -83,7 +102,8 @@ export function parseServeOptions(argv: readonly string[], env: Readonly<Record<
   }
   let certs: CertMode;
   if (secretRef !== undefined) {
-    if (certFile !== undefined) throw new ServeOptionsError('--self-signed-secret', 'use either --self-signed-secret or --tls-cert-file/--tls-key-file, not both');
+    if (certFile !== undefined)
+      throw new ServeOptionsError('--self-signed-secret', 'use either --self-signed-secret or --tls-cert-file/--tls-key-file, not both');
     const [ns, name, ...rest] = secretRef.split('/');
     if (ns === undefined || name === undefined || rest.length > 0 || !DNS_LABEL.test(ns) || name === '') {
       throw new ServeOptionsError('--self-signed-secret', `expected NAMESPACE/NAME, got ${JSON.stringify(secretRef)}`);
@@ -106,7 +126,10 @@ export function parseServeOptions(argv: readonly string[], env: Readonly<Record<
   } else if (certFile !== undefined && keyFile !== undefined) {
     certs = { kind: 'files', certFile, keyFile };
   } else {
-    throw new ServeOptionsError('--tls-cert-file', 'virt-api serves HTTPS only: give --tls-cert-file and --tls-key-file, or --self-signed-secret NAMESPACE/NAME');
+    throw new ServeOptionsError(
+      '--tls-cert-file',
+      'virt-api serves HTTPS only: give --tls-cert-file and --tls-key-file, or --self-signed-secret NAMESPACE/NAME',
+    );
   }
   return Object.freeze({
     host: values.host ?? '0.0.0.0',

@@ -39,7 +39,13 @@ beforeAll(async () => {
   port = await freePort();
   await applyDocs(cp, urlWebhookConfigurations(port, undefined));
   const sa = await cp.serviceAccountKubeconfig('kubevirt', 'virt-api');
-  args = ['--self-signed-secret=kubevirt/kubevirt-virt-api-certs', '--extra-san=127.0.0.1', `--cert-dir=${dir()}`, '--cert-check-seconds=1', `--kubeconfig=${sa}`];
+  args = [
+    '--self-signed-secret=kubevirt/kubevirt-virt-api-certs',
+    '--extra-san=127.0.0.1',
+    `--cert-dir=${dir()}`,
+    '--cert-check-seconds=1',
+    `--kubeconfig=${sa}`,
+  ];
   virtApi = startVirtApi({ port, args });
 });
 
@@ -85,27 +91,50 @@ describe('virt-api --self-signed-secret', () => {
     const bundles = await caBundles();
     expect(bundles).toHaveLength(5);
     for (const b of bundles) expect(b).toBe(first.data['ca-bundle.crt']);
-    await eventually('vmi-plain admitted', async () => ((await cp.kubectl(['apply', '-f', join(repoRoot, 'examples/vmi-plain.yaml')])).code === 0 ? true : undefined), { timeoutMs: 10_000 });
+    await eventually(
+      'vmi-plain admitted',
+      async () => ((await cp.kubectl(['apply', '-f', join(repoRoot, 'examples/vmi-plain.yaml')])).code === 0 ? true : undefined),
+      { timeoutMs: 10_000 },
+    );
     expect(virtApi.output()).not.toMatch(/PRIVATE KEY/);
   });
 
   it('restores a caBundle someone changed', async () => {
     const other = await createCA({ commonName: 'someone-else', validityDays: 1 });
-    await kubectlOk(cp, ['patch', 'validatingwebhookconfiguration', 'virt-api-validator', '--type=json', '-p',
-      JSON.stringify([{ op: 'replace', path: '/webhooks/0/clientConfig/caBundle', value: Buffer.from(other.certPem).toString('base64') }])]);
-    await eventually('caBundle restored', async () => ((await caBundles()).every((b) => b === first.data['ca-bundle.crt']) ? true : undefined), { timeoutMs: 10_000 });
+    await kubectlOk(cp, [
+      'patch',
+      'validatingwebhookconfiguration',
+      'virt-api-validator',
+      '--type=json',
+      '-p',
+      JSON.stringify([{ op: 'replace', path: '/webhooks/0/clientConfig/caBundle', value: Buffer.from(other.certPem).toString('base64') }]),
+    ]);
+    await eventually('caBundle restored', async () => ((await caBundles()).every((b) => b === first.data['ca-bundle.crt']) ? true : undefined), {
+      timeoutMs: 10_000,
+    });
   });
 
   it('renews a serving cert that its CA did not sign and serves the new one without a restart', async () => {
     const stranger = await createCA({ commonName: 'stranger', validityDays: 1 });
     const foreign = await issueCert({ ca: stranger, commonName: 'virt-api', dnsNames: ['virt-api.kubevirt.svc'], usage: 'server', validityDays: 1 });
-    await client.replace(SECRET_PATH, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kubevirt-virt-api-certs', namespace: 'kubevirt' }, data: { ...first.data, 'tls.crt': Buffer.from(foreign.certPem).toString('base64'), 'tls.key': Buffer.from(foreign.keyPem).toString('base64') } });
+    await client.replace(SECRET_PATH, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'kubevirt-virt-api-certs', namespace: 'kubevirt' },
+      data: { ...first.data, 'tls.crt': Buffer.from(foreign.certPem).toString('base64'), 'tls.key': Buffer.from(foreign.keyPem).toString('base64') },
+    });
     const caPem = decode(first.data['ca.crt']);
-    const renewed = await eventually('serving cert renewed', async () => {
-      const s = await readSecret();
-      const c = new X509Certificate(decode(s.data['tls.crt']));
-      return c.verify(new X509Certificate(caPem).publicKey) && c.fingerprint256 !== new X509Certificate(decode(first.data['tls.crt'])).fingerprint256 ? s : undefined;
-    }, { timeoutMs: 15_000 });
+    const renewed = await eventually(
+      'serving cert renewed',
+      async () => {
+        const s = await readSecret();
+        const c = new X509Certificate(decode(s.data['tls.crt']));
+        return c.verify(new X509Certificate(caPem).publicKey) && c.fingerprint256 !== new X509Certificate(decode(first.data['tls.crt'])).fingerprint256
+          ? s
+          : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
     expect(renewed.data['ca.crt']).toBe(first.data['ca.crt']);
     const want = new X509Certificate(decode(renewed.data['tls.crt'])).fingerprint256;
     await eventually('new cert served', async () => ((await servedCertFingerprint(caPem)) === want ? true : undefined), { timeoutMs: 10_000 });

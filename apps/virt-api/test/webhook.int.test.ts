@@ -87,9 +87,10 @@ describe('virt-api webhooks through the real API server', () => {
     const r = await apply(VMI_QAT);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(`${INVALID} spec.domain.devices.qats: ${QAT_GATE_DISABLED_MESSAGE}`);
-    const err = await client
-      .create('/apis/kubevirt.io/v1/namespaces/default/virtualmachineinstances', loadDoc('examples/vmi-qat.yaml'))
-      .then(() => undefined, (e: unknown) => e as { statusCode: number; status?: { code?: number; reason?: string; details?: { causes?: unknown[] } } });
+    const err = await client.create('/apis/kubevirt.io/v1/namespaces/default/virtualmachineinstances', loadDoc('examples/vmi-qat.yaml')).then(
+      () => undefined,
+      (e: unknown) => e as { statusCode: number; status?: { code?: number; reason?: string; details?: { causes?: unknown[] } } },
+    );
     expect(err?.statusCode).toBe(422);
     expect(err?.status?.reason).toBe('Invalid');
     expect(err?.status?.details?.causes).toEqual([{ reason: 'FieldValueInvalid', message: QAT_GATE_DISABLED_MESSAGE, field: 'spec.domain.devices.qats' }]);
@@ -130,7 +131,9 @@ describe('virt-api webhooks through the real API server', () => {
   it('follows the KubeVirt CR as a second gate source', async () => {
     await deleteVmi('vmi-qat');
     await setConfigMapGates('');
-    await eventually('vmi-qat denied again', async () => ((await apply(VMI_QAT)).stderr.includes(QAT_GATE_DISABLED_MESSAGE) ? true : undefined), { timeoutMs: 5_000 });
+    await eventually('vmi-qat denied again', async () => ((await apply(VMI_QAT)).stderr.includes(QAT_GATE_DISABLED_MESSAGE) ? true : undefined), {
+      timeoutMs: 5_000,
+    });
     await kubectlOk(cp, ['apply', '-f', join(repoRoot, 'examples/kubevirt-cr.yaml')]);
     const t0 = Date.now();
     await eventually('vmi-qat admitted via the CR', async () => ((await apply(VMI_QAT)).code === 0 ? true : undefined), { timeoutMs: 5_000 });

@@ -4,13 +4,49 @@ import { ControllerConfigError, parseControllerConfig } from './config.js';
 describe('parseControllerConfig', () => {
   it('defaults: emulation, leader election on, lease in kubevirt, frozen', () => {
     const c = parseControllerConfig([], {});
-    expect(c).toMatchObject({ kvmMode: 'emulation', vfioSysResource: true, leaderElect: true, leaseNamespace: 'kubevirt', leaseName: 'virt-controller', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, vmiWorkers: 3, metricsPort: 8443 });
+    expect(c).toMatchObject({
+      kvmMode: 'emulation',
+      vfioSysResource: true,
+      leaderElect: true,
+      leaseNamespace: 'kubevirt',
+      leaseName: 'virt-controller',
+      leaseDurationMs: 15_000,
+      renewDeadlineMs: 10_000,
+      retryPeriodMs: 2_000,
+      vmiWorkers: 3,
+      metricsPort: 8443,
+    });
     expect(Object.isFrozen(c)).toBe(true);
   });
 
   it('takes flags over env', () => {
-    const c = parseControllerConfig(['--kubeconfig', '/k', '--kvm-mode', 'kvm', '--leader-elect=false', '--lease-duration', '4s', '--renew-deadline', '3s', '--retry-period', '500ms', '--workers', '8'], { KUBECONFIG: '/env', POD_NAMESPACE: 'x' });
-    expect(c).toMatchObject({ kubeconfig: '/k', kvmMode: 'kvm', leaderElect: false, leaseNamespace: 'x', leaseDurationMs: 4000, retryPeriodMs: 500, vmiWorkers: 8 });
+    const c = parseControllerConfig(
+      [
+        '--kubeconfig',
+        '/k',
+        '--kvm-mode',
+        'kvm',
+        '--leader-elect=false',
+        '--lease-duration',
+        '4s',
+        '--renew-deadline',
+        '3s',
+        '--retry-period',
+        '500ms',
+        '--workers',
+        '8',
+      ],
+      { KUBECONFIG: '/env', POD_NAMESPACE: 'x' },
+    );
+    expect(c).toMatchObject({
+      kubeconfig: '/k',
+      kvmMode: 'kvm',
+      leaderElect: false,
+      leaseNamespace: 'x',
+      leaseDurationMs: 4000,
+      retryPeriodMs: 500,
+      vmiWorkers: 8,
+    });
     expect(parseControllerConfig([], { KUBECONFIG: '/env' }).kubeconfig).toBe('/env');
     expect(parseControllerConfig([], { QVIRT_VFIO_SYS_RESOURCE: 'false' }).vfioSysResource).toBe(false);
     expect(parseControllerConfig(['--vfio-sys-resource=true'], { QVIRT_VFIO_SYS_RESOURCE: 'false' }).vfioSysResource).toBe(true);

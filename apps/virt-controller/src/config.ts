@@ -46,7 +46,30 @@ const flags = flagReader((p) => new ControllerConfigError(p.kind === 'syntax' ? 
 
 /** Parses flags (env as defaults) once into a frozen config; every problem names the flag. */
 export function parseControllerConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Readonly<ControllerConfig> {
-  const values = flags.parse(argv, stringFlags('kubeconfig', 'leader-elect', 'lease-namespace', 'lease-name', 'lease-duration', 'renew-deadline', 'retry-period', 'identity', 'launcher-image', 'kvm-mode', 'vfio-sys-resource', 'run-dir', 'metrics-port', 'metrics-address', 'metrics-tls-cert', 'metrics-tls-key', 'workers', 'vm-workers', 'log-level'));
+  const values = flags.parse(
+    argv,
+    stringFlags(
+      'kubeconfig',
+      'leader-elect',
+      'lease-namespace',
+      'lease-name',
+      'lease-duration',
+      'renew-deadline',
+      'retry-period',
+      'identity',
+      'launcher-image',
+      'kvm-mode',
+      'vfio-sys-resource',
+      'run-dir',
+      'metrics-port',
+      'metrics-address',
+      'metrics-tls-cert',
+      'metrics-tls-key',
+      'workers',
+      'vm-workers',
+      'log-level',
+    ),
+  );
   const kvmMode = flags.oneOf('--kvm-mode', values['kvm-mode'] ?? env.QVIRT_KVM_MODE ?? 'emulation', ['emulation', 'kvm']);
   const vfioSysResource = flags.oneOf('--vfio-sys-resource', values['vfio-sys-resource'] ?? env.QVIRT_VFIO_SYS_RESOURCE ?? 'true', ['true', 'false']);
   const leaderElect = flags.oneOf('--leader-elect', values['leader-elect'] ?? 'true', ['true', 'false']);
@@ -75,7 +98,9 @@ export function parseControllerConfig(argv: readonly string[], env: Readonly<Rec
     logLevel: flags.logLevel('--log-level', values['log-level'] ?? 'info'),
   };
   if (!(cfg.leaseDurationMs > cfg.renewDeadlineMs && cfg.renewDeadlineMs > cfg.retryPeriodMs)) {
-    throw new ControllerConfigError(`--lease-duration (${cfg.leaseDurationMs} ms) must exceed --renew-deadline (${cfg.renewDeadlineMs} ms), which must exceed --retry-period (${cfg.retryPeriodMs} ms)`);
+    throw new ControllerConfigError(
+      `--lease-duration (${cfg.leaseDurationMs} ms) must exceed --renew-deadline (${cfg.renewDeadlineMs} ms), which must exceed --retry-period (${cfg.retryPeriodMs} ms)`,
+    );
   }
   return Object.freeze(cfg);
 }

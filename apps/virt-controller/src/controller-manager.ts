@@ -94,17 +94,40 @@ export class ControllerManager {
       events: events('virtualmachineinstance-controller'),
       logger,
     });
-    const vmReconciler = new VmReconciler({ client: this.o.client, vms: this.vms, vmis: this.vmis, expectations: this.vmExpectations, events: events('virtualmachine-controller'), logger });
+    const vmReconciler = new VmReconciler({
+      client: this.o.client,
+      vms: this.vms,
+      vmis: this.vmis,
+      expectations: this.vmExpectations,
+      events: events('virtualmachine-controller'),
+      logger,
+    });
     for (const vmi of this.vmis.list()) vmiQueue.add(keyOf(vmi));
     for (const vm of this.vms.list()) vmQueue.add(keyOf(vm));
-    signal.addEventListener('abort', () => {
-      vmiQueue.shutDown();
-      vmQueue.shutDown();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        vmiQueue.shutDown();
+        vmQueue.shutDown();
+      },
+      { once: true },
+    );
     logger.info({ vmis: vmiQueue.len(), vms: vmQueue.len() }, 'controllers started');
     this.running = Promise.all([
-      runWorkers({ queue: vmiQueue, workers: this.o.vmiWorkers, logger, reconcile: (k) => vmiReconciler.reconcile(parseKey(k), signal), onReconciled: (_k, ms, outcome) => metrics.observeReconcile('virtualmachineinstance', ms, outcome) }),
-      runWorkers({ queue: vmQueue, workers: this.o.vmWorkers, logger, reconcile: (k) => vmReconciler.reconcile(parseKey(k), signal), onReconciled: (_k, ms, outcome) => metrics.observeReconcile('virtualmachine', ms, outcome) }),
+      runWorkers({
+        queue: vmiQueue,
+        workers: this.o.vmiWorkers,
+        logger,
+        reconcile: (k) => vmiReconciler.reconcile(parseKey(k), signal),
+        onReconciled: (_k, ms, outcome) => metrics.observeReconcile('virtualmachineinstance', ms, outcome),
+      }),
+      runWorkers({
+        queue: vmQueue,
+        workers: this.o.vmWorkers,
+        logger,
+        reconcile: (k) => vmReconciler.reconcile(parseKey(k), signal),
+        onReconciled: (_k, ms, outcome) => metrics.observeReconcile('virtualmachine', ms, outcome),
+      }),
     ]).then(() => {
       this.running = undefined;
       this.vmiQueue = undefined;

@@ -60,10 +60,7 @@ async function stop(code: number, why: string): Promise<void> {
   stopping = true;
   logger.info({ why }, 'shutting down');
   shutdown.abort();
-  await Promise.race([
-    Promise.all([running, mgr.stopInformers(), metricsServer?.close(), client.close()]),
-    new Promise((r) => setTimeout(r, 10_000).unref()),
-  ]);
+  await Promise.race([Promise.all([running, mgr.stopInformers(), metricsServer?.close(), client.close()]), new Promise((r) => setTimeout(r, 10_000).unref())]);
   process.exit(code);
 }
 process.on('SIGTERM', () => void stop(0, 'SIGTERM'));
@@ -100,13 +97,16 @@ if (!config.leaderElect) {
     },
     onNewLeader: (id) => logger.info({ leader: id }, 'leader observed'),
   });
-  running = elector.run(shutdown.signal).then((outcome) => {
-    if (outcome === 'lost') {
-      logger.error('leader lease lost; exiting so a fresh standby takes its place');
-      void stop(1, 'leadership lost');
-    }
-  }, (err: unknown) => {
-    logger.error(errFields(err), 'leader election failed');
-    void stop(1, 'leader election failed');
-  });
+  running = elector.run(shutdown.signal).then(
+    (outcome) => {
+      if (outcome === 'lost') {
+        logger.error('leader lease lost; exiting so a fresh standby takes its place');
+        void stop(1, 'leadership lost');
+      }
+    },
+    (err: unknown) => {
+      logger.error(errFields(err), 'leader election failed');
+      void stop(1, 'leader election failed');
+    },
+  );
 }

@@ -6,7 +6,10 @@ import { vmiFixture } from '@qvirt/controller/testing';
 
 describe('docs/metrics.md for virt-controller', () => {
   it('lists exactly the families createControllerMetrics exports, with their types and labels', async () => {
-    const running = vmiFixture({ name: 'a', phase: { phase: 'Running', nodeName: 'node-1', phaseTransitionTimestamps: [{ phase: 'Running', phaseTransitionTimestamp: '2025-01-01T00:00:09Z' }] } });
+    const running = vmiFixture({
+      name: 'a',
+      phase: { phase: 'Running', nodeName: 'node-1', phaseTransitionTimestamps: [{ phase: 'Running', phaseTransitionTimestamp: '2025-01-01T00:00:09Z' }] },
+    });
     const m = createControllerMetrics({ listVmis: () => [running] });
     m.observeVmiUpdate(running, vmiFixture({ name: 'a' }));
     m.setQueueDepth('virtualmachineinstance', 1);

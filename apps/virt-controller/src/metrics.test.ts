@@ -4,7 +4,10 @@ import { createControllerMetrics, secondsFromCreation } from './metrics.js';
 
 describe('controller metrics', () => {
   it('counts VMIs by phase and node and records transition times with KubeVirt buckets', async () => {
-    const a = vmiFixture({ name: 'a', phase: { phase: 'Scheduled', nodeName: 'n1', phaseTransitionTimestamps: [{ phase: 'Scheduled', phaseTransitionTimestamp: '2025-01-01T00:00:03Z' }] } });
+    const a = vmiFixture({
+      name: 'a',
+      phase: { phase: 'Scheduled', nodeName: 'n1', phaseTransitionTimestamps: [{ phase: 'Scheduled', phaseTransitionTimestamp: '2025-01-01T00:00:03Z' }] },
+    });
     const b = vmiFixture({ name: 'b' });
     const m = createControllerMetrics({ listVmis: () => [a, b] });
     expect(secondsFromCreation(a, 'Scheduled')).toBe(3);

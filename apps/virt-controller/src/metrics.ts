@@ -50,7 +50,12 @@ export function createControllerMetrics(opts: { listVmis: () => VirtualMachineIn
     buckets: PHASE_TRANSITION_BUCKETS,
     registers: [registry],
   });
-  const depth = new Gauge({ name: 'kubevirt_virt_controller_workqueue_depth', help: 'Keys waiting in a work queue', labelNames: ['queue'] as const, registers: [registry] });
+  const depth = new Gauge({
+    name: 'kubevirt_virt_controller_workqueue_depth',
+    help: 'Keys waiting in a work queue',
+    labelNames: ['queue'] as const,
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'kubevirt_virt_controller_reconcile_duration_seconds',
     help: 'Duration of one reconcile',

@@ -25,7 +25,14 @@ export async function setUp(opts: ControlPlaneOptions = {}): Promise<Env> {
     ['apply', '-f', join(repoRoot, 'deploy/crds')],
     ['create', 'namespace', 'kubevirt'],
     ['apply', '-f', join(repoRoot, 'deploy/base/virt-controller/rbac.yaml')],
-    ['wait', '--for=condition=Established', '--timeout=60s', 'crd/virtualmachineinstances.kubevirt.io', 'crd/virtualmachines.kubevirt.io', 'crd/kubevirts.kubevirt.io'],
+    [
+      'wait',
+      '--for=condition=Established',
+      '--timeout=60s',
+      'crd/virtualmachineinstances.kubevirt.io',
+      'crd/virtualmachines.kubevirt.io',
+      'crd/kubevirts.kubevirt.io',
+    ],
   ]) {
     const r = await cp.kubectl(args);
     if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
@@ -44,7 +51,28 @@ export interface ControllerProcess {
 export function startController(env: Env, extra: string[] = [], identity = `ctl-${Math.random().toString(36).slice(2, 8)}`): ControllerProcess {
   const child = spawn(
     process.execPath,
-    ['--conditions', 'source', '--import', 'tsx', mainTs, '--kubeconfig', env.saKubeconfig, '--metrics-port', '0', '--identity', identity, '--lease-duration', '4s', '--renew-deadline', '3s', '--retry-period', '500ms', '--log-level', 'info', ...extra],
+    [
+      '--conditions',
+      'source',
+      '--import',
+      'tsx',
+      mainTs,
+      '--kubeconfig',
+      env.saKubeconfig,
+      '--metrics-port',
+      '0',
+      '--identity',
+      identity,
+      '--lease-duration',
+      '4s',
+      '--renew-deadline',
+      '3s',
+      '--retry-period',
+      '500ms',
+      '--log-level',
+      'info',
+      ...extra,
+    ],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBECONFIG: '' } },
   );
   const log = createWriteStream(join(env.cp.tempDir, `controller-${identity}.log`), { flags: 'a' });
@@ -62,7 +90,8 @@ export function startController(env: Env, extra: string[] = [], identity = `ctl-
   };
 }
 
-export const vmisPath = (ns: string, name?: string) => resourcePath({ group: 'kubevirt.io', version: 'v1', resource: 'virtualmachineinstances', namespace: ns, name });
+export const vmisPath = (ns: string, name?: string) =>
+  resourcePath({ group: 'kubevirt.io', version: 'v1', resource: 'virtualmachineinstances', namespace: ns, name });
 export const vmsPath = (ns: string, name?: string) => resourcePath({ group: 'kubevirt.io', version: 'v1', resource: 'virtualmachines', namespace: ns, name });
 export const podsPath = (ns: string, name?: string) => resourcePath({ version: 'v1', resource: 'pods', namespace: ns, name });
 
@@ -82,7 +111,12 @@ export function qatVmi(name: string, namespace: string, qats = 1): VirtualMachin
       domain: {
         cpu: { cores: 1 },
         memory: { guest: '128Mi' },
-        firmware: { kernelBoot: { kernelArgs: 'console=ttyS0 quiet', hostPath: { kernelPath: '/var/lib/qvirt/images/qvirt-test-guest/vmlinuz', initrdPath: '/var/lib/qvirt/images/qvirt-test-guest/initrd.img' } } },
+        firmware: {
+          kernelBoot: {
+            kernelArgs: 'console=ttyS0 quiet',
+            hostPath: { kernelPath: '/var/lib/qvirt/images/qvirt-test-guest/vmlinuz', initrdPath: '/var/lib/qvirt/images/qvirt-test-guest/initrd.img' },
+          },
+        },
         devices: { qats: Array.from({ length: qats }, (_, i) => ({ name: `qat${i}`, deviceName: 'qat.intel.com/generic' })) },
       },
     },
@@ -107,7 +141,11 @@ export async function bindPod(env: Env, pod: Pod, node: string): Promise<void> {
 /** As the kubelet: write the pod's status phase (Running, Failed, ...). */
 export async function setPodPhase(env: Env, ns: string, name: string, phase: 'Running' | 'Failed' | 'Succeeded', reason?: string): Promise<void> {
   await env.admin.patch(`${podsPath(ns, name)}/status`, {
-    status: { phase, ...(reason ? { reason, message: `test set ${phase}` } : {}), ...(phase === 'Running' ? { conditions: [{ type: 'Ready', status: 'True' }] } : {}) },
+    status: {
+      phase,
+      ...(reason ? { reason, message: `test set ${phase}` } : {}),
+      ...(phase === 'Running' ? { conditions: [{ type: 'Ready', status: 'True' }] } : {}),
+    },
   });
 }
 

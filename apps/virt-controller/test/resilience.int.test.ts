@@ -44,10 +44,14 @@ describe('controller restarts', () => {
     await killer;
     expect(kills).toBeGreaterThanOrEqual(2);
     // Let the last controller converge.
-    await eventually('every VMI Scheduling', async () => {
-      const list = await env.admin.get<{ items: ReturnType<typeof qatVmi>[] }>(vmisPath('crash'));
-      return list.items.length === 50 && list.items.every((v) => v.status?.phase === 'Scheduling');
-    }, { timeoutMs: 90_000, intervalMs: 500 });
+    await eventually(
+      'every VMI Scheduling',
+      async () => {
+        const list = await env.admin.get<{ items: ReturnType<typeof qatVmi>[] }>(vmisPath('crash'));
+        return list.items.length === 50 && list.items.every((v) => v.status?.phase === 'Scheduling');
+      },
+      { timeoutMs: 90_000, intervalMs: 500 },
+    );
     await sleep(2000); // any late duplicate would show up now
     const pods = await launcherPods(env, 'crash');
     expect(pods).toHaveLength(50);
@@ -72,7 +76,10 @@ describe('leader election', () => {
     const a = startController(env, [], 'replica-a');
     const b = startController(env, [], 'replica-b');
     controllers.push(a, b);
-    const holder = await eventually('a leader', async () => (await lease().catch(() => undefined))?.spec?.holderIdentity || undefined, { timeoutMs: 30_000, intervalMs: 100 });
+    const holder = await eventually('a leader', async () => (await lease().catch(() => undefined))?.spec?.holderIdentity || undefined, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
     const [leader, standby] = holder === 'replica-a' ? [a, b] : [b, a];
 
     const v1 = await env.admin.create<ReturnType<typeof qatVmi>>(vmisPath('le'), qatVmi('one', 'le'));

@@ -19,10 +19,37 @@ describe('parseRunArgs', () => {
       logLevel: 'info',
     });
     const c = parseRunArgs(
-      ['--node-name', 'node-b', '--kubeconfig', '/k', '--run-dir', '/run/x/', '--device-plugin-dir', '/dp', '--sysfs-root', '/s', '--kvm', 'on', '--metrics-port', '0', '--workers', '2'],
+      [
+        '--node-name',
+        'node-b',
+        '--kubeconfig',
+        '/k',
+        '--run-dir',
+        '/run/x/',
+        '--device-plugin-dir',
+        '/dp',
+        '--sysfs-root',
+        '/s',
+        '--kvm',
+        'on',
+        '--metrics-port',
+        '0',
+        '--workers',
+        '2',
+      ],
       { NODE_NAME: 'node-a', KUBECONFIG: '/env-k', QVIRT_SYSFS_ROOT: '/env-s', QVIRT_DEV_ROOT: '/env-d' },
     );
-    expect(c).toMatchObject({ nodeName: 'node-b', kubeconfig: '/k', runDir: '/run/x', devicePluginDir: '/dp', sysfsRoot: '/s', devRoot: '/env-d', kvm: 'on', metricsPort: 0, workers: 2 });
+    expect(c).toMatchObject({
+      nodeName: 'node-b',
+      kubeconfig: '/k',
+      runDir: '/run/x',
+      devicePluginDir: '/dp',
+      sysfsRoot: '/s',
+      devRoot: '/env-d',
+      kvm: 'on',
+      metricsPort: 0,
+      workers: 2,
+    });
     expect(parseRunArgs([], { NODE_NAME: 'n', KUBECONFIG: '/env-k' }).kubeconfig).toBe('/env-k');
     expect(Object.isFrozen(c)).toBe(true);
   });

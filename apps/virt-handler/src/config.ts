@@ -52,11 +52,28 @@ export const RUN_USAGE = `  virt-handler [run] [--node-name NAME] [--kubeconfig 
 const flags = flagReader((p) => new RunConfigError(`run: ${p.message}`));
 
 export function parseRunArgs(args: readonly string[], env: RunEnv): RunCommand {
-  const values = flags.parse(args, stringFlags('node-name', 'kubeconfig', 'run-dir', 'device-plugin-dir', 'sysfs-root', 'dev-root', 'kvm', 'metrics-port', 'metrics-address', 'workers', 'resync-seconds', 'log-level'));
+  const values = flags.parse(
+    args,
+    stringFlags(
+      'node-name',
+      'kubeconfig',
+      'run-dir',
+      'device-plugin-dir',
+      'sysfs-root',
+      'dev-root',
+      'kvm',
+      'metrics-port',
+      'metrics-address',
+      'workers',
+      'resync-seconds',
+      'log-level',
+    ),
+  );
 
   const nodeName = values['node-name'] ?? nonEmpty(env.NODE_NAME);
   if (nodeName === undefined) throw new RunConfigError('run: NODE_NAME is not set (and no --node-name): the handler must know which node it serves');
-  if (!DNS_SUBDOMAIN.test(nodeName)) throw new RunConfigError(`run: node name ${JSON.stringify(nodeName)} is not a valid Kubernetes node name (lower-case DNS-1123 subdomain)`);
+  if (!DNS_SUBDOMAIN.test(nodeName))
+    throw new RunConfigError(`run: node name ${JSON.stringify(nodeName)} is not a valid Kubernetes node name (lower-case DNS-1123 subdomain)`);
 
   const kvm = flags.oneOf('--kvm', values.kvm ?? 'auto', ['auto', 'on', 'off']);
   const logLevel = flags.logLevel('--log-level', values['log-level'] ?? 'info');

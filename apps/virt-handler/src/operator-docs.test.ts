@@ -19,7 +19,11 @@ describe('discover outputs shown in the operator docs', () => {
 
   // `<!-- discover-example {spec} -->` before a ```json block: the host spec and what discover prints for it.
   const examples = DOC_NAMES.flatMap((name) =>
-    [...doc(name).matchAll(/<!-- discover-example (\{.*?\}) -->\n```json\n([\s\S]*?)```/g)].map((m, i) => ({ name: `${name} #${i + 1}`, spec: m[1]!, shown: m[2]! })),
+    [...doc(name).matchAll(/<!-- discover-example (\{.*?\}) -->\n```json\n([\s\S]*?)```/g)].map((m, i) => ({
+      name: `${name} #${i + 1}`,
+      spec: m[1]!,
+      shown: m[2]!,
+    })),
   );
 
   it('has the examples the host setup and troubleshooting pages are built on', () => {
@@ -139,7 +143,16 @@ describe('messages quoted in docs/troubleshooting.md', () => {
     expect(quoted.length).toBeGreaterThan(30);
     for (const { component, message } of quoted) expect(QVIRT.has(component) || OTHERS.has(component), `${component}: ${message}`).toBe(true);
     const text = quoted.map((q) => q.message).join('\n');
-    for (const s of ['Insufficient qat.intel.com/', "host doesn't support passthrough", 'Unmanaged PCI device', 'heartbeat failed', 'a group goes to one VM whole', 'RLIMIT_MEMLOCK', "launcher's libvirtd", 'plugin socket removed']) {
+    for (const s of [
+      'Insufficient qat.intel.com/',
+      "host doesn't support passthrough",
+      'Unmanaged PCI device',
+      'heartbeat failed',
+      'a group goes to one VM whole',
+      'RLIMIT_MEMLOCK',
+      "launcher's libvirtd",
+      'plugin socket removed',
+    ]) {
       expect(text).toContain(s);
     }
   });
@@ -147,12 +160,18 @@ describe('messages quoted in docs/troubleshooting.md', () => {
   it.each(quoted.filter((q) => QVIRT.has(q.component)))('$component really prints: $message', ({ message }) => {
     const pattern = docPattern(message);
     expect(pattern.replaceAll(STAR, '').length, 'too little of the message is quoted').toBeGreaterThanOrEqual(6);
-    expect(patterns.some((p) => quoteMatches(pattern, p)), `no string in packages/*/src or apps/*/src can be "${message}"`).toBe(true);
+    expect(
+      patterns.some((p) => quoteMatches(pattern, p)),
+      `no string in packages/*/src or apps/*/src can be "${message}"`,
+    ).toBe(true);
   });
 
   it('really fails for a message the code does not print', () => {
     for (const wrong of ['QAT feature gate is not enabled in kubevirt-conf', 'launcher for VMI <ns>/<name> quit: …', 'launcher for VMI vms/vmi-qat ended: …']) {
-      expect(patterns.some((p) => quoteMatches(docPattern(wrong), p)), wrong).toBe(false);
+      expect(
+        patterns.some((p) => quoteMatches(docPattern(wrong), p)),
+        wrong,
+      ).toBe(false);
     }
   });
 });

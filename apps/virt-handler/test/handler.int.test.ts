@@ -52,7 +52,15 @@ beforeAll(async () => {
   kubelet = new FakeKubelet(pluginDir);
   await kubelet.start();
   cluster = await startCluster(NODE);
-  handlerOpts = { nodeName: NODE, kubeconfig: cluster.handlerKubeconfig, runDir: runDir(), pluginDir, sysfsRoot: host.sysfsRoot, devRoot: host.devRoot, metricsPort: 18444 + Math.floor(Math.random() * 1000) };
+  handlerOpts = {
+    nodeName: NODE,
+    kubeconfig: cluster.handlerKubeconfig,
+    runDir: runDir(),
+    pluginDir,
+    sysfsRoot: host.sysfsRoot,
+    devRoot: host.devRoot,
+    metricsPort: 18444 + Math.floor(Math.random() * 1000),
+  };
   handler = await startHandler(handlerOpts);
 });
 
@@ -84,17 +92,23 @@ describe('virt-handler run', () => {
     const reg = kubelet.registrations.find((r) => r.resource_name === QAT)!;
     expect(reg).toMatchObject({ version: 'v1beta1', endpoint: 'qat.intel.com-generic.sock' });
     // KVM is served whatever --kvm says (KubeVirt's permanent plugin); --kvm off only picks the domain type.
-    const kvm = await eventually('registration of the KVM plugin', () => kubelet.registrations.find((r) => r.resource_name === 'devices.kubevirt.io/kvm'), { timeoutMs: 30_000 });
+    const kvm = await eventually('registration of the KVM plugin', () => kubelet.registrations.find((r) => r.resource_name === 'devices.kubevirt.io/kvm'), {
+      timeoutMs: 30_000,
+    });
     expect((await kubelet.firstDevices(kvm.endpoint)).every((d) => d.health === 'Healthy')).toBe(true);
     const devices = await kubelet.firstDevices(reg.endpoint);
     expect(devices.map((d) => [d.ID, d.health])).toEqual(host.vfs.map((a) => [a, 'Healthy']));
     const alloc = await kubelet.allocate(reg.endpoint, ['0000:3d:01.1']);
     expect(alloc.container_responses[0]!.envs).toEqual({ PCI_RESOURCE_QAT_INTEL_COM_GENERIC: '0000:3d:01.1' });
 
-    const node = await eventually('node labels', async () => {
-      const n = await cluster.admin.get<{ metadata: { labels?: Record<string, string> } }>(resourcePath({ version: 'v1', resource: 'nodes', name: NODE }));
-      return n.metadata.labels?.['qvirt.io/qat-vfs'] ? n : undefined;
-    }, { timeoutMs: 30_000 });
+    const node = await eventually(
+      'node labels',
+      async () => {
+        const n = await cluster.admin.get<{ metadata: { labels?: Record<string, string> } }>(resourcePath({ version: 'v1', resource: 'nodes', name: NODE }));
+        return n.metadata.labels?.['qvirt.io/qat-vfs'] ? n : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(node.metadata.labels).toMatchObject({ 'qvirt.io/qat-generation': 'c62x', 'qvirt.io/qat-vfs': '4', 'kubevirt.io/schedulable': 'true' });
 
     const metrics = await (await fetch(`http://127.0.0.1:${handlerOpts.metricsPort}/metrics`)).text();
@@ -102,7 +116,12 @@ describe('virt-handler run', () => {
     expect(metrics).toContain('qvirt_handler_vmi_sync_duration_seconds');
 
     // permittedHostDevices marks the resource external (Intel's plugin): this node stops serving it.
-    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kubevirt-config', namespace: 'kubevirt' }, data: { permittedHostDevices: `pciHostDevices:\n- pciVendorSelector: "8086:37c9"\n  resourceName: ${QAT}\n  externalResourceProvider: true\n` } };
+    const cm = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'kubevirt-config', namespace: 'kubevirt' },
+      data: { permittedHostDevices: `pciHostDevices:\n- pciVendorSelector: "8086:37c9"\n  resourceName: ${QAT}\n  externalResourceProvider: true\n` },
+    };
     await cluster.admin.create(resourcePath({ version: 'v1', resource: 'configmaps', namespace: 'kubevirt' }), cm);
     const socket = join(handlerOpts.pluginDir, reg.endpoint);
     await eventually('the QAT plugin socket to go away', () => !existsSync(socket), { timeoutMs: 20_000 });
@@ -113,7 +132,9 @@ describe('virt-handler run', () => {
     const gpu = 'nvidia.com/TU104GL_Tesla_T4';
     const gpuCm = { ...cm, data: { permittedHostDevices: `pciHostDevices:\n- pciVendorSelector: "10DE:1EB8"\n  resourceName: ${gpu}\n` } };
     await cluster.admin.create(resourcePath({ version: 'v1', resource: 'configmaps', namespace: 'kubevirt' }), gpuCm);
-    const gpuReg = await eventually('registration of the permitted GPU', () => kubelet.registrations.find((r) => r.resource_name === gpu), { timeoutMs: 20_000 });
+    const gpuReg = await eventually('registration of the permitted GPU', () => kubelet.registrations.find((r) => r.resource_name === gpu), {
+      timeoutMs: 20_000,
+    });
     expect(gpuReg.endpoint).toBe('nvidia.com-TU104GL_Tesla_T4.sock');
     expect((await kubelet.firstDevices(gpuReg.endpoint)).map((d) => [d.ID, d.health])).toEqual([['0000:af:00.0', 'Healthy']]);
     const gpuAlloc = await kubelet.allocate(gpuReg.endpoint, ['0000:af:00.0']);
@@ -131,7 +152,9 @@ describe('virt-handler run', () => {
       expect.arrayContaining([expect.objectContaining({ type: 'Ready', status: 'True' }), expect.objectContaining({ type: 'LiveMigratable', status: 'True' })]),
     );
     const consoleLog = join(runDir(), vmi.metadata.uid!, 'console.log');
-    await eventually('the guest boot marker', async () => (await readFile(consoleLog, 'utf8').catch(() => '')).includes('QVIRT-GUEST-BOOTED'), { timeoutMs: 120_000 });
+    await eventually('the guest boot marker', async () => (await readFile(consoleLog, 'utf8').catch(() => '')).includes('QVIRT-GUEST-BOOTED'), {
+      timeoutMs: 120_000,
+    });
 
     // Handler restart: the VM keeps running (same QEMU), status is recomputed from the domain.
     const pid = qemuPid(`default_${name}`);
@@ -139,10 +162,14 @@ describe('virt-handler run', () => {
     expect(await stopProc(handler)).toEqual({ code: 0, signal: null });
     await cluster.admin.patch(`${vmiPath('default', name)}/status`, { status: { conditions: [] } }, 'merge');
     handler = await startHandler(handlerOpts);
-    const recomputed = await eventually('Ready recomputed after the restart', async () => {
-      const v = await getVmi(cluster.admin, name);
-      return v.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? v : undefined;
-    }, { timeoutMs: 30_000 });
+    const recomputed = await eventually(
+      'Ready recomputed after the restart',
+      async () => {
+        const v = await getVmi(cluster.admin, name);
+        return v.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? v : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(recomputed.status?.phase).toBe('Running');
     // Converged: no further status writes (a write loop would bump the resourceVersion).
     await new Promise((r) => setTimeout(r, 2500));
@@ -169,7 +196,9 @@ describe('virt-handler run', () => {
     await eventually('vmi-self-off Running', () => phaseOf('vmi-self-off', 'Running'), { timeoutMs: 120_000 });
     await eventually('vmi-gone Running', () => phaseOf('vmi-gone', 'Running'), { timeoutMs: 120_000 });
     const consoleLog = join(runDir(), off.vmi.metadata.uid!, 'console.log');
-    await eventually('the guest boot marker', async () => (await readFile(consoleLog, 'utf8').catch(() => '')).includes('QVIRT-GUEST-BOOTED'), { timeoutMs: 120_000 });
+    await eventually('the guest boot marker', async () => (await readFile(consoleLog, 'utf8').catch(() => '')).includes('QVIRT-GUEST-BOOTED'), {
+      timeoutMs: 120_000,
+    });
 
     expect(await stopProc(handler)).toEqual({ code: 0, signal: null });
     // The guest powers itself off (ACPI from outside the handler, as a `poweroff` inside would).
@@ -212,7 +241,7 @@ describe('virt-handler run', () => {
     await cluster.admin.delete(vmiPath('default', name)).catch(() => undefined);
   });
 
-  it('a QAT VMI: domain defined with the allocated VF, start fails with libvirt\'s message, VMI Failed with it; the VF is listed', async () => {
+  it("a QAT VMI: domain defined with the allocated VF, start fails with libvirt's message, VMI Failed with it; the VF is listed", async () => {
     const name = 'vmi-qat';
     const { vmi, launcher } = await scheduled('vmi-qat.yaml', name, { PCI_RESOURCE_QAT_INTEL_COM_GENERIC: '0000:3d:01.1' });
     const failed = await eventually('phase Failed', () => phaseOf(name, 'Failed'), { timeoutMs: 120_000 });

@@ -86,7 +86,23 @@ export interface HandlerOptions {
 export async function startHandler(o: HandlerOptions): Promise<Proc> {
   const p = startProc(
     HANDLER_MAIN,
-    ['run', '--kubeconfig', o.kubeconfig, '--run-dir', o.runDir, '--device-plugin-dir', o.pluginDir, '--kvm', 'off', '--metrics-port', String(o.metricsPort), '--metrics-address', '127.0.0.1', '--resync-seconds', '2'],
+    [
+      'run',
+      '--kubeconfig',
+      o.kubeconfig,
+      '--run-dir',
+      o.runDir,
+      '--device-plugin-dir',
+      o.pluginDir,
+      '--kvm',
+      'off',
+      '--metrics-port',
+      String(o.metricsPort),
+      '--metrics-address',
+      '127.0.0.1',
+      '--resync-seconds',
+      '2',
+    ],
     { NODE_NAME: o.nodeName, QVIRT_SYSFS_ROOT: o.sysfsRoot, QVIRT_DEV_ROOT: o.devRoot, UV_THREADPOOL_SIZE: '16' },
   );
   await eventually('virt-handler to start', () => p.logs().some((l) => l.msg === 'virt-handler running') || p.child.exitCode !== null, { timeoutMs: 60_000 });
@@ -96,27 +112,54 @@ export async function startHandler(o: HandlerOptions): Promise<Proc> {
 
 /** The launcher as the kubelet would start it in the pod (shared run dir, allocation env). */
 export function startLauncher(o: { uid: string; runDir: string; namespace: string; name: string; env?: Record<string, string> }): Proc {
-  return startProc(LAUNCHER_BIN, ['--vmi-uid', o.uid, '--run-dir', o.runDir, '--namespace', o.namespace, '--name', o.name, '--grace-period-seconds', '30'], o.env ?? {});
+  return startProc(
+    LAUNCHER_BIN,
+    ['--vmi-uid', o.uid, '--run-dir', o.runDir, '--namespace', o.namespace, '--name', o.name, '--grace-period-seconds', '30'],
+    o.env ?? {},
+  );
 }
 
-export async function stopProc(p: Proc | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
+export async function stopProc(
+  p: Proc | undefined,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
   if (!p) return undefined;
   if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill(signal);
   return p.exited;
 }
 
-export const vmiPath = (namespace: string, name: string) => resourcePath({ group: 'kubevirt.io', version: 'v1', resource: 'virtualmachineinstances', namespace, name });
+export const vmiPath = (namespace: string, name: string) =>
+  resourcePath({ group: 'kubevirt.io', version: 'v1', resource: 'virtualmachineinstances', namespace, name });
 
 export const TEST_FINALIZER = 'qvirt.io/handler-it-hold';
 
 /** Creates a VMI from an example (with a test-owned finalizer), then schedules it as virt-controller would. */
-export async function createScheduledVmi(admin: KubeClient, file: string, name: string, nodeName: string, schedule: (vmi: VirtualMachineInstance) => Promise<void>): Promise<VirtualMachineInstance> {
+export async function createScheduledVmi(
+  admin: KubeClient,
+  file: string,
+  name: string,
+  nodeName: string,
+  schedule: (vmi: VirtualMachineInstance) => Promise<void>,
+): Promise<VirtualMachineInstance> {
   const { parse } = await import('yaml');
   const vmi = parse(await readFile(join(REPO, 'examples', file), 'utf8')) as VirtualMachineInstance;
   vmi.metadata = { ...vmi.metadata, name, namespace: 'default', finalizers: [TEST_FINALIZER] };
-  const created = await admin.create<VirtualMachineInstance>(resourcePath({ group: 'kubevirt.io', version: 'v1', resource: 'virtualmachineinstances', namespace: 'default' }), vmi);
+  const created = await admin.create<VirtualMachineInstance>(
+    resourcePath({ group: 'kubevirt.io', version: 'v1', resource: 'virtualmachineinstances', namespace: 'default' }),
+    vmi,
+  );
   await schedule(created);
-  await admin.patch(`${vmiPath('default', name)}/status`, { status: { phase: 'Scheduled', nodeName, phaseTransitionTimestamps: [{ phase: 'Scheduled', phaseTransitionTimestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') }] } }, 'merge');
+  await admin.patch(
+    `${vmiPath('default', name)}/status`,
+    {
+      status: {
+        phase: 'Scheduled',
+        nodeName,
+        phaseTransitionTimestamps: [{ phase: 'Scheduled', phaseTransitionTimestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') }],
+      },
+    },
+    'merge',
+  );
   return created;
 }
 
@@ -159,7 +202,9 @@ export class FakeKubelet {
         cb(null, {});
       },
     });
-    await new Promise<void>((ok, fail) => server.bindAsync(`unix://${join(this.dir, 'kubelet.sock')}`, grpc.ServerCredentials.createInsecure(), (e) => (e ? fail(e) : ok())));
+    await new Promise<void>((ok, fail) =>
+      server.bindAsync(`unix://${join(this.dir, 'kubelet.sock')}`, grpc.ServerCredentials.createInsecure(), (e) => (e ? fail(e) : ok())),
+    );
     this.server = server;
   }
 
@@ -178,12 +223,19 @@ export class FakeKubelet {
     });
   }
 
-  async allocate(endpoint: string, ids: string[]): Promise<{ container_responses: { envs: Record<string, string>; devices: { container_path: string; host_path: string }[] }[] }> {
+  async allocate(
+    endpoint: string,
+    ids: string[],
+  ): Promise<{ container_responses: { envs: Record<string, string>; devices: { container_path: string; host_path: string }[] }[] }> {
     const { DevicePlugin } = loadDevicePluginProto();
     const c = new DevicePlugin(`unix://${join(this.dir, endpoint)}`, grpc.credentials.createInsecure());
     this.clients.push(c);
     return new Promise((ok, fail) =>
-      (c as unknown as Record<string, (r: object, cb: (e: Error | null, r: never) => void) => void>)['Allocate']!.call(c, { container_requests: [{ devices_ids: ids }] }, (e, r) => (e ? fail(e) : ok(r))),
+      (c as unknown as Record<string, (r: object, cb: (e: Error | null, r: never) => void) => void>)['Allocate']!.call(
+        c,
+        { container_requests: [{ devices_ids: ids }] },
+        (e, r) => (e ? fail(e) : ok(r)),
+      ),
     );
   }
 

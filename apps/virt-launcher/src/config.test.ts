@@ -15,7 +15,18 @@ describe('parseSupervisorArgs', () => {
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(domainNameOf(c)).toBe('default_vmi-plain');
-    const d = parseSupervisorArgs(['--vmi-uid', 'u', '--run-dir', '/r', '--grace-period-seconds', '0', '--domain-wait-timeout-seconds', '3', '--isolation', 'container']);
+    const d = parseSupervisorArgs([
+      '--vmi-uid',
+      'u',
+      '--run-dir',
+      '/r',
+      '--grace-period-seconds',
+      '0',
+      '--domain-wait-timeout-seconds',
+      '3',
+      '--isolation',
+      'container',
+    ]);
     expect(d).toMatchObject({ gracePeriodSeconds: 0, domainWaitTimeoutSeconds: 3, isolation: 'container' });
     expect(domainNameOf(d)).toBeUndefined();
   });
@@ -28,7 +39,10 @@ describe('parseSupervisorArgs', () => {
     [['--vmi-uid', 'u', '--run-dir', '/r', '--name', 'x'], /--namespace and --name go together/],
     [['--vmi-uid', 'u', '--run-dir', '/r', '--namespace', 'A', '--name', 'x'], /--namespace "A": not a valid Kubernetes name/],
     [['--vmi-uid', 'u', '--run-dir', '/r', '--grace-period-seconds=-1'], /--grace-period-seconds "-1": must be a whole number/],
-    [['--vmi-uid', 'u', '--run-dir', '/r', '--domain-wait-timeout-seconds', '0'], /--domain-wait-timeout-seconds "0": must be a whole number of seconds from 1/],
+    [
+      ['--vmi-uid', 'u', '--run-dir', '/r', '--domain-wait-timeout-seconds', '0'],
+      /--domain-wait-timeout-seconds "0": must be a whole number of seconds from 1/,
+    ],
     [['--vmi-uid', 'u', '--run-dir', '/r', '--bogus'], /Unknown option '--bogus'/],
     [['--vmi-uid', 'u', '--run-dir', '/r', '--isolation', 'chroot'], /--isolation "chroot": must be one of auto, namespace, container/],
   ])('rejects %j', (argv, message) => {

@@ -58,7 +58,12 @@ export function parseSupervisorArgs(argv: readonly string[]): SupervisorConfig {
     vmiUid,
     runDir: normalize(runDir),
     ...(namespace !== undefined && name !== undefined ? { namespace, name } : {}),
-    gracePeriodSeconds: flags.wholeNumber('--grace-period-seconds', values['grace-period-seconds'], { min: 0, max: 86_400, unit: 'seconds', default: DEFAULT_GRACE_PERIOD_SECONDS }),
+    gracePeriodSeconds: flags.wholeNumber('--grace-period-seconds', values['grace-period-seconds'], {
+      min: 0,
+      max: 86_400,
+      unit: 'seconds',
+      default: DEFAULT_GRACE_PERIOD_SECONDS,
+    }),
     domainWaitTimeoutSeconds: flags.wholeNumber('--domain-wait-timeout-seconds', values['domain-wait-timeout-seconds'], {
       min: 1,
       max: 86_400,

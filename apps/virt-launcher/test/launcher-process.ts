@@ -87,7 +87,11 @@ export async function waitForReady(client: LauncherClient, launcher: LauncherPro
       const info = await client.ping({ deadlineMs: 1000 });
       return info.ready ? info : undefined;
     },
-    { timeoutMs, intervalMs: 100, abort: () => (launcher.child.exitCode !== null ? `launcher exited (${launcher.child.exitCode}) before ready: ${launcher.stderr()}` : undefined) },
+    {
+      timeoutMs,
+      intervalMs: 100,
+      abort: () => (launcher.child.exitCode !== null ? `launcher exited (${launcher.child.exitCode}) before ready: ${launcher.stderr()}` : undefined),
+    },
   ).catch((err: unknown) => {
     throw new Error(`${(err as Error).message}\n${launcher.stdout()}`, { cause: err });
   });

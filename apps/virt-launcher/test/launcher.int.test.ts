@@ -182,11 +182,11 @@ describe('virt-launcher in-pod mode', () => {
     await expectNothingLeft(run, [...daemonPids, qemu!.pid]);
   });
 
-  it.each(MODES)('%s mode: defines a QAT domain with its hostdev; start fails with libvirt\'s own error; SIGTERM leaves nothing', async (mode) => {
+  it.each(MODES)("%s mode: defines a QAT domain with its hostdev; start fails with libvirt's own error; SIGTERM leaves nothing", async (mode) => {
     const run = await launch({ env: { PCI_RESOURCE_QAT_INTEL_COM_GENERIC: '0000:3d:01.1' }, wrap: wrapFor(mode) });
     const { allocations, xml, domain } = await defineFor(run, 'vmi-qat.yaml', [QAT]);
     expect(allocations).toEqual([{ resourceName: QAT, pciAddresses: ['0000:3d:01.1'], sourceEnv: 'PCI_RESOURCE_QAT_INTEL_COM_GENERIC' }]);
-    expect(xml).toContain("<alias name=\"ua-qat-qat1\"/>");
+    expect(xml).toContain('<alias name="ua-qat-qat1"/>');
     // libvirt accepted the definition, hostdev included.
     const defined = await domain.getXMLDesc(2);
     expect(defined).toMatch(/<hostdev mode=['"]subsystem['"] type=['"]pci['"] managed=['"]no['"]>/);

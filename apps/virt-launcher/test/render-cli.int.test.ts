@@ -15,7 +15,6 @@ const main = join(root, 'apps/virt-launcher/src/main.ts');
 const vmiQat = join(root, 'examples/vmi-qat.yaml');
 const dir = useTempDir('qvirt-render-cli-', { scope: 'all' });
 
-
 interface Result {
   code: number;
   stdout: string;

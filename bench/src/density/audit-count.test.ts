@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { countRequests, isQvirtUser } from './audit-count.js';
 
 const ev = (verb: string, resource: string, user: string, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ stage: 'ResponseComplete', verb, user: { username: user }, objectRef: { resource, ...extra }, requestReceivedTimestamp: '2026-01-01T00:00:10Z' });
+  JSON.stringify({
+    stage: 'ResponseComplete',
+    verb,
+    user: { username: user },
+    objectRef: { resource, ...extra },
+    requestReceivedTimestamp: '2026-01-01T00:00:10Z',
+  });
 
 describe('countRequests', () => {
   it('counts our components by verb and resource/subresource, once per request', () => {

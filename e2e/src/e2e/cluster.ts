@@ -27,13 +27,20 @@ export interface E2eCluster {
   readonly qatVfs: number;
 }
 
-
 export async function e2eCluster(env: Readonly<Record<string, string | undefined>> = process.env): Promise<E2eCluster> {
   const external = env['QVIRT_E2E_KUBECONFIG'];
   if (external) {
     const client = new KubeClient({ kubeConfig: loadKubeConfig({ kubeconfigPath: external }) });
     const kubectl = runKubectlFor(env['QVIRT_E2E_KUBECTL_DIR'] ?? '', external);
-    return { kubeconfig: external, client, kubectl, control: podControl(kubectl), local: undefined, node: undefined, qatVfs: Number(env['QVIRT_E2E_QAT_VFS'] ?? '16') };
+    return {
+      kubeconfig: external,
+      client,
+      kubectl,
+      control: podControl(kubectl),
+      local: undefined,
+      node: undefined,
+      qatVfs: Number(env['QVIRT_E2E_QAT_VFS'] ?? '16'),
+    };
   }
   const layout = stackLayout(repoRoot());
   let status = await stackStatus(layout);

@@ -19,7 +19,11 @@ export interface ComponentControl {
   start(name: ComponentName): Promise<void>;
 }
 
-const LABELS: Record<ComponentName, string> = { 'virt-controller': 'kubevirt.io=virt-controller', 'virt-handler': 'kubevirt.io=virt-handler', 'virt-api': 'kubevirt.io=virt-api' };
+const LABELS: Record<ComponentName, string> = {
+  'virt-controller': 'kubevirt.io=virt-controller',
+  'virt-handler': 'kubevirt.io=virt-handler',
+  'virt-api': 'kubevirt.io=virt-api',
+};
 
 export function podControl(kubectl: (args: string[]) => Promise<string>): ComponentControl {
   return {
@@ -32,7 +36,16 @@ export function podControl(kubectl: (args: string[]) => Promise<string>): Compon
       await eventually(
         `${name} pods Ready`,
         async () => {
-          const pods = await kubectl(['-n', 'kubevirt', 'get', 'pod', '-l', LABELS[name], '-o', 'jsonpath={range .items[*]}{.metadata.deletionTimestamp}|{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}']);
+          const pods = await kubectl([
+            '-n',
+            'kubevirt',
+            'get',
+            'pod',
+            '-l',
+            LABELS[name],
+            '-o',
+            'jsonpath={range .items[*]}{.metadata.deletionTimestamp}|{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
+          ]);
           const live = pods.split('\n').filter((l) => l !== '' && l.startsWith('|'));
           if (live.length > 0 && live.every((l) => l === '|True')) return true;
           throw new Error(`not Ready:\n${pods}`);

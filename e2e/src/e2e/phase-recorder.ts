@@ -16,12 +16,17 @@ export function recordPhases(c: KubeClient, name: string): PhaseRecorder {
   const loop = async (): Promise<void> => {
     while (!abort.signal.aborted) {
       await c
-        .watch<VirtualMachineInstance>(vmiPath(), { fieldSelector: `metadata.name=${name}`, timeoutSeconds: 60 }, (ev) => {
-          if (ev.type === 'BOOKMARK' || ev.type === 'ERROR') return;
-          const p = ev.object.status?.phase;
-          if (p && phases.at(-1) !== p) phases.push(p);
-          if (ev.type === 'DELETED') deleted = true;
-        }, abort.signal)
+        .watch<VirtualMachineInstance>(
+          vmiPath(),
+          { fieldSelector: `metadata.name=${name}`, timeoutSeconds: 60 },
+          (ev) => {
+            if (ev.type === 'BOOKMARK' || ev.type === 'ERROR') return;
+            const p = ev.object.status?.phase;
+            if (p && phases.at(-1) !== p) phases.push(p);
+            if (ev.type === 'DELETED') deleted = true;
+          },
+          abort.signal,
+        )
         .catch(() => new Promise((r) => setTimeout(r, 200)));
     }
   };

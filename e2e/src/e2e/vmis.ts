@@ -32,27 +32,45 @@ export function testVm(name: string, spec: { running?: boolean; runStrategy?: st
   } as VirtualMachine;
 }
 
-export const getVmi = (c: KubeClient, name: string) => c.get<VirtualMachineInstance>(vmiPath(name)).catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
+export const getVmi = (c: KubeClient, name: string) =>
+  c.get<VirtualMachineInstance>(vmiPath(name)).catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
 
 export function waitPhase(c: KubeClient, name: string, phase: string, timeoutMs = 120_000): Promise<VirtualMachineInstance> {
-  return eventually(`VMI ${name} ${phase}`, async () => {
-    const v = await getVmi(c, name);
-    if (v?.status?.phase === 'Failed' && phase !== 'Failed') throw new Error(`VMI ${name} Failed: ${v.status.reason ?? ''} ${v.status.message ?? ''}`);
-    return v?.status?.phase === phase ? v : undefined;
-  }, { timeoutMs });
+  return eventually(
+    `VMI ${name} ${phase}`,
+    async () => {
+      const v = await getVmi(c, name);
+      if (v?.status?.phase === 'Failed' && phase !== 'Failed') throw new Error(`VMI ${name} Failed: ${v.status.reason ?? ''} ${v.status.message ?? ''}`);
+      return v?.status?.phase === phase ? v : undefined;
+    },
+    { timeoutMs },
+  );
 }
 
-export const waitVmiGone = (c: KubeClient, name: string, timeoutMs = 120_000) => eventually(`VMI ${name} gone`, async () => ((await getVmi(c, name)) ? undefined : true), { timeoutMs });
+export const waitVmiGone = (c: KubeClient, name: string, timeoutMs = 120_000) =>
+  eventually(`VMI ${name} gone`, async () => ((await getVmi(c, name)) ? undefined : true), { timeoutMs });
 
 /** Pods of a VMI (by the controller's created-by label). */
 export async function launcherPods(c: KubeClient, vmiUid: string): Promise<{ metadata: { name: string }; status?: { phase?: string } }[]> {
-  const list = await c.get<{ items: { metadata: { name: string }; status?: { phase?: string } }[] }>(`/api/v1/namespaces/${NS}/pods`, { labelSelector: `kubevirt.io/created-by=${vmiUid}` });
+  const list = await c.get<{ items: { metadata: { name: string }; status?: { phase?: string } }[] }>(`/api/v1/namespaces/${NS}/pods`, {
+    labelSelector: `kubevirt.io/created-by=${vmiUid}`,
+  });
   return list.items;
 }
 
 export async function ensureNamespace(c: KubeClient): Promise<void> {
-  await c.create('/api/v1/namespaces', { metadata: { name: NS } }).catch((err: { statusCode?: number }) => (err.statusCode === 409 ? undefined : Promise.reject(err)));
-  await eventually('default ServiceAccount in e2e', () => c.get(`/api/v1/namespaces/${NS}/serviceaccounts/default`).then(() => true, () => undefined), { timeoutMs: 30_000 });
+  await c
+    .create('/api/v1/namespaces', { metadata: { name: NS } })
+    .catch((err: { statusCode?: number }) => (err.statusCode === 409 ? undefined : Promise.reject(err)));
+  await eventually(
+    'default ServiceAccount in e2e',
+    () =>
+      c.get(`/api/v1/namespaces/${NS}/serviceaccounts/default`).then(
+        () => true,
+        () => undefined,
+      ),
+    { timeoutMs: 30_000 },
+  );
 }
 
 /** Deletes every e2e VMI and VM and waits until they are gone. */
@@ -62,5 +80,9 @@ export async function cleanup(c: KubeClient): Promise<void> {
     for (const o of list.items) await c.delete(`${path}/${o.metadata.name}`).catch(() => undefined);
   }
   await eventually('e2e VMIs gone', async () => ((await c.get<{ items: unknown[] }>(vmiPath())).items.length === 0 ? true : undefined), { timeoutMs: 120_000 });
-  await eventually('e2e launcher pods gone', async () => ((await c.get<{ items: unknown[] }>(`/api/v1/namespaces/${NS}/pods`)).items.length === 0 ? true : undefined), { timeoutMs: 120_000 });
+  await eventually(
+    'e2e launcher pods gone',
+    async () => ((await c.get<{ items: unknown[] }>(`/api/v1/namespaces/${NS}/pods`)).items.length === 0 ? true : undefined),
+    { timeoutMs: 120_000 },
+  );
 }

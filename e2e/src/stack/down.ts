@@ -30,7 +30,9 @@ export async function stopStack(l: StackLayout, out: StepPrinter, opts: { contai
   };
   // A stack that broke before it wrote its state still has node-bin where setup put it.
   const crictl = state?.nodeBinDir ? join(state.nodeBinDir, 'crictl') : undefined;
-  stopped.push(...(await stopNode({ out, paths, network: NODE_NETWORK, crictl, runDir: l.runDir, containerGraceSeconds: opts.containerGraceSeconds ?? 45, stopProcess })));
+  stopped.push(
+    ...(await stopNode({ out, paths, network: NODE_NETWORK, crictl, runDir: l.runDir, containerGraceSeconds: opts.containerGraceSeconds ?? 45, stopProcess })),
+  );
 
   await step(out, 'stop kube-controller-manager, kube-scheduler, kube-apiserver, etcd', join(l.controlPlane), async () => {
     for (const p of await readPidFiles(l.pids)) {

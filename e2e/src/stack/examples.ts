@@ -18,17 +18,25 @@ export async function applyExamples(l: StackLayout, out: StepPrinter, admin: Kub
     await kubectl(['apply', '-f', join(l.repo, 'examples/vmi-plain.yaml'), '-f', join(l.repo, 'examples/vmi-qat.yaml')]);
   });
   await step(out, 'wait for vmi-plain Running (an emulated guest boots)', join(l.logs, 'virt-handler.log'), () =>
-    eventually('vmi-plain Running', async () => {
-      const v = await admin.get<VirtualMachineInstance>(vmiPath('vmi-plain')).catch(() => undefined);
-      if (v?.status?.phase === 'Failed') throw new Error(`vmi-plain failed: ${v.status.reason ?? ''} ${v.status.message ?? ''}`);
-      return v?.status?.phase === 'Running' ? v : undefined;
-    }, { timeoutMs: 240_000, intervalMs: 250 }),
+    eventually(
+      'vmi-plain Running',
+      async () => {
+        const v = await admin.get<VirtualMachineInstance>(vmiPath('vmi-plain')).catch(() => undefined);
+        if (v?.status?.phase === 'Failed') throw new Error(`vmi-plain failed: ${v.status.reason ?? ''} ${v.status.message ?? ''}`);
+        return v?.status?.phase === 'Running' ? v : undefined;
+      },
+      { timeoutMs: 240_000, intervalMs: 250 },
+    ),
   );
   await step(out, 'wait for vmi-qat to fail as this host allows (no IOMMU)', join(l.logs, 'virt-handler.log'), () =>
-    eventually('vmi-qat failure', async () => {
-      const v = await admin.get<VirtualMachineInstance>(vmiPath('vmi-qat')).catch(() => undefined);
-      return v && qatFailure(v) ? v : undefined;
-    }, { timeoutMs: 180_000, intervalMs: 250 }),
+    eventually(
+      'vmi-qat failure',
+      async () => {
+        const v = await admin.get<VirtualMachineInstance>(vmiPath('vmi-qat')).catch(() => undefined);
+        return v && qatFailure(v) ? v : undefined;
+      },
+      { timeoutMs: 180_000, intervalMs: 250 },
+    ),
   );
 }
 

@@ -41,7 +41,9 @@ async function up(): Promise<void> {
     await admin.close();
   }
   out.write(`\nStack up in ${((Date.now() - t0) / 1000).toFixed(0)}s. Logs: ${layout.logs}/\n`);
-  out.write(`  export KUBECONFIG=${layout.kubeconfig}\n  export PATH=${join(layout.root, 'bin')}:$PATH   # kubectl matching the API server\n  kubectl get vmi\n`);
+  out.write(
+    `  export KUBECONFIG=${layout.kubeconfig}\n  export PATH=${join(layout.root, 'bin')}:$PATH   # kubectl matching the API server\n  kubectl get vmi\n`,
+  );
 }
 
 async function down(): Promise<void> {
@@ -56,7 +58,13 @@ async function down(): Promise<void> {
 
 async function status(): Promise<void> {
   const s = await stackStatus(layout);
-  out.write(s.kind === 'running' ? `running since ${s.state.startedAt}; export KUBECONFIG=${layout.kubeconfig}\n` : s.kind === 'broken' ? `broken: ${s.why}\n` : 'no stack\n');
+  out.write(
+    s.kind === 'running'
+      ? `running since ${s.state.startedAt}; export KUBECONFIG=${layout.kubeconfig}\n`
+      : s.kind === 'broken'
+        ? `broken: ${s.why}\n`
+        : 'no stack\n',
+  );
   process.exitCode = s.kind === 'running' ? 0 : 1;
 }
 
@@ -69,7 +77,7 @@ if (!run) {
 try {
   await run();
 } catch (err) {
-  process.stderr.write(`\n${err instanceof StepError ? err.message : (err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(`\n${err instanceof StepError ? err.message : ((err as Error).stack ?? String(err))}\n`);
   process.exitCode = 1;
 }
 // Started processes are unref'd; pooled HTTP connections must not keep us waiting.

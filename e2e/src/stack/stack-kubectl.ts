@@ -5,7 +5,10 @@ import { join } from 'node:path';
 export function runKubectlFor(binDir: string, kubeconfig: string): (args: string[], stdin?: string) => Promise<string> {
   return (args, stdin) =>
     new Promise((resolve, reject) => {
-      const child = spawn(binDir ? join(binDir, 'kubectl') : 'kubectl', [`--kubeconfig=${kubeconfig}`, ...args], { stdio: ['pipe', 'pipe', 'pipe'], timeout: 120_000 });
+      const child = spawn(binDir ? join(binDir, 'kubectl') : 'kubectl', [`--kubeconfig=${kubeconfig}`, ...args], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        timeout: 120_000,
+      });
       let out = '';
       let err = '';
       child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));

@@ -13,9 +13,26 @@ export interface StartedProcess {
   readonly proc: ManagedProcess;
 }
 
-export async function startStackProcess(o: { name: string; order: number; command: string; args: string[]; env?: Record<string, string | undefined>; logs: string; pids: string; cwd: string }): Promise<StartedProcess> {
+export async function startStackProcess(o: {
+  name: string;
+  order: number;
+  command: string;
+  args: string[];
+  env?: Record<string, string | undefined>;
+  logs: string;
+  pids: string;
+  cwd: string;
+}): Promise<StartedProcess> {
   const logPath = join(o.logs, `${o.name}.log`);
-  const proc = new ManagedProcess({ name: o.name, command: o.command, args: o.args, logPath, cwd: o.cwd, env: { ...process.env, ...(o.env ?? {}) }, keepRunningAfterExit: true });
+  const proc = new ManagedProcess({
+    name: o.name,
+    command: o.command,
+    args: o.args,
+    logPath,
+    cwd: o.cwd,
+    env: { ...process.env, ...(o.env ?? {}) },
+    keepRunningAfterExit: true,
+  });
   await writeFile(join(o.pids, `${String(o.order).padStart(2, '0')}-${o.name}.pid`), `${proc.pid}\n`);
   return { name: o.name, pid: proc.pid, logPath, proc };
 }
@@ -35,7 +52,10 @@ export async function readPidFiles(dir: string): Promise<PidFile[]> {
     return [];
   }
   const out: PidFile[] = [];
-  for (const f of names.filter((n) => n.endsWith('.pid')).sort().reverse()) {
+  for (const f of names
+    .filter((n) => n.endsWith('.pid'))
+    .sort()
+    .reverse()) {
     const pid = Number((await readFile(join(dir, f), 'utf8')).trim());
     if (Number.isInteger(pid) && pid > 1) out.push({ file: join(dir, f), name: f.replace(/^\d+-/, '').replace(/\.pid$/, ''), pid });
   }
@@ -74,7 +94,11 @@ export async function stopGroup(pid: number, graceMs: number): Promise<'gone' | 
       }
     }
   };
-  const exited = (timeoutMs: number) => eventually(`pid ${pid} gone`, () => !isAlive(pid), { timeoutMs, intervalMs: 100 }).then(() => true, () => false);
+  const exited = (timeoutMs: number) =>
+    eventually(`pid ${pid} gone`, () => !isAlive(pid), { timeoutMs, intervalMs: 100 }).then(
+      () => true,
+      () => false,
+    );
   signal('SIGTERM');
   const terminated = await exited(graceMs);
   signal('SIGKILL'); // the leader, or the leftovers in its group

@@ -39,27 +39,35 @@ export async function startStack(o: UpOptions): Promise<RunningStack> {
     // Keep nothing from an earlier stack but its logs (renamed), so a rerun starts clean.
     await rm(join(l.root, 'logs.previous'), { recursive: true, force: true });
     await rename(l.logs, join(l.root, 'logs.previous')).catch(() => undefined);
-    for (const d of ['control-plane', 'pids', 'node', 'stack.json', 'kubeconfig', 'audit-policy.yaml']) await rm(join(l.root, d), { recursive: true, force: true, maxRetries: 3 });
+    for (const d of ['control-plane', 'pids', 'node', 'stack.json', 'kubeconfig', 'audit-policy.yaml'])
+      await rm(join(l.root, d), { recursive: true, force: true, maxRetries: 3 });
     await mkdir(l.logs, { recursive: true });
     await mkdir(l.pids, { recursive: true });
     await writeFile(l.auditPolicy, AUDIT_POLICY);
   });
   const [kubeBin, nodeBin] = await step(out, 'locate kube-bin and node-bin (built by setup)', undefined, () =>
-    Promise.all([scriptBinDir(join(l.repo, 'scripts/kube-bin.sh'), ['kube-apiserver', 'kubelet', 'kube-proxy', 'kubectl']), scriptBinDir(join(l.repo, 'scripts/node-bin.sh'), NODE_BINARIES)]),
+    Promise.all([
+      scriptBinDir(join(l.repo, 'scripts/kube-bin.sh'), ['kube-apiserver', 'kubelet', 'kube-proxy', 'kubectl']),
+      scriptBinDir(join(l.repo, 'scripts/node-bin.sh'), NODE_BINARIES),
+    ]),
   );
 
   await startNodeNetwork(out, net);
 
-  const cp = await step(out, `start etcd, kube-apiserver (${net.hostIp}:${ports.apiPort}), kube-scheduler, kube-controller-manager`, join(l.controlPlane, '<component>/<component>.log'), () =>
-    startControlPlane({
-      binDir: kubeBin,
-      persistent: { stateDir: l.controlPlane, ports },
-      address: net.hostIp,
-      serviceCidr: net.serviceCidr,
-      withScheduler: true,
-      withControllerManager: true,
-      apiserverFlags: [`--audit-policy-file=${l.auditPolicy}`, `--audit-log-path=${l.auditLog}`, '--audit-log-maxsize=500', '--audit-log-maxbackup=1'],
-    }),
+  const cp = await step(
+    out,
+    `start etcd, kube-apiserver (${net.hostIp}:${ports.apiPort}), kube-scheduler, kube-controller-manager`,
+    join(l.controlPlane, '<component>/<component>.log'),
+    () =>
+      startControlPlane({
+        binDir: kubeBin,
+        persistent: { stateDir: l.controlPlane, ports },
+        address: net.hostIp,
+        serviceCidr: net.serviceCidr,
+        withScheduler: true,
+        withControllerManager: true,
+        apiserverFlags: [`--audit-policy-file=${l.auditPolicy}`, `--audit-log-path=${l.auditLog}`, '--audit-log-maxsize=500', '--audit-log-maxbackup=1'],
+      }),
   );
   const pidOrder: [string, number | undefined, number][] = [
     ['etcd', cp.pids.etcd, 1],
@@ -76,7 +84,19 @@ export async function startStack(o: UpOptions): Promise<RunningStack> {
     return r.stdout;
   };
 
-  const nodeProcesses = await startNode({ layout: l, paths, network: net, nodeName: STACK_NODE_NAME, out, admin, kubeBin, nodeBin, server: cp.server, pkiDir: cp.pkiDir, qatHost: STACK_QAT_HOST });
+  const nodeProcesses = await startNode({
+    layout: l,
+    paths,
+    network: net,
+    nodeName: STACK_NODE_NAME,
+    out,
+    admin,
+    kubeBin,
+    nodeBin,
+    server: cp.server,
+    pkiDir: cp.pkiDir,
+    qatHost: STACK_QAT_HOST,
+  });
 
   await step(out, 'kubectl apply --server-side -f deploy/crds; kubectl apply -k deploy/overlays/local', undefined, async () => {
     await kubectl(['apply', '--server-side', '-f', join(l.repo, 'deploy/crds')]);
@@ -89,7 +109,10 @@ export async function startStack(o: UpOptions): Promise<RunningStack> {
     }
   });
   await step(out, `${QAT_RESOURCE}: ${STACK_QAT_VFS} simulated VFs allocatable (virt-handler's device plugins)`, undefined, () =>
-    eventually(`${QAT_RESOURCE} allocatable on the node`, nodeAllocatable(admin, STACK_NODE_NAME, QAT_RESOURCE, STACK_QAT_VFS), { timeoutMs: 120_000, intervalMs: 250 }),
+    eventually(`${QAT_RESOURCE} allocatable on the node`, nodeAllocatable(admin, STACK_NODE_NAME, QAT_RESOURCE, STACK_QAT_VFS), {
+      timeoutMs: 120_000,
+      intervalMs: 250,
+    }),
   );
 
   const state: StackState = {

@@ -15,19 +15,14 @@ export interface ClusterConfigSources {
 export function clusterConfigFrom(sources: ClusterConfigSources): ClusterConfig {
   const data = sources.configMapData ?? {};
   const crConfig = sources.kubevirt?.spec?.configuration;
-  const gates = new Set<string>([
-    ...parseFeatureGates(data[KubeVirtConfig.featureGatesKey]),
-    ...(crConfig?.developerConfiguration?.featureGates ?? []),
-  ]);
+  const gates = new Set<string>([...parseFeatureGates(data[KubeVirtConfig.featureGatesKey]), ...(crConfig?.developerConfiguration?.featureGates ?? [])]);
   const fromCr = crConfig?.permittedHostDevices;
   const permitted =
     fromCr !== undefined && fromCr !== null
       ? checkPermittedHostDevices(fromCr as Record<string, unknown>, 'KubeVirt spec.configuration.permittedHostDevices')
       : permittedFromConfigMap(data[KubeVirtConfig.permittedHostDevicesKey]);
   const machineType = crConfig?.machineType ?? data[KubeVirtConfig.machineTypeKey] ?? DEFAULT_MACHINE_TYPE;
-  return permitted === undefined
-    ? { featureGates: gates, machineType }
-    : { featureGates: gates, permittedHostDevices: permitted, machineType };
+  return permitted === undefined ? { featureGates: gates, machineType } : { featureGates: gates, permittedHostDevices: permitted, machineType };
 }
 
 /** The ConfigMap carries permittedHostDevices as a YAML or JSON document in one key. */
@@ -63,4 +58,3 @@ function checkPermittedHostDevices(doc: Record<string, unknown>, where: string):
   }
   return doc as PermittedHostDevices;
 }
-

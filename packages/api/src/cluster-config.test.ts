@@ -42,14 +42,16 @@ describe('clusterConfigFrom', () => {
     expect(() => clusterConfigFrom({ configMapData: { permittedHostDevices: 'pciHostDevices: 5' } })).toThrow(
       'kubevirt-config key permittedHostDevices: pciHostDevices must be a list',
     );
-    expect(() =>
-      clusterConfigFrom({ kubevirt: cr({ permittedHostDevices: { pciHostDevices: [{ pciVendorSelector: '8086:37c9' } as never] } }) }),
-    ).toThrow('KubeVirt spec.configuration.permittedHostDevices: pciHostDevices[0].resourceName must be a non-empty string');
+    expect(() => clusterConfigFrom({ kubevirt: cr({ permittedHostDevices: { pciHostDevices: [{ pciVendorSelector: '8086:37c9' } as never] } }) })).toThrow(
+      'KubeVirt spec.configuration.permittedHostDevices: pciHostDevices[0].resourceName must be a non-empty string',
+    );
   });
 
   it('permits every resource when no list is set, only listed ones otherwise', () => {
     expect(isResourcePermitted(clusterConfigFrom({}), 'vendor.com/anything')).toBe(true);
-    const config = clusterConfigFrom({ kubevirt: cr({ permittedHostDevices: { pciHostDevices: [{ pciVendorSelector: '8086:37c9', resourceName: 'qat.intel.com/generic' }] } }) });
+    const config = clusterConfigFrom({
+      kubevirt: cr({ permittedHostDevices: { pciHostDevices: [{ pciVendorSelector: '8086:37c9', resourceName: 'qat.intel.com/generic' }] } }),
+    });
     expect(isResourcePermitted(config, 'qat.intel.com/generic')).toBe(true);
     expect(isResourcePermitted(config, 'qat.intel.com/cy')).toBe(false);
   });

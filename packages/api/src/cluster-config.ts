@@ -48,7 +48,10 @@ export function isResourcePermitted(config: ClusterConfig, resourceName: string)
   if (typeof permitted !== 'object' || permitted === null) return false;
   return (['pciHostDevices', 'mediatedDevices'] as const).some((list) => {
     const entries: unknown = (permitted as Record<string, unknown>)[list];
-    return Array.isArray(entries) && entries.some((e: unknown) => typeof e === 'object' && e !== null && (e as Record<string, unknown>)['resourceName'] === resourceName);
+    return (
+      Array.isArray(entries) &&
+      entries.some((e: unknown) => typeof e === 'object' && e !== null && (e as Record<string, unknown>)['resourceName'] === resourceName)
+    );
   });
 }
 

@@ -59,7 +59,14 @@ export function tryParseQuantity(q: Quantity | undefined): number | undefined {
 
 /** Bytes as the largest exact binary-suffixed quantity ("1Gi", "1536Mi", "100"). */
 export function formatBytes(bytes: number): string {
-  const units: [string, number][] = [['Ei', 2 ** 60], ['Pi', 2 ** 50], ['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]];
+  const units: [string, number][] = [
+    ['Ei', 2 ** 60],
+    ['Pi', 2 ** 50],
+    ['Ti', 2 ** 40],
+    ['Gi', 2 ** 30],
+    ['Mi', 2 ** 20],
+    ['Ki', 2 ** 10],
+  ];
   const whole = Math.ceil(bytes);
   for (const [suffix, factor] of units) {
     if (whole >= factor && whole % factor === 0) return `${whole / factor}${suffix}`;

@@ -32,7 +32,9 @@ describe('flagReader', () => {
     expect(() => flags.wholeNumber('--workers', '0', { min: 1, max: 64 })).toThrow('test: --workers "0": must be a whole number from 1 to 64');
     expect(() => flags.wholeNumber('--port', '-1', { min: 0, max: 65535 })).toThrow('--port "-1": must be a whole number from 0 to 65535');
     expect(() => flags.wholeNumber('--port', '1e3', { min: 0, max: 65535 })).toThrow(/must be a whole number/);
-    expect(() => flags.wholeNumber('--grace', '90000', { min: 0, max: 86_400, unit: 'seconds' })).toThrow('--grace "90000": must be a whole number of seconds from 0 to 86400');
+    expect(() => flags.wholeNumber('--grace', '90000', { min: 0, max: 86_400, unit: 'seconds' })).toThrow(
+      '--grace "90000": must be a whole number of seconds from 0 to 86400',
+    );
     expect(() => flags.wholeNumber('--n', undefined, { min: 0, max: 1 })).toThrow('test: --n is required');
     expect(problemOf(() => flags.wholeNumber('--workers', 'x', { min: 1, max: 2 }))).toEqual({
       kind: 'value',

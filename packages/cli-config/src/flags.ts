@@ -59,7 +59,8 @@ export function flagReader(toError: (problem: FlagProblem) => Error): FlagReader
     },
     wholeNumber(name, raw, { min, max, default: fallback, unit }) {
       if (raw === undefined) return fallback ?? fail(name, undefined, 'is required');
-      if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) fail(name, raw, `must be a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max}`);
+      if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max)
+        fail(name, raw, `must be a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max}`);
       return Number(raw);
     },
     durationMs(name, raw) {

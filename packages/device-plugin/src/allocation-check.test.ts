@@ -31,7 +31,10 @@ describe('checkContainerRequest', () => {
 
   it('refuses unknown, duplicate and empty requests with INVALID_ARGUMENT naming the ID', () => {
     expect(refusal(['0000:99:01.0'])).toMatchObject({ code: 'INVALID_ARGUMENT', message: 'resource qat.intel.com/generic: unknown device 0000:99:01.0' });
-    expect(refusal(['0000:3d:01.0', '0000:3d:01.0'])).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('0000:3d:01.0 requested twice') });
+    expect(refusal(['0000:3d:01.0', '0000:3d:01.0'])).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('0000:3d:01.0 requested twice'),
+    });
     expect(refusal([])).toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
@@ -40,6 +43,9 @@ describe('checkContainerRequest', () => {
       code: 'FAILED_PRECONDITION',
       message: 'resource qat.intel.com/generic: device 0000:3d:01.1 is Unhealthy (PF 0000:3d:00.0 heartbeat failed)',
     });
-    expect(refusal(['0000:3d:01.2'])).toMatchObject({ code: 'FAILED_PRECONDITION', message: expect.stringContaining('shares IOMMU group 7 with 0000:3d:01.3') });
+    expect(refusal(['0000:3d:01.2'])).toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      message: expect.stringContaining('shares IOMMU group 7 with 0000:3d:01.3'),
+    });
   });
 });

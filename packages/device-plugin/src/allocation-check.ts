@@ -16,7 +16,10 @@ export function checkContainerRequest(resourceName: string, ids: readonly string
     const d = devices.get(id);
     if (!d) throw new AllocateRefusal('INVALID_ARGUMENT', `resource ${resourceName}: unknown device ${id}`);
     if (d.health !== 'Healthy') {
-      throw new AllocateRefusal('FAILED_PRECONDITION', `resource ${resourceName}: device ${id} is Unhealthy${d.unhealthyReason ? ` (${d.unhealthyReason})` : ''}`);
+      throw new AllocateRefusal(
+        'FAILED_PRECONDITION',
+        `resource ${resourceName}: device ${id} is Unhealthy${d.unhealthyReason ? ` (${d.unhealthyReason})` : ''}`,
+      );
     }
     picked.push(d);
   }

@@ -58,7 +58,8 @@ export class DevicePluginServer {
   constructor(private readonly opts: DevicePluginServerOptions) {
     this.socketName = socketNameFor(opts.source.resourceName);
     this.socketPath = join(opts.pluginDir, this.socketName);
-    if (Buffer.byteLength(this.socketPath) > 107) throw new DevicePluginError(`socket path ${this.socketPath} is longer than the 107 bytes a unix socket allows`);
+    if (Buffer.byteLength(this.socketPath) > 107)
+      throw new DevicePluginError(`socket path ${this.socketPath} is longer than the 107 bytes a unix socket allows`);
     this.log = opts.logger ?? silentLogger;
   }
 
@@ -245,13 +246,20 @@ export class DevicePluginServer {
           cb(null, { container_responses });
         } catch (err) {
           if (!(err instanceof AllocateRefusal)) this.log.error({ resource: this.resourceName, ...errFields(err) }, 'allocate failed');
-          const code = err instanceof AllocateRefusal && err.code === 'FAILED_PRECONDITION' ? grpc.status.FAILED_PRECONDITION : err instanceof AllocateRefusal ? grpc.status.INVALID_ARGUMENT : grpc.status.INTERNAL;
+          const code =
+            err instanceof AllocateRefusal && err.code === 'FAILED_PRECONDITION'
+              ? grpc.status.FAILED_PRECONDITION
+              : err instanceof AllocateRefusal
+                ? grpc.status.INVALID_ARGUMENT
+                : grpc.status.INTERNAL;
           this.log.warn({ resource: this.resourceName, ...errFields(err) }, 'allocate refused');
           cb({ code, details: (err as Error).message, name: 'AllocateError', message: (err as Error).message });
         }
       },
-      PreStartContainer: (_call: grpc.ServerUnaryCall<api.PreStartContainerRequest, api.PreStartContainerResponse>, cb: grpc.sendUnaryData<api.PreStartContainerResponse>) =>
-        cb(null, {}),
+      PreStartContainer: (
+        _call: grpc.ServerUnaryCall<api.PreStartContainerRequest, api.PreStartContainerResponse>,
+        cb: grpc.sendUnaryData<api.PreStartContainerResponse>,
+      ) => cb(null, {}),
     };
   }
 }

@@ -4,12 +4,23 @@ import { preferredAllocation } from './preferred-allocation.js';
 
 // Two NUMA nodes; node 0 has PFs A (3 VFs) and B (2 VFs), node 1 has PF C (4 VFs).
 const dev = (id: string, numa: number | null, pf: string, extra: Partial<PluginDevice> = {}): PluginDevice => ({
-  id, health: 'Healthy', numaNode: numa, spreadKey: pf, groupKey: `g-${id}`, ...extra,
+  id,
+  health: 'Healthy',
+  numaNode: numa,
+  spreadKey: pf,
+  groupKey: `g-${id}`,
+  ...extra,
 });
 const devices: PluginDevice[] = [
-  dev('a1', 0, 'A'), dev('a2', 0, 'A'), dev('a3', 0, 'A'),
-  dev('b1', 0, 'B'), dev('b2', 0, 'B'),
-  dev('c1', 1, 'C'), dev('c2', 1, 'C'), dev('c3', 1, 'C'), dev('c4', 1, 'C'),
+  dev('a1', 0, 'A'),
+  dev('a2', 0, 'A'),
+  dev('a3', 0, 'A'),
+  dev('b1', 0, 'B'),
+  dev('b2', 0, 'B'),
+  dev('c1', 1, 'C'),
+  dev('c2', 1, 'C'),
+  dev('c3', 1, 'C'),
+  dev('c4', 1, 'C'),
 ];
 const all = devices.map((d) => d.id);
 

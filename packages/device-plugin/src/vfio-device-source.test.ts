@@ -18,7 +18,11 @@ describe('VfioDeviceSource with permitted non-QAT functions (SIMULATED sysfs tre
         ],
       });
       const resourceName = 'nvidia.com/TU104GL_Tesla_T4';
-      const source = new VfioDeviceSource({ resourceName, devRoot: host.devRoot, discover: () => discoverPciHostDevices({ sysfsRoot: host.sysfsRoot, devRoot: host.devRoot }, ['10de:1eb8']) });
+      const source = new VfioDeviceSource({
+        resourceName,
+        devRoot: host.devRoot,
+        discover: () => discoverPciHostDevices({ sysfsRoot: host.sysfsRoot, devRoot: host.devRoot }, ['10de:1eb8']),
+      });
       const devices = await source.listDevices();
       expect(devices).toEqual([
         { id: '0000:af:00.0', health: 'Healthy', unhealthyReason: null, numaNode: 1, groupKey: '90' },

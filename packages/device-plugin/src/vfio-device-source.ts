@@ -64,7 +64,11 @@ export class VfioDeviceSource implements DeviceSource {
 
   allocate(devices: readonly PluginDevice[]): ContainerAllocation {
     const addresses = devices.map((d) => d.id).sort();
-    const vfio = (name: string): DeviceSpec => ({ container_path: `/dev/vfio/${name}`, host_path: join(this.opts.devRoot, 'vfio', name), permissions: VFIO_PERMISSIONS });
+    const vfio = (name: string): DeviceSpec => ({
+      container_path: `/dev/vfio/${name}`,
+      host_path: join(this.opts.devRoot, 'vfio', name),
+      permissions: VFIO_PERMISSIONS,
+    });
     const specs: DeviceSpec[] = [vfio('vfio')];
     const seen = new Set<string>();
     for (const a of addresses) {

@@ -27,7 +27,6 @@ beforeAll(async () => {
   });
 }, 600_000);
 
-
 interface HarnessResult {
   code: number | null;
   stdout: string;
@@ -48,7 +47,19 @@ async function runHarness(name: string, devices: unknown[], extraArgs: string[])
   await mkdir(pluginDir, { recursive: true });
   const expectFile = join(root(), name, 'expect.json');
   await writeFile(expectFile, JSON.stringify({ devices }));
-  const args = ['-dir', pluginDir, '-resource', 'qat.intel.com/generic', '-sysfs-root', host.sysfsRoot, '-dev-root', host.devRoot, '-expect', expectFile, ...extraArgs];
+  const args = [
+    '-dir',
+    pluginDir,
+    '-resource',
+    'qat.intel.com/generic',
+    '-sysfs-root',
+    host.sysfsRoot,
+    '-dev-root',
+    host.devRoot,
+    '-expect',
+    expectFile,
+    ...extraArgs,
+  ];
   const child = spawn(harness, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const out: HarnessResult = { code: null, stdout: '', stderr: '' };
   const ready = new Promise<void>((resolve) =>

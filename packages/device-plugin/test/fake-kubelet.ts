@@ -125,7 +125,8 @@ export class DeviceStream {
       const hit = this.messages.slice(from).find((m) => pred(m.msg));
       if (hit) return hit;
       const left = deadline - Date.now();
-      if (left <= 0 || this.ended) throw new Error(`no matching ListAndWatch message within ${timeoutMs} ms (${this.messages.length} received, ended=${this.ended})`);
+      if (left <= 0 || this.ended)
+        throw new Error(`no matching ListAndWatch message within ${timeoutMs} ms (${this.messages.length} received, ended=${this.ended})`);
       await new Promise<void>((res) => {
         const t = setTimeout(res, left);
         this.waiters.push(() => {

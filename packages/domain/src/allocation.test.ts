@@ -54,7 +54,10 @@ describe('allocationFromEnv', () => {
   });
 
   it('reads a huge list in linear time', () => {
-    const addresses = Array.from({ length: 50_000 }, (_, i) => `0001:${(i >> 8).toString(16).padStart(2, '0').slice(-2)}:${((i >> 3) & 0x1f).toString(16).padStart(2, '0')}.${i & 7}`);
+    const addresses = Array.from(
+      { length: 50_000 },
+      (_, i) => `0001:${(i >> 8).toString(16).padStart(2, '0').slice(-2)}:${((i >> 3) & 0x1f).toString(16).padStart(2, '0')}.${i & 7}`,
+    );
     const unique = [...new Set(addresses)];
     const started = performance.now();
     const a = allocationFromEnv({ PCI_RESOURCE_QAT_INTEL_COM_GENERIC: unique.join(',') }, [GENERIC]);

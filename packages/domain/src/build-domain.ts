@@ -38,11 +38,7 @@ export const DOMAIN_CONFIGURATORS: readonly DomainConfigurator[] = [
 ];
 
 /** The domain for a VMI whose devices already have addresses. Pure; throws DomainRenderError. */
-export function buildDomain(
-  vmi: VirtualMachineInstance,
-  assignments: readonly DeviceAssignment[],
-  facts: NodeFacts,
-): DomainModel {
+export function buildDomain(vmi: VirtualMachineInstance, assignments: readonly DeviceAssignment[], facts: NodeFacts): DomainModel {
   assertShape(vmi);
   const domain = emptyDomain();
   const ctx: ConverterContext = { assignments, facts };

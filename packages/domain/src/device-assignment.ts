@@ -41,10 +41,7 @@ export function assignDevices(vmi: VirtualMachineInstance, allocation: Allocatio
     const holder = usedBy.get(address);
     if (holder !== undefined) {
       // Only a hand-built allocation can list one address twice; allocationFromEnv rejects it.
-      throw new AllocationError(
-        `resource ${d.deviceName}: address ${address} is already assigned to ${holder}; each address is used once`,
-        d.deviceName,
-      );
+      throw new AllocationError(`resource ${d.deviceName}: address ${address} is already assigned to ${holder}; each address is used once`, d.deviceName);
     }
     next.set(d.deviceName, i + 1);
     usedBy.set(address, `${d.kind} ${d.name}`);

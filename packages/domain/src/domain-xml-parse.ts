@@ -25,7 +25,18 @@ interface XmlElement {
   getAttribute(name: string): string | null;
 }
 
-const UNIT_KIB: Record<string, number> = { b: 1 / 1024, bytes: 1 / 1024, k: 1, KiB: 1, M: 1024, MiB: 1024, G: 1024 ** 2, GiB: 1024 ** 2, T: 1024 ** 3, TiB: 1024 ** 3 };
+const UNIT_KIB: Record<string, number> = {
+  b: 1 / 1024,
+  bytes: 1 / 1024,
+  k: 1,
+  KiB: 1,
+  M: 1024,
+  MiB: 1024,
+  G: 1024 ** 2,
+  GiB: 1024 ** 2,
+  T: 1024 ** 3,
+  TiB: 1024 ** 3,
+};
 
 /**
  * Reads domain XML back into the model: everything renderDomainXml writes; elements libvirt adds

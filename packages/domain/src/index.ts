@@ -23,4 +23,12 @@ export { parseDomainXml } from './domain-xml-parse.js';
 export { renderDomain } from './render-domain.js';
 export { type PciAddress, parsePciAddress, formatPciAddress, normalizePciAddress } from './pci-address.js';
 export { DomainRenderError, AllocationError, DomainParseError } from './errors.js';
-export { planShutdown, acpiSent, DEFAULT_ACPI_RESEND_MS, type AcpiRequests, type ShutdownGrace, type ShutdownObservation, type ShutdownStep } from './shutdown.plan.js';
+export {
+  planShutdown,
+  acpiSent,
+  DEFAULT_ACPI_RESEND_MS,
+  type AcpiRequests,
+  type ShutdownGrace,
+  type ShutdownObservation,
+  type ShutdownStep,
+} from './shutdown.plan.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { detectKvm, kvmDecision } from './node-facts.js';
 
-const cpuinfo = (flags: string) => `processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vme de pse ${flags} sse2\n\nprocessor\t: 1\nflags\t\t: fpu ${flags}\n`;
+const cpuinfo = (flags: string) =>
+  `processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu vme de pse ${flags} sse2\n\nprocessor\t: 1\nflags\t\t: fpu ${flags}\n`;
 
 describe('detectKvm', () => {
   it('needs vmx or svm AND /dev/kvm', () => {

@@ -10,7 +10,6 @@ import { scenarios } from '../src/testing/fixtures.js';
 const run = promisify(execFile);
 const dir = useTempDir('qvirt-domain-schema-', { scope: 'all' });
 
-
 async function exitOf(cmd: string, args: string[]): Promise<{ code: number; output: string }> {
   try {
     const { stdout, stderr } = await run(cmd, args, { timeout: 30_000 });
@@ -37,7 +36,7 @@ describe("rendered domains against libvirt's own checks", () => {
   it('the validator really rejects a broken document', async () => {
     const file = join(dir(), 'broken.xml');
     const s = scenarios()[2]!;
-    await writeFile(file, renderDomain(s.vmi, s.allocation, s.facts).replace("managed=\"no\"", 'managed="perhaps"'));
+    await writeFile(file, renderDomain(s.vmi, s.allocation, s.facts).replace('managed="no"', 'managed="perhaps"'));
     expect((await exitOf('virt-xml-validate', [file, 'domain'])).code).not.toBe(0);
   });
 });

@@ -31,7 +31,10 @@ function recordingLogger(): Logger & { errors: string[] } {
   return { errors, debug() {}, info() {}, warn() {}, error: (obj, msg) => void errors.push(`${msg}: ${(obj as { err?: string }).err}`) };
 }
 
-const cm = (gates: string, extra: Record<string, string> = {}): ConfigMapLike => ({ metadata: { name: 'kubevirt-config' }, data: { 'feature-gates': gates, ...extra } });
+const cm = (gates: string, extra: Record<string, string> = {}): ConfigMapLike => ({
+  metadata: { name: 'kubevirt-config' },
+  data: { 'feature-gates': gates, ...extra },
+});
 const kv = (gates: string[]): KubeVirt => ({
   apiVersion: 'kubevirt.io/v1',
   kind: 'KubeVirt',
@@ -58,7 +61,9 @@ describe('ClusterConfigSource', () => {
     configMaps.set([cm('', { permittedHostDevices: '{ not: [yaml' })]);
     expect(gates(source.current())).toEqual(['HostDevices', 'QAT']);
     expect(source.lastError()).toBeInstanceOf(ClusterConfigError);
-    expect(logger.errors).toEqual([expect.stringMatching(/^cluster configuration is invalid; keeping the last good one: kubevirt-config key permittedHostDevices is not valid YAML/)]);
+    expect(logger.errors).toEqual([
+      expect.stringMatching(/^cluster configuration is invalid; keeping the last good one: kubevirt-config key permittedHostDevices is not valid YAML/),
+    ]);
 
     configMaps.set([]);
     expect(gates(source.current())).toEqual(['HostDevices']);
@@ -67,7 +72,10 @@ describe('ClusterConfigSource', () => {
 
   it('ignores other ConfigMaps and picks the KubeVirt CR by name when there are several', async () => {
     const configMaps = fakeInformer<ConfigMapLike>([{ metadata: { name: 'other' }, data: { 'feature-gates': 'QAT' } }]);
-    const kubevirts = fakeInformer<KubeVirt>([{ ...kv(['HostDevices']), metadata: { name: 'b' } }, { ...kv(['QAT']), metadata: { name: 'a' } }]);
+    const kubevirts = fakeInformer<KubeVirt>([
+      { ...kv(['HostDevices']), metadata: { name: 'b' } },
+      { ...kv(['QAT']), metadata: { name: 'a' } },
+    ]);
     const source = new ClusterConfigSource({ configMaps, kubevirts, logger: recordingLogger() });
     await source.start();
     expect(gates(source.current())).toEqual(['QAT']);

@@ -23,4 +23,17 @@ export { updateStatus, patchStatus, StatusConflictError, type UpdateStatusOption
 export { EventRecorder, type EventRecorderOptions, type EventType } from './events.js';
 export { startMetricsServer, type MetricsServer, type MetricsServerOptions, type HealthProbe } from './metrics-server.js';
 export type { KubeObject, KubeList } from './object.js';
-export type { Pod, PodList, PodSpec, PodStatus, PodCondition, Container, ContainerStatus, ContainerStateTerminated, EnvVar, Volume, VolumeMount, Affinity } from './core-v1.js';
+export type {
+  Pod,
+  PodList,
+  PodSpec,
+  PodStatus,
+  PodCondition,
+  Container,
+  ContainerStatus,
+  ContainerStateTerminated,
+  EnvVar,
+  Volume,
+  VolumeMount,
+  Affinity,
+} from './core-v1.js';

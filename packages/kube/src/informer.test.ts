@@ -49,7 +49,10 @@ describe('ResilientInformer', () => {
         // Then the connection breaks mid-stream.
         setTimeout(() => res.socket?.destroy(), 20);
       },
-      (res) => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Status', code: 500, message: 'etcd is sad', reason: 'InternalError' })),
+      (res) =>
+        res
+          .writeHead(500, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ kind: 'Status', code: 500, message: 'etcd is sad', reason: 'InternalError' })),
     );
     const kc = parseKubeConfig(await fakeApi(script));
     const inf = createInformer<Obj>({ kubeConfig: kc, apiPath: '/apis/x/v1/things', logger: silentLogger, resyncBackoff: { initialMs: 20, maxMs: 50 } });
@@ -64,11 +67,19 @@ describe('ResilientInformer', () => {
     // While the watch is broken: b is deleted, a changes, c (seen over the watch) persists.
     script.items = [obj('a', 5), obj('c', 2)];
     script.rv = 5;
-    await eventually('the deletion, two errors and three lists', () => seen.includes('delete b') && errors.length === 2 && inf.getStats().lists === 3, { timeoutMs: 5_000, intervalMs: 10 });
+    await eventually('the deletion, two errors and three lists', () => seen.includes('delete b') && errors.length === 2 && inf.getStats().lists === 3, {
+      timeoutMs: 5_000,
+      intervalMs: 10,
+    });
     expect(seen).toEqual(['add a', 'add b', 'add c', 'update a', 'delete b']);
     expect(errors.length).toBe(2);
     expect(errors[1]).toMatch(/HTTP 500 InternalError: etcd is sad/);
-    expect(inf.list().map((o) => o.metadata.name).sort()).toEqual(['a', 'c']);
+    expect(
+      inf
+        .list()
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['a', 'c']);
     expect(inf.get('ns', 'a')?.metadata.resourceVersion).toBe('5');
     expect(inf.getStats().lists).toBe(3);
     await inf.stop();
@@ -93,13 +104,18 @@ describe('ResilientInformer', () => {
   it('keeps retrying the first list with backoff; start() resolves once it succeeds', async () => {
     let fail = 2;
     server = createServer((req, res) => {
-      if (fail-- > 0) return void res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Status', code: 403, reason: 'Forbidden', message: 'nope' }));
+      if (fail-- > 0)
+        return void res
+          .writeHead(403, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ kind: 'Status', code: 403, reason: 'Forbidden', message: 'nope' }));
       if (req.url?.includes('watch=true')) return void res.writeHead(200);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ metadata: { resourceVersion: '1' }, items: [] }));
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as { port: number }).port;
-    const kc = parseKubeConfig(`current-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\nclusters: [{name: k, cluster: {server: "http://127.0.0.1:${port}"}}]\nusers: [{name: u, user: {}}]\n`);
+    const kc = parseKubeConfig(
+      `current-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\nclusters: [{name: k, cluster: {server: "http://127.0.0.1:${port}"}}]\nusers: [{name: u, user: {}}]\n`,
+    );
     const inf = createInformer<Obj>({ kubeConfig: kc, apiPath: '/api/v1/things', logger: silentLogger, resyncBackoff: { initialMs: 10 } });
     const errors: string[] = [];
     inf.on('error', (e) => errors.push(e.message));

@@ -97,7 +97,14 @@ export class KubeClient {
     return this.request<T>({ method: 'PATCH', path, body, contentType: PATCH_CONTENT_TYPES[type], ...(query ? { query } : {}) });
   }
 
-  delete<T = unknown>(path: string, body?: { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; gracePeriodSeconds?: number; preconditions?: { uid?: string; resourceVersion?: string } }): Promise<T> {
+  delete<T = unknown>(
+    path: string,
+    body?: {
+      propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
+      gracePeriodSeconds?: number;
+      preconditions?: { uid?: string; resourceVersion?: string };
+    },
+  ): Promise<T> {
     return this.request<T>({ method: 'DELETE', path, ...(body ? { body: { kind: 'DeleteOptions', apiVersion: 'v1', ...body } } : {}) });
   }
 

@@ -109,5 +109,8 @@ export function loadKubeConfig(opts: { kubeconfigPath?: string | undefined; inCl
     throw new KubeConfigError(`no kubeconfig given and not in a pod (no ${root}/token or KUBERNETES_SERVICE_HOST/PORT); pass --kubeconfig`);
   }
   const h = host.includes(':') ? `[${host}]` : host;
-  return new StaticKubeConfig({ server: `https://${h}:${port}`, caFile: `${root}/ca.crt` }, { authProvider: { name: 'tokenFile', config: { tokenFile: `${root}/token` } } });
+  return new StaticKubeConfig(
+    { server: `https://${h}:${port}`, caFile: `${root}/ca.crt` },
+    { authProvider: { name: 'tokenFile', config: { tokenFile: `${root}/token` } } },
+  );
 }

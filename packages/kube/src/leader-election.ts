@@ -42,7 +42,9 @@ export class LeaderElector {
   constructor(opts: LeaderElectorOptions) {
     this.o = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, ...opts };
     if (!(this.o.leaseDurationMs > this.o.renewDeadlineMs && this.o.renewDeadlineMs > this.o.retryPeriodMs)) {
-      throw new RangeError(`leader election needs leaseDuration (${this.o.leaseDurationMs} ms) > renewDeadline (${this.o.renewDeadlineMs} ms) > retryPeriod (${this.o.retryPeriodMs} ms)`);
+      throw new RangeError(
+        `leader election needs leaseDuration (${this.o.leaseDurationMs} ms) > renewDeadline (${this.o.renewDeadlineMs} ms) > retryPeriod (${this.o.retryPeriodMs} ms)`,
+      );
     }
     this.path = ResourcePaths.leases(opts.namespace, opts.name);
   }
@@ -103,7 +105,14 @@ export class LeaderElector {
     this.noteHolder(lease?.spec?.holderIdentity ?? '');
     const action = decideLease({ lease, identity: this.o.identity, now, observation: this.observation });
     if (action === 'wait') return false;
-    const want = desiredLease({ lease, identity: this.o.identity, namespace: this.o.namespace, name: this.o.name, leaseDurationSeconds: Math.ceil(this.o.leaseDurationMs / 1000), now: new Date(now) });
+    const want = desiredLease({
+      lease,
+      identity: this.o.identity,
+      namespace: this.o.namespace,
+      name: this.o.name,
+      leaseDurationSeconds: Math.ceil(this.o.leaseDurationMs / 1000),
+      now: new Date(now),
+    });
     try {
       this.lease = lease
         ? await this.o.client.replace<Lease>(this.path, want)

@@ -27,9 +27,21 @@ describe('lease decisions', () => {
   it('counts transitions only when the holder changes and keeps resourceVersion for optimistic concurrency', () => {
     const now = new Date('2025-01-01T00:00:10.123Z');
     const taken = desiredLease({ lease: lease('other', undefined, 3), identity: 'me', namespace: 'kubevirt', name: 'l', leaseDurationSeconds: 15, now });
-    expect(taken.spec).toMatchObject({ holderIdentity: 'me', leaseTransitions: 4, renewTime: '2025-01-01T00:00:10.123000Z', acquireTime: '2025-01-01T00:00:10.123000Z' });
+    expect(taken.spec).toMatchObject({
+      holderIdentity: 'me',
+      leaseTransitions: 4,
+      renewTime: '2025-01-01T00:00:10.123000Z',
+      acquireTime: '2025-01-01T00:00:10.123000Z',
+    });
     expect(taken.metadata?.resourceVersion).toBe('7');
-    const kept = desiredLease({ lease: { ...lease('me', undefined, 4), spec: { ...lease('me').spec, leaseTransitions: 4, acquireTime: 'A' } }, identity: 'me', namespace: 'kubevirt', name: 'l', leaseDurationSeconds: 15, now });
+    const kept = desiredLease({
+      lease: { ...lease('me', undefined, 4), spec: { ...lease('me').spec, leaseTransitions: 4, acquireTime: 'A' } },
+      identity: 'me',
+      namespace: 'kubevirt',
+      name: 'l',
+      leaseDurationSeconds: 15,
+      now,
+    });
     expect(kept.spec).toMatchObject({ leaseTransitions: 4, acquireTime: 'A' });
     const fresh = desiredLease({ lease: undefined, identity: 'me', namespace: 'kubevirt', name: 'l', leaseDurationSeconds: 15, now });
     expect(fresh.spec?.leaseTransitions).toBe(0);

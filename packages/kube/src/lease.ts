@@ -29,12 +29,7 @@ export function leaseRecord(lease: Lease | undefined): string {
  * client-go's rule: a lease held by another is free only when its record has not
  * changed for leaseDuration by OUR clock (no trust in the other host's clock).
  */
-export function decideLease(opts: {
-  lease: Lease | undefined;
-  identity: string;
-  now: number;
-  observation: LeaseObservation | undefined;
-}): LeaseAction {
+export function decideLease(opts: { lease: Lease | undefined; identity: string; now: number; observation: LeaseObservation | undefined }): LeaseAction {
   const { lease, identity, now, observation } = opts;
   const holder = lease?.spec?.holderIdentity ?? '';
   if (!lease || holder === '') return 'acquire';
@@ -50,7 +45,14 @@ export function microTime(date: Date): string {
 }
 
 /** The lease as written by `identity` taking or keeping it. */
-export function desiredLease(opts: { lease: Lease | undefined; identity: string; namespace: string; name: string; leaseDurationSeconds: number; now: Date }): Lease {
+export function desiredLease(opts: {
+  lease: Lease | undefined;
+  identity: string;
+  namespace: string;
+  name: string;
+  leaseDurationSeconds: number;
+  now: Date;
+}): Lease {
   const { lease, identity, now } = opts;
   const keeping = lease?.spec?.holderIdentity === identity;
   const transitions = lease?.spec?.leaseTransitions ?? 0;

@@ -1,9 +1,6 @@
 import type { KubeObject } from './object.js';
 
-export type StoreChange<T> =
-  | { type: 'add'; obj: T }
-  | { type: 'update'; obj: T; old: T }
-  | { type: 'delete'; obj: T };
+export type StoreChange<T> = { type: 'add'; obj: T } | { type: 'update'; obj: T; old: T } | { type: 'delete'; obj: T };
 
 export function objectKey(namespace: string | undefined, name: string | undefined): string {
   return namespace ? `${namespace}/${name ?? ''}` : (name ?? '');

@@ -51,7 +51,9 @@ describe('ClusterConfigSource on a real API server', () => {
     expect(source.lastError()).toBeInstanceOf(ClusterConfigError);
     expect(gates(source.current())).toBe('HostDevices,QAT');
 
-    await admin.patch(`${cmPath}/kubevirt-config`, { data: { permittedHostDevices: 'pciHostDevices: [{pciVendorSelector: "8086:37c9", resourceName: qat.intel.com/generic}]' } });
+    await admin.patch(`${cmPath}/kubevirt-config`, {
+      data: { permittedHostDevices: 'pciHostDevices: [{pciVendorSelector: "8086:37c9", resourceName: qat.intel.com/generic}]' },
+    });
     await eventually('the fixed edit in force', () => source.current().permittedHostDevices !== undefined, { timeoutMs: 20_000, intervalMs: 50 });
     expect(source.lastError()).toBeUndefined();
     expect(source.current().permittedHostDevices?.pciHostDevices).toEqual([{ pciVendorSelector: '8086:37c9', resourceName: 'qat.intel.com/generic' }]);

@@ -38,17 +38,29 @@ async function cuttableProxy(target: URL): Promise<{ url: string; cut(): void; b
     url: `https://127.0.0.1:${(server.address() as { port: number }).port}`,
     cut: () => sockets.forEach((s) => s.destroy()),
     block: (on) => (blocked = on),
-    close: () => new Promise<void>((r) => { sockets.forEach((s) => s.destroy()); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        sockets.forEach((s) => s.destroy());
+        server.close(() => r());
+      }),
   };
 }
 
 describe('@qvirt/kube on a real API server', () => {
   it('an informer survives cut connections and catches up by relisting', async () => {
     const proxy = await cuttableProxy(new URL(cp.server));
-    const viaProxy: KubeConfigLike = { getCurrentCluster: () => ({ ...kc.getCurrentCluster()!, server: proxy.url }), getCurrentUser: () => kc.getCurrentUser() };
+    const viaProxy: KubeConfigLike = {
+      getCurrentCluster: () => ({ ...kc.getCurrentCluster()!, server: proxy.url }),
+      getCurrentUser: () => kc.getCurrentUser(),
+    };
     const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { v: name } });
     await admin.create('/api/v1/namespaces/kt/configmaps', cm('a'));
-    const inf = createInformer<{ metadata: { name: string; namespace: string } }>({ kubeConfig: viaProxy, apiPath: '/api/v1/namespaces/kt/configmaps', logger: silentLogger, resyncBackoff: { initialMs: 100, maxMs: 400 } });
+    const inf = createInformer<{ metadata: { name: string; namespace: string } }>({
+      kubeConfig: viaProxy,
+      apiPath: '/api/v1/namespaces/kt/configmaps',
+      logger: silentLogger,
+      resyncBackoff: { initialMs: 100, maxMs: 400 },
+    });
     const seen: string[] = [];
     const errors: Error[] = [];
     inf.on('add', (o) => seen.push(`add ${o.metadata.name}`));
@@ -68,7 +80,12 @@ describe('@qvirt/kube on a real API server', () => {
     proxy.block(false);
     await eventually('relist sees c and a gone', () => seen.includes('add c') && seen.includes('delete a'), { timeoutMs: 20_000, intervalMs: 50 });
     expect(errors.length).toBeGreaterThanOrEqual(1);
-    expect(inf.list().map((o) => o.metadata.name).sort()).toEqual(['b', 'c']);
+    expect(
+      inf
+        .list()
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['b', 'c']);
     // And the watch works again afterwards.
     await admin.create('/api/v1/namespaces/kt/configmaps', cm('d'));
     await eventually('watch sees d', () => seen.includes('add d'), { timeoutMs: 20_000, intervalMs: 50 });
@@ -140,7 +157,9 @@ describe('@qvirt/kube on a real API server', () => {
     const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'kt', uid: 'u-1' } };
     await rec.event(obj, 'Warning', 'FailedCreate', 'HostDevice x is not permitted in permittedHostDevices configuration');
     await rec.event(obj, 'Warning', 'FailedCreate', 'HostDevice x is not permitted in permittedHostDevices configuration');
-    const list = await admin.get<{ items: { reason: string; count: number; source: { component: string }; involvedObject: { uid: string } }[] }>('/api/v1/namespaces/kt/events');
+    const list = await admin.get<{ items: { reason: string; count: number; source: { component: string }; involvedObject: { uid: string } }[] }>(
+      '/api/v1/namespaces/kt/events',
+    );
     const mine = list.items.filter((e) => e.involvedObject.uid === 'u-1');
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({ reason: 'FailedCreate', count: 2, source: { component: 'test-controller' } });

@@ -19,12 +19,7 @@ const CHANNEL_OPTIONS = {
   'grpc.max_reconnect_backoff_ms': 1000,
 };
 
-type UnaryMethod = (
-  req: object,
-  meta: Metadata,
-  opts: { deadline: Date },
-  cb: (err: ServiceError | null, res?: unknown) => void,
-) => void;
+type UnaryMethod = (req: object, meta: Metadata, opts: { deadline: Date }, cb: (err: ServiceError | null, res?: unknown) => void) => void;
 
 /** The handler's side of the launcher protocol. Every failure rejects with LauncherRpcError. */
 export class LauncherClient {

@@ -5,15 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '@qvirt/testing';
 import { useTempDir } from '@qvirt/testing/vitest';
-import {
-  LauncherClient,
-  LauncherRpcError,
-  LauncherSocketError,
-  serveLauncher,
-  type LauncherHandlers,
-  type LauncherServer,
-  type PingInfo,
-} from './index.js';
+import { LauncherClient, LauncherRpcError, LauncherSocketError, serveLauncher, type LauncherHandlers, type LauncherServer, type PingInfo } from './index.js';
 
 const pingInfo: PingInfo = {
   ready: true,

@@ -1,13 +1,7 @@
 import { chmod, lstat, mkdir, rename, unlink } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { basename, dirname, join, resolve } from 'node:path';
-import {
-  Server,
-  ServerCredentials,
-  type sendUnaryData,
-  type ServerUnaryCall,
-  type UntypedServiceImplementation,
-} from '@grpc/grpc-js';
+import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { errFields, type Logger } from '@qvirt/log';
 import { LauncherRpcError, LauncherSocketError, grpcStatusOf } from './errors.js';
 import { launcherService, unixTarget } from './launcher-service.js';

@@ -6,16 +6,18 @@ describe('CallQueue', () => {
     const q = new CallQueue();
     const log: string[] = [];
     let running = 0;
-    const task = (name: string, ms: number, fail = false) => async () => {
-      running++;
-      expect(running).toBe(1);
-      log.push(`start ${name}`);
-      await new Promise((r) => setTimeout(r, ms));
-      log.push(`end ${name}`);
-      running--;
-      if (fail) throw new Error(name);
-      return name;
-    };
+    const task =
+      (name: string, ms: number, fail = false) =>
+      async () => {
+        running++;
+        expect(running).toBe(1);
+        log.push(`start ${name}`);
+        await new Promise((r) => setTimeout(r, ms));
+        log.push(`end ${name}`);
+        running--;
+        if (fail) throw new Error(name);
+        return name;
+      };
     const a = q.run(task('a', 20));
     const b = q.run(task('b', 1, true));
     const c = q.run(task('c', 5));

@@ -47,13 +47,19 @@ function idOf(opaque: unknown): number {
 
 function nativeCallbacks(): { lifecycle: Ptr; close: Ptr } {
   const n = loadNative();
-  lifecycleCb ??= registerCallback(((_conn: unknown, dom: unknown, event: number, detail: number, opaque: unknown) => {
-    live.get(idOf(opaque))?.deliverLifecycle(dom as Ptr, event, detail);
-    return 0;
-  }) as never, n.lifecycleCbPtr);
-  closeCb ??= registerCallback(((_conn: unknown, reason: number, opaque: unknown) => {
-    live.get(idOf(opaque))?.deliverClose(reason);
-  }) as never, n.closeCbPtr);
+  lifecycleCb ??= registerCallback(
+    ((_conn: unknown, dom: unknown, event: number, detail: number, opaque: unknown) => {
+      live.get(idOf(opaque))?.deliverLifecycle(dom as Ptr, event, detail);
+      return 0;
+    }) as never,
+    n.lifecycleCbPtr,
+  );
+  closeCb ??= registerCallback(
+    ((_conn: unknown, reason: number, opaque: unknown) => {
+      live.get(idOf(opaque))?.deliverClose(reason);
+    }) as never,
+    n.closeCbPtr,
+  );
   return { lifecycle: lifecycleCb, close: closeCb };
 }
 

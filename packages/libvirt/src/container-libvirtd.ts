@@ -149,10 +149,7 @@ export async function startContainerLibvirtd(opts: DaemonStartOptions): Promise<
   };
 
   const startedAt = Date.now();
-  const spawnFailed = await Promise.race([
-    ...daemons.map((d) => new Promise<Error>((resolve) => d.once('error', resolve))),
-    sleep(0).then(() => null),
-  ]);
+  const spawnFailed = await Promise.race([...daemons.map((d) => new Promise<Error>((resolve) => d.once('error', resolve))), sleep(0).then(() => null)]);
   if (spawnFailed) return fail(`cannot run setpriv: ${spawnFailed.message}`);
   const uri = qemuUnixUri(socketPath);
   const notReady = await waitUntilAnswering({ uri, socketPath, deadline: startedAt + startTimeout, logger, hasExited: () => hasExited });

@@ -1,15 +1,6 @@
 // virDomainState + per-state reasons (libvirt-domain.h) as string unions.
 
-export type DomainStateName =
-  | 'nostate'
-  | 'running'
-  | 'blocked'
-  | 'paused'
-  | 'shutdown'
-  | 'shutoff'
-  | 'crashed'
-  | 'pmsuspended'
-  | 'unknown';
+export type DomainStateName = 'nostate' | 'running' | 'blocked' | 'paused' | 'shutdown' | 'shutoff' | 'crashed' | 'pmsuspended' | 'unknown';
 
 export interface DomainState {
   state: DomainStateName;
@@ -17,16 +8,7 @@ export interface DomainState {
   reason: string;
 }
 
-const states: readonly DomainStateName[] = [
-  'nostate',
-  'running',
-  'blocked',
-  'paused',
-  'shutdown',
-  'shutoff',
-  'crashed',
-  'pmsuspended',
-];
+const states: readonly DomainStateName[] = ['nostate', 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'pmsuspended'];
 
 // Index = the numeric reason of virDomain<State>Reason.
 const reasons: Record<string, readonly string[]> = {
@@ -73,4 +55,3 @@ export function mapDomainState(state: number, reason: number): DomainState {
   const name = states[state] ?? 'unknown';
   return { state: name, reason: reasons[name]?.[reason] ?? 'unknown' };
 }
-

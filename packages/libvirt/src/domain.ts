@@ -68,9 +68,7 @@ export class Domain {
 
   /** The live XML (flags: VIR_DOMAIN_XML_INACTIVE = 2, ...). */
   getXMLDesc(flags = 0): Promise<string> {
-    return this.call<string | null>('virDomainGetXMLDesc', loadNative().virDomainGetXMLDesc, [flags], (r) => r === null).then(
-      (xml) => xml ?? '',
-    );
+    return this.call<string | null>('virDomainGetXMLDesc', loadNative().virDomainGetXMLDesc, [flags], (r) => r === null).then((xml) => xml ?? '');
   }
 
   /** Releases the libvirt reference (after any call still running on it). Idempotent. */

@@ -18,9 +18,7 @@ describe('toLibvirtError', () => {
     expect(e).toBeInstanceOf(LibvirtError);
     expect(e).toMatchObject({ code: 42, domain: 10, level: 'error', operation: 'virDomainLookupByName(vm1)' });
     expect(e.libvirtMessage).toBe("Domain not found: no domain with matching name 'vm1'");
-    expect(e.message).toBe(
-      "virDomainLookupByName(vm1): Domain not found: no domain with matching name 'vm1' (VIR_ERR_NO_DOMAIN, VIR_FROM_QEMU)",
-    );
+    expect(e.message).toBe("virDomainLookupByName(vm1): Domain not found: no domain with matching name 'vm1' (VIR_ERR_NO_DOMAIN, VIR_FROM_QEMU)");
     expect(e.codeName).toBe('VIR_ERR_NO_DOMAIN');
   });
 

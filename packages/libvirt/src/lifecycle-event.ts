@@ -1,16 +1,6 @@
 // VIR_DOMAIN_EVENT_* lifecycle events and their details as string unions.
 
-export type LifecycleEventType =
-  | 'defined'
-  | 'undefined'
-  | 'started'
-  | 'suspended'
-  | 'resumed'
-  | 'stopped'
-  | 'shutdown'
-  | 'pmsuspended'
-  | 'crashed'
-  | 'unknown';
+export type LifecycleEventType = 'defined' | 'undefined' | 'started' | 'suspended' | 'resumed' | 'stopped' | 'shutdown' | 'pmsuspended' | 'crashed' | 'unknown';
 
 export interface LifecycleEvent {
   domainName: string;
@@ -23,33 +13,13 @@ export interface LifecycleEvent {
   detailCode: number;
 }
 
-const events: readonly LifecycleEventType[] = [
-  'defined',
-  'undefined',
-  'started',
-  'suspended',
-  'resumed',
-  'stopped',
-  'shutdown',
-  'pmsuspended',
-  'crashed',
-];
+const events: readonly LifecycleEventType[] = ['defined', 'undefined', 'started', 'suspended', 'resumed', 'stopped', 'shutdown', 'pmsuspended', 'crashed'];
 
 const details: Record<string, readonly string[]> = {
   defined: ['added', 'updated', 'renamed', 'from_snapshot'],
   undefined: ['removed', 'renamed'],
   started: ['booted', 'migrated', 'restored', 'from_snapshot', 'wakeup'],
-  suspended: [
-    'paused',
-    'migrated',
-    'ioerror',
-    'watchdog',
-    'restored',
-    'from_snapshot',
-    'api_error',
-    'postcopy',
-    'postcopy_failed',
-  ],
+  suspended: ['paused', 'migrated', 'ioerror', 'watchdog', 'restored', 'from_snapshot', 'api_error', 'postcopy', 'postcopy_failed'],
   resumed: ['unpaused', 'migrated', 'from_snapshot', 'postcopy', 'postcopy_failed'],
   stopped: ['shutdown', 'destroyed', 'crashed', 'migrated', 'saved', 'failed', 'from_snapshot'],
   shutdown: ['finished', 'guest', 'host'],
@@ -57,12 +27,7 @@ const details: Record<string, readonly string[]> = {
   crashed: ['panicked', 'crashloaded'],
 };
 
-export function mapLifecycleEvent(
-  domainName: string,
-  uuid: string,
-  eventCode: number,
-  detailCode: number,
-): LifecycleEvent {
+export function mapLifecycleEvent(domainName: string, uuid: string, eventCode: number, detailCode: number): LifecycleEvent {
   const event = events[eventCode] ?? 'unknown';
   return { domainName, uuid, event, detail: details[event]?.[detailCode] ?? 'unknown', eventCode, detailCode };
 }

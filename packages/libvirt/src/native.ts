@@ -71,9 +71,7 @@ export function loadNative(): Native {
   // Callback arguments that are libvirt objects stay raw pointers (BigInt).
   const errorFunc = koffi.proto('void virErrorFunc(void *userData, void *error)');
   const timeoutCb = koffi.proto('void virEventTimeoutCallback(int timer, void *opaque)');
-  const lifecycleCb = koffi.proto(
-    'int virConnectDomainEventCallback(void *conn, void *dom, int event, int detail, void *opaque)',
-  );
+  const lifecycleCb = koffi.proto('int virConnectDomainEventCallback(void *conn, void *dom, int event, int detail, void *opaque)');
   const closeCb = koffi.proto('void virConnectCloseFunc(void *conn, int reason, void *opaque)');
   native = {
     virError,
@@ -95,16 +93,8 @@ export function loadNative(): Native {
     virConnectSetKeepAlive: lib.func('int virConnectSetKeepAlive(void *conn, int interval, unsigned int count)'),
     virConnectIsAlive: lib.func('int virConnectIsAlive(void *conn)'),
     virConnectGetLibVersion: lib.func('int virConnectGetLibVersion(void *conn, _Out_ unsigned long *version)'),
-    virConnectRegisterCloseCallback: lib.func('virConnectRegisterCloseCallback', 'int', [
-      'void *',
-      koffi.pointer(closeCb),
-      'void *',
-      'void *',
-    ]),
-    virConnectUnregisterCloseCallback: lib.func('virConnectUnregisterCloseCallback', 'int', [
-      'void *',
-      koffi.pointer(closeCb),
-    ]),
+    virConnectRegisterCloseCallback: lib.func('virConnectRegisterCloseCallback', 'int', ['void *', koffi.pointer(closeCb), 'void *', 'void *']),
+    virConnectUnregisterCloseCallback: lib.func('virConnectUnregisterCloseCallback', 'int', ['void *', koffi.pointer(closeCb)]),
     virConnectDomainEventRegisterAny: lib.func('virConnectDomainEventRegisterAny', 'int', [
       'void *',
       'void *',
@@ -114,9 +104,7 @@ export function loadNative(): Native {
       'void *',
     ]),
     virConnectDomainEventDeregisterAny: lib.func('int virConnectDomainEventDeregisterAny(void *conn, int callbackID)'),
-    virConnectListAllDomains: lib.func(
-      'int virConnectListAllDomains(void *conn, _Out_ void **domains, unsigned int flags)',
-    ),
+    virConnectListAllDomains: lib.func('int virConnectListAllDomains(void *conn, _Out_ void **domains, unsigned int flags)'),
     virDomainDefineXML: lib.func('void *virDomainDefineXML(void *conn, const char *xml)'),
     virDomainCreateXML: lib.func('void *virDomainCreateXML(void *conn, const char *xml, unsigned int flags)'),
     virDomainLookupByName: lib.func('void *virDomainLookupByName(void *conn, const char *name)'),
@@ -125,9 +113,7 @@ export function loadNative(): Native {
     virDomainShutdown: lib.func('int virDomainShutdown(void *dom)'),
     virDomainDestroy: lib.func('int virDomainDestroy(void *dom)'),
     virDomainUndefine: lib.func('int virDomainUndefine(void *dom)'),
-    virDomainGetState: lib.func(
-      'int virDomainGetState(void *dom, _Out_ int *state, _Out_ int *reason, unsigned int flags)',
-    ),
+    virDomainGetState: lib.func('int virDomainGetState(void *dom, _Out_ int *state, _Out_ int *reason, unsigned int flags)'),
     // str! : koffi frees the returned heap string after copying it into JS.
     virDomainGetXMLDesc: lib.func('str! virDomainGetXMLDesc(void *dom, unsigned int flags)'),
     virDomainGetName: lib.func('const char *virDomainGetName(void *dom)'),

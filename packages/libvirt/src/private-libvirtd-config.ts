@@ -55,9 +55,7 @@ export function validatePaths(p: PrivateLibvirtdPaths): PrivateLibvirtdPaths {
   }
   const sock = `${out.socketDir}/${LONGEST_SOCKET}`;
   if (Buffer.byteLength(sock) > MAX_UNIX_PATH) {
-    throw new PrivateLibvirtdConfigError(
-      `socketDir "${p.socketDir}" is too long: ${sock} exceeds the ${MAX_UNIX_PATH}-byte unix socket path limit`,
-    );
+    throw new PrivateLibvirtdConfigError(`socketDir "${p.socketDir}" is too long: ${sock} exceeds the ${MAX_UNIX_PATH}-byte unix socket path limit`);
   }
   return out as unknown as PrivateLibvirtdPaths;
 }

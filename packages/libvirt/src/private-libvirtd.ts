@@ -109,9 +109,20 @@ export async function startPrivateLibvirtd(opts: PrivateLibvirtdOptions): Promis
     child = spawn(
       'setpriv',
       [
-        '--pdeathsig', 'KILL', '--',
-        'unshare', '--mount', '--propagation', 'private', '--pid', '--fork', '--kill-child=SIGKILL', '--mount-proc', '--',
-        '/bin/sh', script,
+        '--pdeathsig',
+        'KILL',
+        '--',
+        'unshare',
+        '--mount',
+        '--propagation',
+        'private',
+        '--pid',
+        '--fork',
+        '--kill-child=SIGKILL',
+        '--mount-proc',
+        '--',
+        '/bin/sh',
+        script,
       ],
       { stdio: ['ignore', logFd, logFd], detached: true },
     );

@@ -13,7 +13,7 @@ export function childrenOf(pid: number): number[] {
 /** Every descendant of a process, children before grandchildren. */
 export function descendantsOf(pid: number): number[] {
   const out: number[] = [];
-  for (let queue = childrenOf(pid); queue.length > 0; ) {
+  for (let queue = childrenOf(pid); queue.length > 0;) {
     const next = queue.shift()!;
     out.push(next);
     queue.push(...childrenOf(next));

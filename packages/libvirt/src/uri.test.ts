@@ -3,9 +3,7 @@ import { LibvirtUriError, qemuUnixUri, socketOfUri } from './uri.js';
 
 describe('qemuUnixUri', () => {
   it('builds the system QEMU URI for a socket', () => {
-    expect(qemuUnixUri('/var/run/kubevirt/abc/libvirt-sock')).toBe(
-      'qemu+unix:///system?socket=/var/run/kubevirt/abc/libvirt-sock',
-    );
+    expect(qemuUnixUri('/var/run/kubevirt/abc/libvirt-sock')).toBe('qemu+unix:///system?socket=/var/run/kubevirt/abc/libvirt-sock');
   });
   it('rejects relative paths and characters a URI cannot carry', () => {
     expect(() => qemuUnixUri('run/libvirt-sock')).toThrow(LibvirtUriError);

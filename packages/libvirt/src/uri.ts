@@ -13,9 +13,7 @@ export function qemuUnixUri(socketPath: string): string {
     throw new LibvirtUriError(`libvirt socket path must be absolute, got "${socketPath}"`);
   }
   if (/[\s?&#]/.test(socketPath)) {
-    throw new LibvirtUriError(
-      `libvirt socket path "${socketPath}" contains whitespace or one of ?&#, which a libvirt URI cannot carry`,
-    );
+    throw new LibvirtUriError(`libvirt socket path "${socketPath}" contains whitespace or one of ?&#, which a libvirt URI cannot carry`);
   }
   return `qemu+unix:///system?socket=${socketPath}`;
 }

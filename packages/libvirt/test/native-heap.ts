@@ -6,8 +6,16 @@ import { runInNewContext } from 'node:vm';
 
 const libc = koffi.load('libc.so.6');
 const Mallinfo2 = koffi.struct('mallinfo2', {
-  arena: 'size_t', ordblks: 'size_t', smblks: 'size_t', hblks: 'size_t', hblkhd: 'size_t',
-  usmblks: 'size_t', fsmblks: 'size_t', uordblks: 'size_t', fordblks: 'size_t', keepcost: 'size_t',
+  arena: 'size_t',
+  ordblks: 'size_t',
+  smblks: 'size_t',
+  hblks: 'size_t',
+  hblkhd: 'size_t',
+  usmblks: 'size_t',
+  fsmblks: 'size_t',
+  uordblks: 'size_t',
+  fordblks: 'size_t',
+  keepcost: 'size_t',
 });
 const mallinfo2 = libc.func('mallinfo2', Mallinfo2, []);
 

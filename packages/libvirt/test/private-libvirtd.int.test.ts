@@ -7,12 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '@qvirt/log';
 import { useTempDir } from '@qvirt/testing/vitest';
 import { eventually } from '@qvirt/testing';
-import {
-  isConnectionLost,
-  LibvirtConnection,
-  LibvirtError,
-  type LifecycleEvent,
-} from '../src/index.js';
+import { isConnectionLost, LibvirtConnection, LibvirtError, type LifecycleEvent } from '../src/index.js';
 import { processesInNamespace, startPrivateLibvirtd, type PrivateLibvirtd } from '../src/daemon.js';
 
 const GUEST = '/var/lib/qvirt/images/qvirt-test-guest';
@@ -63,7 +58,11 @@ describe('private libvirtd', () => {
     const startMs = performance.now() - t0;
     expect(daemon.socketPath).toBe(join(dirs.socketDir, 'libvirt-sock'));
     expect(daemon.uri).toBe(`qemu+unix:///system?socket=${daemon.socketPath}`);
-    expect(processesInNamespace(daemon.pidNamespace).map((p) => p.comm).sort()).toEqual(['libvirtd', 'sh', 'virtlogd']);
+    expect(
+      processesInNamespace(daemon.pidNamespace)
+        .map((p) => p.comm)
+        .sort(),
+    ).toEqual(['libvirtd', 'sh', 'virtlogd']);
 
     conn = await LibvirtConnection.open(daemon.uri, { logger });
     const events: LifecycleEvent[] = [];
@@ -80,7 +79,10 @@ describe('private libvirtd', () => {
     expect(await dom.state()).toEqual({ state: 'running', reason: 'booted' });
     expect(processesInNamespace(daemon.pidNamespace).some((p) => p.comm.startsWith('qemu-system'))).toBe(true);
 
-    await eventually('boot marker', () => (existsSync(consolePath) && readFileSync(consolePath, 'utf8').includes(MARKER) ? true : undefined), { timeoutMs: 120_000, intervalMs: 100 });
+    await eventually('boot marker', () => (existsSync(consolePath) && readFileSync(consolePath, 'utf8').includes(MARKER) ? true : undefined), {
+      timeoutMs: 120_000,
+      intervalMs: 100,
+    });
     const bootMs = performance.now() - tCreate;
     await eventually('started event', () => (events.some((e) => e.event === 'started') ? true : undefined), { timeoutMs: 5_000, intervalMs: 100 });
 

@@ -16,8 +16,7 @@ import {
 import { sampleMemory } from './native-heap.js';
 
 const URI = 'test:///default';
-const xml = (name: string) =>
-  `<domain type='test'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`;
+const xml = (name: string) => `<domain type='test'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`;
 const MiB = 1024 * 1024;
 
 let conn: LibvirtConnection;
@@ -67,9 +66,7 @@ describe('test:///default', () => {
   });
 
   it('an unreachable daemon fails open with a typed connection error, not a hang', async () => {
-    const err = await LibvirtConnection.open('qemu+unix:///system?socket=/nonexistent/qvirt/libvirt-sock').catch(
-      (e: unknown) => e,
-    );
+    const err = await LibvirtConnection.open('qemu+unix:///system?socket=/nonexistent/qvirt/libvirt-sock').catch((e: unknown) => e);
     expect(isConnectionLost(err)).toBe(true);
     expect((err as LibvirtError).libvirtMessage).toContain("Failed to connect socket to '/nonexistent/qvirt/libvirt-sock'");
   });
@@ -106,12 +103,7 @@ describe('test:///default', () => {
     await d.undefine();
     await d.free();
     await eventually('four lifecycle events', () => events.length >= 4, { timeoutMs: 5_000, intervalMs: 10 });
-    expect(events.map((e) => `${e.event}/${e.detail}`)).toEqual([
-      'defined/added',
-      'started/booted',
-      'stopped/destroyed',
-      'undefined/removed',
-    ]);
+    expect(events.map((e) => `${e.event}/${e.detail}`)).toEqual(['defined/added', 'started/booted', 'stopped/destroyed', 'undefined/removed']);
     off();
     const d2 = await conn.defineXML(xml('int-events'));
     await d2.undefine();

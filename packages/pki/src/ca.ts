@@ -32,10 +32,7 @@ export async function createCA(opts: CreateCAOptions): Promise<CertificateAuthor
       signingAlgorithm: keyParams(algorithm),
       extensions: [
         new x509.BasicConstraintsExtension(true, undefined, true),
-        new x509.KeyUsagesExtension(
-          x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
-          true,
-        ),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
         await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, nodeCrypto),
       ],
     },

@@ -12,7 +12,14 @@ const EKU_CLIENT = '1.3.6.1.5.5.7.3.2';
 describe('issueCert', () => {
   it('issues a server certificate that chains to the CA and carries the SANs', async () => {
     const ca = await createCA({ commonName: 'ca', validityDays: 1 });
-    const leaf = await issueCert({ ca, commonName: 'kube-apiserver', dnsNames: ['localhost', 'kubernetes.default.svc'], ipAddresses: ['127.0.0.1', '::1'], usage: 'server', validityDays: 1 });
+    const leaf = await issueCert({
+      ca,
+      commonName: 'kube-apiserver',
+      dnsNames: ['localhost', 'kubernetes.default.svc'],
+      ipAddresses: ['127.0.0.1', '::1'],
+      usage: 'server',
+      validityDays: 1,
+    });
     const cert = new X509Certificate(leaf.certPem);
     const caCert = new X509Certificate(ca.certPem);
     expect(cert.checkIssued(caCert)).toBe(true);
@@ -69,13 +76,23 @@ describe('issueCert', () => {
 
   it('rejects bad input with the field named', async () => {
     const ca = await createCA({ commonName: 'ca', validityDays: 1 });
-    await expect(issueCert({ ca, commonName: 's', usage: 'server', validityDays: 1 })).rejects.toThrow(/^dnsNames: a server certificate needs at least one DNS name or IP address/);
-    await expect(issueCert({ ca, commonName: 's', ipAddresses: ['300.1.1.1'], usage: 'server', validityDays: 1 })).rejects.toThrow('ipAddresses[0]: "300.1.1.1" is not an IPv4 or IPv6 address');
-    await expect(issueCert({ ca, commonName: 's', dnsNames: ['a b'], usage: 'server', validityDays: 1 })).rejects.toThrow('dnsNames[0]: "a b" is not a valid DNS name');
+    await expect(issueCert({ ca, commonName: 's', usage: 'server', validityDays: 1 })).rejects.toThrow(
+      /^dnsNames: a server certificate needs at least one DNS name or IP address/,
+    );
+    await expect(issueCert({ ca, commonName: 's', ipAddresses: ['300.1.1.1'], usage: 'server', validityDays: 1 })).rejects.toThrow(
+      'ipAddresses[0]: "300.1.1.1" is not an IPv4 or IPv6 address',
+    );
+    await expect(issueCert({ ca, commonName: 's', dnsNames: ['a b'], usage: 'server', validityDays: 1 })).rejects.toThrow(
+      'dnsNames[0]: "a b" is not a valid DNS name',
+    );
     const leaf = await issueCert({ ca, commonName: 'c', usage: 'client', validityDays: 1 });
     await expect(issueCert({ ca: leaf, commonName: 'c', usage: 'client', validityDays: 1 })).rejects.toThrow(/^ca.certPem: CN=c is not a CA certificate/);
     const other = await createCA({ commonName: 'other', validityDays: 1 });
-    await expect(issueCert({ ca: { certPem: ca.certPem, keyPem: other.keyPem }, commonName: 'c', usage: 'client', validityDays: 1 })).rejects.toThrow('ca.keyPem: the CA private key does not match ca.certPem');
-    await expect(issueCert({ ca: { certPem: ca.certPem, keyPem: 'nope' }, commonName: 'c', usage: 'client', validityDays: 1 })).rejects.toThrow(/^ca.keyPem: not a PKCS#8 PEM private key/);
+    await expect(issueCert({ ca: { certPem: ca.certPem, keyPem: other.keyPem }, commonName: 'c', usage: 'client', validityDays: 1 })).rejects.toThrow(
+      'ca.keyPem: the CA private key does not match ca.certPem',
+    );
+    await expect(issueCert({ ca: { certPem: ca.certPem, keyPem: 'nope' }, commonName: 'c', usage: 'client', validityDays: 1 })).rejects.toThrow(
+      /^ca.keyPem: not a PKCS#8 PEM private key/,
+    );
   });
 });

@@ -59,7 +59,12 @@ describe('buildFakeQatHost (simulated tree)', () => {
 
   it('rejects inconsistent specs', async () => {
     await expect(
-      buildFakeQatHost(root(), { pfs: [{ generation: 'c62x', address: '0000:3d:00.0' }, { generation: 'c62x', address: '0000:3d:00.0' }] }),
+      buildFakeQatHost(root(), {
+        pfs: [
+          { generation: 'c62x', address: '0000:3d:00.0' },
+          { generation: 'c62x', address: '0000:3d:00.0' },
+        ],
+      }),
     ).rejects.toThrow(FakeHostSpecError);
   });
 });

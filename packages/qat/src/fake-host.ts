@@ -176,7 +176,13 @@ export class FakeQatHost {
     const group = this.allocGroup();
     this.groups.set(address, group);
     const dir = await createFunction(this.sysfsRoot, {
-      address, vendor: INTEL_VENDOR_ID, device: info.pfDevice, classCode: '0b4000', driver: pfDriver, iommuGroup: group, numaNode: numa,
+      address,
+      vendor: INTEL_VENDOR_ID,
+      device: info.pfDevice,
+      classCode: '0b4000',
+      driver: pfDriver,
+      iommuGroup: group,
+      numaNode: numa,
     });
     await writeFile(join(dir, 'sriov_totalvfs'), `${pf.totalVfs ?? Math.max(vfSpecs.length, 16)}\n`);
     await writeFile(join(dir, 'sriov_numvfs'), '0\n');
@@ -209,7 +215,12 @@ export class FakeQatHost {
     const group = vf.iommuGroup === null ? null : vf.iommuGroup === undefined ? this.allocGroup() : String(vf.iommuGroup);
     this.groups.set(address, group);
     const dir = await createFunction(this.sysfsRoot, {
-      address, vendor: INTEL_VENDOR_ID, device: info.vfDevices[0] ?? '', classCode: '0b4000', driver, iommuGroup: group,
+      address,
+      vendor: INTEL_VENDOR_ID,
+      device: info.vfDevices[0] ?? '',
+      classCode: '0b4000',
+      driver,
+      iommuGroup: group,
       numaNode: vf.numaNode ?? spec.numaNode ?? -1,
     });
     const pfDir = deviceDir(this.sysfsRoot, pfAddress);

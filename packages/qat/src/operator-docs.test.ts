@@ -25,7 +25,12 @@ function tableAfter(text: string, marker: string): string[][] {
       if (rows.length > 0) break;
       continue;
     }
-    rows.push(line.split('|').slice(1, -1).map((c) => c.trim()));
+    rows.push(
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   }
   return rows.slice(2);
 }
@@ -107,7 +112,9 @@ function segmentRegex(seg: string): RegExp {
   if (/^\d+$/.test(seg)) return /^\d+$/;
   const src = seg
     .split(/(\uE001|\*)/)
-    .map((part) => (part === WILD || part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\\.[0-7]/g, BDF)))
+    .map((part) =>
+      part === WILD || part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\\\.[0-7]/g, BDF),
+    )
     .join('');
   return new RegExp(`^${src}$`);
 }
@@ -159,7 +166,12 @@ describe('every sysfs and /dev/vfio path in the operator docs', () => {
 
   it('finds the paths the guide is about', () => {
     const all = docs.flatMap((d) => pathsIn(d.text)).map((p) => p.replaceAll(WILD, '<x>'));
-    for (const p of ['/sys/bus/pci/devices/0000:3d:00.0/sriov_numvfs', '/sys/bus/pci/devices/0000:6b:00.0/qat/cfg_services', '/sys/bus/pci/drivers_probe', '/sys/kernel/debug/qat_c6xx_0000:3d:00.0/heartbeat/status']) {
+    for (const p of [
+      '/sys/bus/pci/devices/0000:3d:00.0/sriov_numvfs',
+      '/sys/bus/pci/devices/0000:6b:00.0/qat/cfg_services',
+      '/sys/bus/pci/drivers_probe',
+      '/sys/kernel/debug/qat_c6xx_0000:3d:00.0/heartbeat/status',
+    ]) {
       expect(all).toContain(p);
     }
   });

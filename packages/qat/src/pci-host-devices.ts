@@ -49,7 +49,11 @@ async function readIfWanted(opts: DiscoverOptions, address: string, wanted: Read
   const dir = join(opts.sysfsRoot, 'bus', 'pci', 'devices', address);
   const id = await readPciId(dir);
   if (!id || !wanted.has(`${id[0]}:${id[1]}`)) return null;
-  const [driver, iommuGroup, numa] = await Promise.all([readLinkBasename(join(dir, 'driver')), readLinkBasename(join(dir, 'iommu_group')), readAttr(join(dir, 'numa_node'))]);
+  const [driver, iommuGroup, numa] = await Promise.all([
+    readLinkBasename(join(dir, 'driver')),
+    readLinkBasename(join(dir, 'iommu_group')),
+    readAttr(join(dir, 'numa_node')),
+  ]);
   const [group, vfioNode] = iommuGroup
     ? await Promise.all([readIommuGroup(opts.sysfsRoot, iommuGroup, { address, driver }), pathExists(join(opts.devRoot, 'vfio', iommuGroup))])
     : [null, false];

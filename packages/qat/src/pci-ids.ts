@@ -4,17 +4,7 @@
 
 export const INTEL_VENDOR_ID = '8086';
 
-export type QatGeneration =
-  | 'dh895xcc'
-  | 'c62x'
-  | 'c3xxx'
-  | 'c4xxx'
-  | 'd15xx'
-  | '4xxx'
-  | '401xx'
-  | '402xx'
-  | '420xx'
-  | '6xxx';
+export type QatGeneration = 'dh895xcc' | 'c62x' | 'c3xxx' | 'c4xxx' | 'd15xx' | '4xxx' | '401xx' | '402xx' | '420xx' | '6xxx';
 
 export interface QatGenerationInfo {
   readonly generation: QatGeneration;

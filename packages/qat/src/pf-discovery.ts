@@ -42,12 +42,8 @@ export async function readPf(opts: PfReadOptions, address: string, deviceId: str
     info.configurableServices ? readAttr(join(dir, 'qat', 'cfg_services')) : Promise.resolve(null),
     info.configurableServices ? readAttr(join(dir, 'qat', 'state')) : Promise.resolve(null),
   ]);
-  const virtfns = entries
-    .filter((e) => /^virtfn\d+$/.test(e))
-    .sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)));
-  const vfAddresses = (await Promise.all(virtfns.map((v) => readLinkBasename(join(dir, v))))).filter(
-    (a): a is string => a !== null,
-  );
+  const virtfns = entries.filter((e) => /^virtfn\d+$/.test(e)).sort((a, b) => Number(a.slice(6)) - Number(b.slice(6)));
+  const vfAddresses = (await Promise.all(virtfns.map((v) => readLinkBasename(join(dir, v))))).filter((a): a is string => a !== null);
   // The debugfs directory is named after the bound driver; fall back to the generation's driver.
   const hbPath = heartbeatPath(opts.debugfsRoot, driver ?? info.pfDriver, address);
   return {

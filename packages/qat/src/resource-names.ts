@@ -29,8 +29,7 @@ const SERVICE_ORDER = ['asym', 'sym', 'dc', 'dcc', 'decomp'] as const;
 export type QatService = (typeof SERVICE_ORDER)[number];
 
 export type ServiceResourceResult =
-  | { readonly ok: true; readonly resourceName: string; readonly services: readonly QatService[] }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly resourceName: string; readonly services: readonly QatService[] } | { readonly ok: false; readonly reason: string };
 
 /** Maps the text of `qat/cfg_services` to a resource name (pure). */
 export function resourceForServices(cfgServices: string): ServiceResourceResult {

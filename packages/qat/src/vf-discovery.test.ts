@@ -105,7 +105,7 @@ describe('discoverQat on other generations', () => {
     ]);
     expect(d.ignored).toEqual([
       { address: '0000:7a:00.1', reason: 'PF 0000:7a:00.0 state down' },
-      { address: '0000:e8:00.1', reason: 'PF 0000:e8:00.0 has no qat/cfg_services; cannot tell the VF\'s services' },
+      { address: '0000:e8:00.1', reason: "PF 0000:e8:00.0 has no qat/cfg_services; cannot tell the VF's services" },
     ]);
     expect(d.resources['qat.intel.com/asym-dc']?.[0]).toMatchObject({ generation: '420xx', deviceId: '4947', numaNode: 1 });
   });

@@ -86,9 +86,7 @@ function health(vf: VfFacts, pf: QatPf | undefined, devRoot: string): { health: 
 export async function discoverQat(opts: DiscoverOptions): Promise<QatDiscovery> {
   const debugfsRoot = opts.debugfsRoot ?? join(opts.sysfsRoot, 'kernel', 'debug');
   const addresses = await listDir(join(opts.sysfsRoot, 'bus', 'pci', 'devices'));
-  const classified = (await Promise.all(addresses.map((a) => classify(opts.sysfsRoot, a)))).filter(
-    (c): c is Classified => c !== null,
-  );
+  const classified = (await Promise.all(addresses.map((a) => classify(opts.sysfsRoot, a)))).filter((c): c is Classified => c !== null);
   const [pfs, vfFacts] = await Promise.all([
     Promise.all(
       classified.filter((c) => c.match.kind === 'pf').map((c) => readPf({ sysfsRoot: opts.sysfsRoot, debugfsRoot }, c.address, c.deviceId, c.match.info)),

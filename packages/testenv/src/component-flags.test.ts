@@ -12,8 +12,20 @@ describe('component flags', () => {
 
   it('apiserver: Node,RBAC, service-account signing, loopback, extra flags last', () => {
     const args = apiserverFlags({
-      etcdUrl: 'http://127.0.0.1:1', securePort: 3, certDir: '/c', caCert: '/ca', tlsCert: '/t', tlsKey: '/k',
-      saPublicKey: '/sa.pub', saPrivateKey: '/sa.key', kubeletClientCert: '/kc.crt', kubeletClientKey: '/kc.key', serviceCidr: '10.0.0.0/24', serviceAccountIssuer: 'https://iss', address: '127.0.0.1', extraFlags: ['--v=4'],
+      etcdUrl: 'http://127.0.0.1:1',
+      securePort: 3,
+      certDir: '/c',
+      caCert: '/ca',
+      tlsCert: '/t',
+      tlsKey: '/k',
+      saPublicKey: '/sa.pub',
+      saPrivateKey: '/sa.key',
+      kubeletClientCert: '/kc.crt',
+      kubeletClientKey: '/kc.key',
+      serviceCidr: '10.0.0.0/24',
+      serviceAccountIssuer: 'https://iss',
+      address: '127.0.0.1',
+      extraFlags: ['--v=4'],
     });
     const f = flagMap(args);
     expect(f.get('authorization-mode')).toBe('Node,RBAC');
@@ -30,20 +42,43 @@ describe('component flags', () => {
   });
 
   it('apiserver on a node-facing address advertises it and keeps the endpoint reconciler', () => {
-    const f = flagMap(apiserverFlags({
-      etcdUrl: 'http://127.0.0.1:1', securePort: 3, certDir: '/c', caCert: '/ca', tlsCert: '/t', tlsKey: '/k',
-      saPublicKey: '/sa.pub', saPrivateKey: '/sa.key', kubeletClientCert: '/kc.crt', kubeletClientKey: '/kc.key', serviceCidr: '10.96.0.0/16', serviceAccountIssuer: 'https://iss', address: '10.213.0.1', extraFlags: [],
-    }));
+    const f = flagMap(
+      apiserverFlags({
+        etcdUrl: 'http://127.0.0.1:1',
+        securePort: 3,
+        certDir: '/c',
+        caCert: '/ca',
+        tlsCert: '/t',
+        tlsKey: '/k',
+        saPublicKey: '/sa.pub',
+        saPrivateKey: '/sa.key',
+        kubeletClientCert: '/kc.crt',
+        kubeletClientKey: '/kc.key',
+        serviceCidr: '10.96.0.0/16',
+        serviceAccountIssuer: 'https://iss',
+        address: '10.213.0.1',
+        extraFlags: [],
+      }),
+    );
     expect(f.get('bind-address')).toBe('10.213.0.1');
     expect(f.get('advertise-address')).toBe('10.213.0.1');
     expect(f.has('endpoint-reconciler-type')).toBe(false);
   });
 
   it('controller-manager uses per-controller service accounts and the given controllers', () => {
-    const f = flagMap(controllerManagerFlags({
-      kubeconfig: '/kc', securePort: 4, certDir: '/c', extraFlags: [], caCert: '/ca', caKey: '/cak', saPrivateKey: '/sa', serviceCidr: '10.0.0.0/24',
-      controllers: ['*', '-nodelifecycle'],
-    }));
+    const f = flagMap(
+      controllerManagerFlags({
+        kubeconfig: '/kc',
+        securePort: 4,
+        certDir: '/c',
+        extraFlags: [],
+        caCert: '/ca',
+        caKey: '/cak',
+        saPrivateKey: '/sa',
+        serviceCidr: '10.0.0.0/24',
+        controllers: ['*', '-nodelifecycle'],
+      }),
+    );
     expect(f.get('controllers')).toBe('*,-nodelifecycle');
     expect(f.get('use-service-account-credentials')).toBe('true');
     expect(f.get('authentication-kubeconfig')).toBe('/kc');

@@ -26,7 +26,14 @@ export interface LaunchInput {
 export async function launchComponent(i: LaunchInput): Promise<ManagedProcess> {
   await mkdir(i.dir, { recursive: true });
   const logPath = join(i.dir, `${i.name}.log`);
-  const proc = new ManagedProcess({ name: i.name, command: join(i.binDir, i.name), args: i.args, logPath, cwd: i.dir, keepRunningAfterExit: i.persistent ?? false });
+  const proc = new ManagedProcess({
+    name: i.name,
+    command: join(i.binDir, i.name),
+    args: i.args,
+    logPath,
+    cwd: i.dir,
+    keepRunningAfterExit: i.persistent ?? false,
+  });
   i.onSpawn(proc);
   await appendFile(i.pgidsFile, `${proc.pid}\n`);
   if (i.persistent) await writeFile(join(i.dir, `${i.name}.pid`), `${proc.pid}\n`);

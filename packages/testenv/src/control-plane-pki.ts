@@ -35,7 +35,14 @@ export async function createControlPlanePki(dir: string, sans: { dnsNames: strin
   const client = (commonName: string, organization?: string): Promise<IssuedCert> =>
     issueCert({ ca, commonName, organization, usage: 'client', validityDays: 7 });
   const [apiserver, admin, scheduler, controllerManager, kubeletClient, sa] = await Promise.all([
-    issueCert({ ca, commonName: 'kube-apiserver', dnsNames: [...APISERVER_DNS, ...sans.dnsNames], ipAddresses: sans.ipAddresses, usage: 'server', validityDays: 7 }),
+    issueCert({
+      ca,
+      commonName: 'kube-apiserver',
+      dnsNames: [...APISERVER_DNS, ...sans.dnsNames],
+      ipAddresses: sans.ipAddresses,
+      usage: 'server',
+      validityDays: 7,
+    }),
     client('qvirt-testenv-admin', 'system:masters'),
     client('system:kube-scheduler'),
     client('system:kube-controller-manager'),
@@ -67,5 +74,14 @@ export async function createControlPlanePki(dir: string, sans: { dnsNames: strin
     writeFile(files.kubeletClientCert, kubeletClient.certPem),
     writeFile(files.kubeletClientKey, kubeletClient.keyPem, { mode: 0o600 }),
   ]);
-  return { ca, apiserver, admin, scheduler, controllerManager, kubeletClient, serviceAccount: { privateKeyPem: sa.privateKey, publicKeyPem: sa.publicKey }, files };
+  return {
+    ca,
+    apiserver,
+    admin,
+    scheduler,
+    controllerManager,
+    kubeletClient,
+    serviceAccount: { privateKeyPem: sa.privateKey, publicKeyPem: sa.publicKey },
+    files,
+  };
 }

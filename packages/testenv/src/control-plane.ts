@@ -169,11 +169,21 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       ready: async () => {
         const r = await httpGet(`${server}/readyz`, adminTls);
         if (r.status === 200) return true;
-        throw new Error(`HTTP ${r.status} ${r.body.split('\n').filter((l) => l.includes('failed')).join('; ')}`);
+        throw new Error(
+          `HTTP ${r.status} ${r.body
+            .split('\n')
+            .filter((l) => l.includes('failed'))
+            .join('; ')}`,
+        );
       },
     });
 
-    const kubeconfigPath = await writeKubeconfig(join(dirs.kubeconfigs, 'admin.kubeconfig'), { server, caPem: pki.ca.certPem, userName: 'qvirt-testenv-admin', user: pki.admin });
+    const kubeconfigPath = await writeKubeconfig(join(dirs.kubeconfigs, 'admin.kubeconfig'), {
+      server,
+      caPem: pki.ca.certPem,
+      userName: 'qvirt-testenv-admin',
+      user: pki.admin,
+    });
     const pids: ControlPlane['pids'] = { etcd: etcd.pid, apiserver: apiserver.pid };
     const logs: ControlPlane['logs'] = { etcd: etcd.logPath, apiserver: apiserver.logPath };
 
@@ -242,7 +252,12 @@ async function startClientComponent(
   base: LaunchBase,
   flags: (c: ClientFlagsInput) => string[],
 ): Promise<ManagedProcess> {
-  const kubeconfig = await writeKubeconfig(join(kubeconfigDir, `${name}.kubeconfig`), { server, caPem: pki.ca.certPem, userName: `system:${name}`, user: cert });
+  const kubeconfig = await writeKubeconfig(join(kubeconfigDir, `${name}.kubeconfig`), {
+    server,
+    caPem: pki.ca.certPem,
+    userName: `system:${name}`,
+    user: cert,
+  });
   const dir = join(tempDir, name);
   return launchComponent({
     ...base,

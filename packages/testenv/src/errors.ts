@@ -7,11 +7,7 @@ export class ControlPlaneStartError extends Error {
     readonly logPath: string | undefined,
     logTail = '',
   ) {
-    super(
-      `${component}: ${reason}` +
-        (logPath ? `; log: ${logPath}` : '') +
-        (logTail ? `\n--- last lines of ${component} log ---\n${logTail}` : ''),
-    );
+    super(`${component}: ${reason}` + (logPath ? `; log: ${logPath}` : '') + (logTail ? `\n--- last lines of ${component} log ---\n${logTail}` : ''));
   }
 }
 

@@ -10,13 +10,23 @@ describe('kubeconfig files', () => {
     const kc = new KubeConfig();
     kc.loadFromString(renderKubeconfig({ server: 'https://127.0.0.1:6443', caPem: 'CA', userName: 'admin', user: { certPem: 'CERT', keyPem: 'KEY' } }));
     expect(kc.getCurrentCluster()).toMatchObject({ server: 'https://127.0.0.1:6443', caData: Buffer.from('CA').toString('base64') });
-    expect(kc.getCurrentUser()).toMatchObject({ name: 'admin', certData: Buffer.from('CERT').toString('base64'), keyData: Buffer.from('KEY').toString('base64') });
+    expect(kc.getCurrentUser()).toMatchObject({
+      name: 'admin',
+      certData: Buffer.from('CERT').toString('base64'),
+      keyData: Buffer.from('KEY').toString('base64'),
+    });
   });
 
   it('a token kubeconfig carries the token and the context namespace; the file is private', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kc-test-'));
     try {
-      const path = await writeKubeconfig(join(dir, 'sa.kubeconfig'), { server: 'https://h:1', caPem: 'CA', userName: 'sa', user: { token: 'tok' }, namespace: 'ns1' });
+      const path = await writeKubeconfig(join(dir, 'sa.kubeconfig'), {
+        server: 'https://h:1',
+        caPem: 'CA',
+        userName: 'sa',
+        user: { token: 'tok' },
+        namespace: 'ns1',
+      });
       const kc = new KubeConfig();
       kc.loadFromFile(path);
       expect(kc.getCurrentUser()?.token).toBe('tok');

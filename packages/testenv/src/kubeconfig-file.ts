@@ -16,9 +16,7 @@ const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 /** A self-contained kubeconfig (certificates inline). JSON is valid YAML, so kubectl and client-node read it. */
 export function renderKubeconfig(spec: KubeconfigSpec): string {
   const user =
-    'token' in spec.user
-      ? { token: spec.user.token }
-      : { 'client-certificate-data': b64(spec.user.certPem), 'client-key-data': b64(spec.user.keyPem) };
+    'token' in spec.user ? { token: spec.user.token } : { 'client-certificate-data': b64(spec.user.certPem), 'client-key-data': b64(spec.user.keyPem) };
   const config = {
     apiVersion: 'v1',
     kind: 'Config',

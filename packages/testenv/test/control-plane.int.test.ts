@@ -87,11 +87,17 @@ describe('startControlPlane (etcd + kube-apiserver)', () => {
         const review = JSON.parse(body) as { request: { uid: string; object: { data?: Record<string, string> } } };
         const deny = review.request.object.data?.deny === 'true';
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({
-          apiVersion: 'admission.k8s.io/v1',
-          kind: 'AdmissionReview',
-          response: { uid: review.request.uid, allowed: !deny, status: deny ? { code: 422, reason: 'Invalid', message: 'deny=true is not allowed' } : undefined },
-        }));
+        res.end(
+          JSON.stringify({
+            apiVersion: 'admission.k8s.io/v1',
+            kind: 'AdmissionReview',
+            response: {
+              uid: review.request.uid,
+              allowed: !deny,
+              status: deny ? { code: 422, reason: 'Invalid', message: 'deny=true is not allowed' } : undefined,
+            },
+          }),
+        );
       });
     });
     srv.listen(0, '127.0.0.1');
@@ -102,15 +108,17 @@ describe('startControlPlane (etcd + kube-apiserver)', () => {
       await admission.createValidatingWebhookConfiguration({
         body: {
           metadata: { name: 'deny-cm' },
-          webhooks: [{
-            name: 'deny.cm.qvirt.test',
-            admissionReviewVersions: ['v1'],
-            sideEffects: 'None',
-            failurePolicy: 'Fail',
-            clientConfig: { url: `https://127.0.0.1:${port}/validate`, caBundle: Buffer.from(ca.certPem).toString('base64') },
-            rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }],
-            namespaceSelector: { matchLabels: { webhook: 'on' } },
-          }],
+          webhooks: [
+            {
+              name: 'deny.cm.qvirt.test',
+              admissionReviewVersions: ['v1'],
+              sideEffects: 'None',
+              failurePolicy: 'Fail',
+              clientConfig: { url: `https://127.0.0.1:${port}/validate`, caBundle: Buffer.from(ca.certPem).toString('base64') },
+              rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }],
+              namespaceSelector: { matchLabels: { webhook: 'on' } },
+            },
+          ],
         },
       });
       await cp.kubectl(['create', 'namespace', 'hooked']);

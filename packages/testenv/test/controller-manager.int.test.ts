@@ -17,9 +17,15 @@ describe('startControlPlane({ withControllerManager })', () => {
     expect(cp.pids.controllerManager && isRunning(cp.pids.controllerManager)).toBe(true);
     const core = cp.kubeConfig.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'gc' } } });
-    const sa = await eventually('ServiceAccount gc/default', () => core.readNamespacedServiceAccount({ namespace: 'gc', name: 'default' }), { timeoutMs: 60_000, intervalMs: 250 });
+    const sa = await eventually('ServiceAccount gc/default', () => core.readNamespacedServiceAccount({ namespace: 'gc', name: 'default' }), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
     expect(sa?.metadata?.name).toBe('default');
-    const rootCa = await eventually('ConfigMap gc/kube-root-ca.crt', () => core.readNamespacedConfigMap({ namespace: 'gc', name: 'kube-root-ca.crt' }), { timeoutMs: 60_000, intervalMs: 250 });
+    const rootCa = await eventually('ConfigMap gc/kube-root-ca.crt', () => core.readNamespacedConfigMap({ namespace: 'gc', name: 'kube-root-ca.crt' }), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
     expect(rootCa?.data?.['ca.crt']).toBe(cp.caPem);
   });
 

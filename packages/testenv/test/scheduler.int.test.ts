@@ -29,7 +29,9 @@ describe('startControlPlane({ withScheduler })', () => {
         status: {
           capacity,
           allocatable: capacity,
-          conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'hand-made', lastHeartbeatTime: new Date(), lastTransitionTime: new Date() }],
+          conditions: [
+            { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'hand-made', lastHeartbeatTime: new Date(), lastTransitionTime: new Date() },
+          ],
         },
       },
     });

@@ -30,7 +30,9 @@ describe('eventually', () => {
   });
 
   it('names the last value when nothing was thrown', async () => {
-    await expect(eventually('a flag', () => false, { timeoutMs: 30, intervalMs: 10 })).rejects.toThrow('timed out after 30 ms waiting for a flag (last: returned false)');
+    await expect(eventually('a flag', () => false, { timeoutMs: 30, intervalMs: 10 })).rejects.toThrow(
+      'timed out after 30 ms waiting for a flag (last: returned false)',
+    );
   });
 
   it('stops at once when aborted', async () => {

@@ -53,7 +53,12 @@ export async function eventually<T>(what: string, probe: Probe<T>, opts: Eventua
     }
     if (Date.now() > deadline) {
       const seen = 'thrown' in last ? (last.thrown instanceof Error ? last.thrown.message : String(last.thrown)) : `returned ${String(last.returned)}`;
-      throw new EventuallyError(what, 'timeout', `timed out after ${opts.timeoutMs} ms waiting for ${what} (last: ${seen})`, 'thrown' in last ? { cause: last.thrown } : undefined);
+      throw new EventuallyError(
+        what,
+        'timeout',
+        `timed out after ${opts.timeoutMs} ms waiting for ${what} (last: ${seen})`,
+        'thrown' in last ? { cause: last.thrown } : undefined,
+      );
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 200));
   }

@@ -13,7 +13,8 @@ function randomValue(random: () => number, depth: number): unknown {
   if (depth > 3 || r < 0.4) return pick<unknown>([...STRINGS, ...NUMBERS, true, false, null]);
   if (r < 0.7) return Array.from({ length: Math.floor(random() * 4) }, () => (random() < 0.1 ? undefined : randomValue(random, depth + 1)));
   const o: Record<string, unknown> = {};
-  for (let n = Math.floor(random() * 4); n > 0; n--) o[pick([...STRINGS, '1', '0', 'op', 'path', 'value'])] = random() < 0.1 ? undefined : randomValue(random, depth + 1);
+  for (let n = Math.floor(random() * 4); n > 0; n--)
+    o[pick([...STRINGS, '1', '0', 'op', 'path', 'value'])] = random() < 0.1 ? undefined : randomValue(random, depth + 1);
   return o;
 }
 
@@ -61,7 +62,11 @@ describe('jsonPatchBase64', () => {
     expect(text(jsonPatchBase64([]))).toBe('[]');
     const random = rng(11);
     for (let i = 0; i < 500; i++) {
-      const ops = Array.from({ length: 1 + Math.floor(random() * 4) }, (): JsonPatchOperation => ({ op: 'add', path: `/p/${i}`, value: randomValue(random, 1) }));
+      const ops = Array.from({ length: 1 + Math.floor(random() * 4) }, (): JsonPatchOperation => ({
+        op: 'add',
+        path: `/p/${i}`,
+        value: randomValue(random, 1),
+      }));
       expect(text(jsonPatchBase64(ops))).toBe(JSON.stringify(ops));
     }
   });

@@ -48,14 +48,22 @@ describe('validateManifest', () => {
     expect(validateManifest({ ...vmiQat(), apiVersion: 'kubevirt.io/v1alpha3' }, on)).toEqual({
       kind: 'VirtualMachineInstance',
       causes: [
-        { type: 'FieldValueNotSupported', field: 'apiVersion', message: 'apiVersion: Unsupported value: "kubevirt.io/v1alpha3": supported values: "kubevirt.io/v1"' },
+        {
+          type: 'FieldValueNotSupported',
+          field: 'apiVersion',
+          message: 'apiVersion: Unsupported value: "kubevirt.io/v1alpha3": supported values: "kubevirt.io/v1"',
+        },
       ],
     });
     expect(validateManifest({ apiVersion: 'v1', kind: 'Pod', spec: {} }, on)).toEqual({
       kind: 'Pod',
       causes: [
         { type: 'FieldValueNotSupported', field: 'apiVersion', message: 'apiVersion: Unsupported value: "v1": supported values: "kubevirt.io/v1"' },
-        { type: 'FieldValueNotSupported', field: 'kind', message: 'kind: Unsupported value: "Pod": supported values: "VirtualMachineInstance", "VirtualMachine"' },
+        {
+          type: 'FieldValueNotSupported',
+          field: 'kind',
+          message: 'kind: Unsupported value: "Pod": supported values: "VirtualMachineInstance", "VirtualMachine"',
+        },
       ],
     });
     expect(validateManifest({ apiVersion: 'kubevirt.io/v1' }, on).causes).toEqual([

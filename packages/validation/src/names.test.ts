@@ -9,9 +9,8 @@ describe('Kubernetes name rules', () => {
     expect(dns1123LabelErrors('a'.repeat(1_000_000))).toEqual(['must be no more than 63 characters']);
   });
 
-  it.each(['qat.intel.com/generic', 'devices.kubevirt.io/kvm', 'nvidia.com/TU104GL_Tesla_T4', 'example.com/My.Name'])(
-    'extended resource %j is valid',
-    (v) => expect(extendedResourceNameErrors(v)).toEqual([]),
+  it.each(['qat.intel.com/generic', 'devices.kubevirt.io/kvm', 'nvidia.com/TU104GL_Tesla_T4', 'example.com/My.Name'])('extended resource %j is valid', (v) =>
+    expect(extendedResourceNameErrors(v)).toEqual([]),
   );
 
   it('reports every qualified-name problem', () => {
@@ -24,8 +23,32 @@ describe('Kubernetes name rules', () => {
   });
 
   it('the valid-case checks agree with the error lists (they are what the admission path calls)', () => {
-    const names = ['', 'a', 'qat1', 'Qat', 'a-', 'a.b', 'a'.repeat(63), 'a'.repeat(64), 'qat.intel.com/generic', 'devices.kubevirt.io/kvm', 'nvidia.com/TU104GL_Tesla_T4'];
-    const resources = [...names, 'generic', '/x', 'a/b/c', 'example.com/', 'foo.kubernetes.io/x', 'kubernetes.io/x', 'requests.qat.intel.com/x', 'Example.com/x', `example.com/${'n'.repeat(64)}`, 'ex_ample.com/x'];
+    const names = [
+      '',
+      'a',
+      'qat1',
+      'Qat',
+      'a-',
+      'a.b',
+      'a'.repeat(63),
+      'a'.repeat(64),
+      'qat.intel.com/generic',
+      'devices.kubevirt.io/kvm',
+      'nvidia.com/TU104GL_Tesla_T4',
+    ];
+    const resources = [
+      ...names,
+      'generic',
+      '/x',
+      'a/b/c',
+      'example.com/',
+      'foo.kubernetes.io/x',
+      'kubernetes.io/x',
+      'requests.qat.intel.com/x',
+      'Example.com/x',
+      `example.com/${'n'.repeat(64)}`,
+      'ex_ample.com/x',
+    ];
     for (const v of names) expect(isDns1123Label(v), v).toBe(dns1123LabelErrors(v).length === 0);
     for (const v of resources) expect(isExtendedResourceName(v), v).toBe(extendedResourceNameErrors(v).length === 0);
   });

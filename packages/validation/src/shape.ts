@@ -7,11 +7,7 @@ import { defineOwn, isRecord, jsonType, own } from './untrusted.js';
  * Every optional: what a rule may rely on after the shape check. Present values have
  * the declared type; missing or mistyped ones are absent (the shape check reported them).
  */
-export type DeepPartial<T> = T extends readonly (infer U)[]
-  ? DeepPartial<U>[]
-  : T extends object
-    ? { [K in keyof T]?: DeepPartial<T[K]> }
-    : T;
+export type DeepPartial<T> = T extends readonly (infer U)[] ? DeepPartial<U>[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 
 export interface ShapeOptions {
   /** Schema nodes not descended into (checked by their own validator); kept as they are. */

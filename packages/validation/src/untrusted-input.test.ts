@@ -36,7 +36,12 @@ const wellFormed = (c: unknown) =>
 describe('untrusted input', () => {
   it('never throws on 3,000 randomly broken manifests, and every cause is well formed', () => {
     const random = rng(42);
-    const vm = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'vm' }, spec: { runStrategy: 'Always', template: { spec: vmiQat().spec } } };
+    const vm = {
+      apiVersion: 'kubevirt.io/v1',
+      kind: 'VirtualMachine',
+      metadata: { name: 'vm' },
+      spec: { runStrategy: 'Always', template: { spec: vmiQat().spec } },
+    };
     for (let i = 0; i < 3000; i++) {
       let doc: unknown = i % 2 === 0 ? vmiQat() : vm;
       for (let n = 1 + Math.floor(random() * 3); n > 0; n--) doc = mutate(doc, random);

@@ -63,7 +63,9 @@ describe('defaultVmi', () => {
   });
 
   it('gives disks without a target a virtio disk, cdroms a sata bus', () => {
-    const doc = vmi({ domain: { devices: { disks: [{ name: 'a' }, { name: 'b', disk: {} }, { name: 'c', cdrom: {} }, { name: 'd', disk: { bus: 'sata' } }] } } });
+    const doc = vmi({
+      domain: { devices: { disks: [{ name: 'a' }, { name: 'b', disk: {} }, { name: 'c', cdrom: {} }, { name: 'd', disk: { bus: 'sata' } }] } },
+    });
     const ops = defaultVmi(doc, gatesOn()).filter((op) => op.path.includes('/disks/'));
     expect(ops).toEqual([
       { op: 'add', path: '/spec/domain/devices/disks/0/disk', value: { bus: 'virtio' } },
@@ -73,14 +75,25 @@ describe('defaultVmi', () => {
   });
 
   it('keeps what the user set, including acpi off, and replaces nulls', () => {
-    const doc = vmi({ terminationGracePeriodSeconds: null, domain: { machine: { type: 'pc' }, cpu: { cores: 2, sockets: 2, threads: 1 }, features: { acpi: { enabled: false } }, devices: {} } });
+    const doc = vmi({
+      terminationGracePeriodSeconds: null,
+      domain: { machine: { type: 'pc' }, cpu: { cores: 2, sockets: 2, threads: 1 }, features: { acpi: { enabled: false } }, devices: {} },
+    });
     expect(defaultVmi(doc, gatesOn()).filter((op) => op.path.startsWith('/spec'))).toEqual([
       { op: 'replace', path: '/spec/terminationGracePeriodSeconds', value: 30 },
     ]);
   });
 
   it('never throws and never patches through mistyped values', () => {
-    for (const spec of [undefined, null, [], 'x', { domain: [] }, { domain: { cpu: 'x', machine: 3, features: [], devices: 'x' } }, { domain: { devices: { disks: [null, 'x'] } } }]) {
+    for (const spec of [
+      undefined,
+      null,
+      [],
+      'x',
+      { domain: [] },
+      { domain: { cpu: 'x', machine: 3, features: [], devices: 'x' } },
+      { domain: { devices: { disks: [null, 'x'] } } },
+    ]) {
       const doc = vmi(spec);
       const ops = defaultVmi(doc, gatesOn());
       expect(() => applyJsonPatch(doc, ops)).not.toThrow();
@@ -92,7 +105,12 @@ describe('defaultVmi', () => {
 
 describe('defaultVm', () => {
   it('defaults the template spec at /spec/template/spec', () => {
-    const vm = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'vm' }, spec: { runStrategy: 'Always', template: { spec: { domain: { devices: {} } } } } };
+    const vm = {
+      apiVersion: 'kubevirt.io/v1',
+      kind: 'VirtualMachine',
+      metadata: { name: 'vm' },
+      spec: { runStrategy: 'Always', template: { spec: { domain: { devices: {} } } } },
+    };
     const ops = defaultVm(vm, gatesOn());
     expect(ops.map((o) => o.path)).toEqual([
       '/spec/template/spec/terminationGracePeriodSeconds',

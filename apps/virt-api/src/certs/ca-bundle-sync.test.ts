@@ -32,7 +32,13 @@ describe('syncCaBundles', () => {
         patches.push([kind, name, ops]);
       },
     };
-    const n = await syncCaBundles({ client, validating: 'virt-api-validator', mutating: 'virt-api-mutator', caBundlePem: pem, logger: pino({ level: 'silent' }) });
+    const n = await syncCaBundles({
+      client,
+      validating: 'virt-api-validator',
+      mutating: 'virt-api-mutator',
+      caBundlePem: pem,
+      logger: pino({ level: 'silent' }),
+    });
     expect(n).toBe(1);
     expect(patches).toEqual([['validating', 'virt-api-validator', caBundlePatch(config(['stale', b64]), b64)]]);
   });

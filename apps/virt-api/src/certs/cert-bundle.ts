@@ -78,7 +78,8 @@ export function rotationNeed(b: CertBundle, identity: ServingIdentity, now: Date
   if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) return { kind: 'cert', reason: 'the serving certificate is not signed by the stored CA' };
   if (inRenewWindow(cert, now)) return { kind: 'cert', reason: `the serving certificate expires at ${cert.validTo}` };
   for (const dns of identity.dnsNames) {
-    if (cert.checkHost(dns, { wildcards: false, subject: 'never' }) === undefined) return { kind: 'cert', reason: `the serving certificate does not name ${dns}` };
+    if (cert.checkHost(dns, { wildcards: false, subject: 'never' }) === undefined)
+      return { kind: 'cert', reason: `the serving certificate does not name ${dns}` };
   }
   for (const ip of identity.ipAddresses) {
     if (cert.checkIP(ip) === undefined) return { kind: 'cert', reason: `the serving certificate does not name ${ip}` };

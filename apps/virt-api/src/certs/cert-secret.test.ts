@@ -100,13 +100,16 @@ describe('ensureCertSecret', () => {
     secrets.beforeWrite = () => {
       if (raced) return;
       raced = true;
-      secrets.stored = { metadata: { name: 'kubevirt-virt-api-certs', resourceVersion: '99' }, data: {
-        'ca.crt': Buffer.from(winner.caCertPem).toString('base64'),
-        'ca.key': Buffer.from(winner.caKeyPem).toString('base64'),
-        'ca-bundle.crt': Buffer.from(winner.caBundlePem).toString('base64'),
-        'tls.crt': Buffer.from(winner.tlsCertPem).toString('base64'),
-        'tls.key': Buffer.from(winner.tlsKeyPem).toString('base64'),
-      } };
+      secrets.stored = {
+        metadata: { name: 'kubevirt-virt-api-certs', resourceVersion: '99' },
+        data: {
+          'ca.crt': Buffer.from(winner.caCertPem).toString('base64'),
+          'ca.key': Buffer.from(winner.caKeyPem).toString('base64'),
+          'ca-bundle.crt': Buffer.from(winner.caBundlePem).toString('base64'),
+          'tls.crt': Buffer.from(winner.tlsCertPem).toString('base64'),
+          'tls.key': Buffer.from(winner.tlsKeyPem).toString('base64'),
+        },
+      };
     };
     const got = await ensureCertSecret(opts(secrets));
     expect(got.tlsCertPem).toBe(winner.tlsCertPem);

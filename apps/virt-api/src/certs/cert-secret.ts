@@ -75,12 +75,7 @@ export async function ensureCertSecret(opts: EnsureCertSecretOptions): Promise<C
   throw new CertSecretError(`Secret ${opts.namespace}/${opts.name}: gave up after ${ATTEMPTS} conflicting writes`);
 }
 
-async function issueBundle(
-  opts: EnsureCertSecretOptions,
-  keepCa: CertBundle | undefined,
-  previousBundle: string | undefined,
-  now: Date,
-): Promise<CertBundle> {
+async function issueBundle(opts: EnsureCertSecretOptions, keepCa: CertBundle | undefined, previousBundle: string | undefined, now: Date): Promise<CertBundle> {
   const ca = keepCa
     ? { certPem: keepCa.caCertPem, keyPem: keepCa.caKeyPem }
     : await createCA({ commonName: `virt-api-ca@${Math.floor(now.getTime() / 1000)}`, validityDays: opts.caValidityDays });

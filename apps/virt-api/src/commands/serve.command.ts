@@ -49,17 +49,20 @@ export async function runServeCommand(argv: readonly string[], env: Readonly<Rec
         resolve(1);
       }, 20_000);
       force.unref();
-      running.stop().then(() => client.close()).then(
-        () => {
-          clearTimeout(force);
-          logger.info('stopped');
-          resolve(0);
-        },
-        (err: Error) => {
-          logger.error(errFields(err), 'shutdown failed');
-          resolve(1);
-        },
-      );
+      running
+        .stop()
+        .then(() => client.close())
+        .then(
+          () => {
+            clearTimeout(force);
+            logger.info('stopped');
+            resolve(0);
+          },
+          (err: Error) => {
+            logger.error(errFields(err), 'shutdown failed');
+            resolve(1);
+          },
+        );
     };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);

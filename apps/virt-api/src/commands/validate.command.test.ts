@@ -36,7 +36,11 @@ describe('virt-api validate', () => {
   });
 
   it('takes gates from a ConfigMap, a KubeVirt CR, or both in one file', async () => {
-    for (const config of [example('kubevirt-config.yaml'), example('kubevirt-cr.yaml'), `${example('kubevirt-config.yaml')}\n---\n${example('kubevirt-cr.yaml')}`]) {
+    for (const config of [
+      example('kubevirt-config.yaml'),
+      example('kubevirt-cr.yaml'),
+      `${example('kubevirt-config.yaml')}\n---\n${example('kubevirt-cr.yaml')}`,
+    ]) {
       const { io } = fakeIo({ 'vm.yaml': example('vm-qat.yaml'), 'kv.yaml': config });
       expect(await runValidateCommand(['vm.yaml', '--kubevirt-config', 'kv.yaml'], io)).toBe(0);
     }
@@ -64,11 +68,19 @@ describe('virt-api validate', () => {
 
   it.each([
     [['missing.yaml'], {}, 'virt-api validate: missing.yaml: no such file\n'],
-    [['bad.yaml'], { 'bad.yaml': 'spec: [1\n' }, 'virt-api validate: bad.yaml: line 2, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]\n'],
+    [
+      ['bad.yaml'],
+      { 'bad.yaml': 'spec: [1\n' },
+      'virt-api validate: bad.yaml: line 2, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]\n',
+    ],
     [['list.yaml'], { 'list.yaml': '- a\n' }, 'virt-api validate: list.yaml: the document is a list, not a manifest object\n'],
     [['two.yaml'], { 'two.yaml': 'a: 1\n---\nb: 2\n' }, 'virt-api validate: two.yaml: 2 documents found; validate one manifest at a time\n'],
     [['empty.yaml'], { 'empty.yaml': '# nothing\n' }, 'virt-api validate: empty.yaml: no document found\n'],
-    [['v.yaml', '--kubevirt-config', 'kv.yaml'], { 'v.yaml': 'a: 1\n', 'kv.yaml': 'kind: Secret\n' }, 'virt-api validate: kv.yaml: document 1: kind "Secret" is not ConfigMap or KubeVirt\n'],
+    [
+      ['v.yaml', '--kubevirt-config', 'kv.yaml'],
+      { 'v.yaml': 'a: 1\n', 'kv.yaml': 'kind: Secret\n' },
+      'virt-api validate: kv.yaml: document 1: kind "Secret" is not ConfigMap or KubeVirt\n',
+    ],
     [
       ['v.yaml', '--kubevirt-config', 'kv.yaml'],
       { 'v.yaml': 'a: 1\n', 'kv.yaml': 'kind: KubeVirt\nspec:\n  configuration:\n    developerConfiguration:\n      featureGates: QAT\n' },

@@ -18,7 +18,12 @@ describe('TlsReloader', () => {
     expect(await writeCertFiles(dir(), a)).toBe(false);
     const files = { certFile: join(dir(), 'tls.crt'), keyFile: join(dir(), 'tls.key') };
     const applied: string[] = [];
-    const reloader = new TlsReloader({ ...files, logger: pino({ level: 'silent' }), current: await readTlsFiles(files), apply: (t) => applied.push(t.certPem) });
+    const reloader = new TlsReloader({
+      ...files,
+      logger: pino({ level: 'silent' }),
+      current: await readTlsFiles(files),
+      apply: (t) => applied.push(t.certPem),
+    });
     expect(await reloader.checkNow()).toBe(false);
     await writeFile(files.certFile, b.certPem); // key still a's
     expect(await reloader.checkNow()).toBe(false);

@@ -32,7 +32,8 @@ export function withUrlClientConfig<T extends WebhookConfigurationDoc>(config: T
   const copy = structuredClone(config);
   for (const w of copy.webhooks ?? []) {
     const path = w.clientConfig.service?.path;
-    if (path === undefined) throw new WebhookClientConfigError(`webhook ${w.name} in ${config.metadata?.name ?? config.kind}: clientConfig.service.path is missing`);
+    if (path === undefined)
+      throw new WebhookClientConfigError(`webhook ${w.name} in ${config.metadata?.name ?? config.kind}: clientConfig.service.path is missing`);
     w.clientConfig = { url: `${origin}${path}`, caBundle: Buffer.from(caBundlePem, 'utf8').toString('base64') };
   }
   return copy;

@@ -15,7 +15,6 @@ export interface VmReconcilerOptions {
   logger: Logger;
 }
 
-
 /** Keeps a VM's VMI in line with its run strategy and mirrors the VMI into the VM's status. */
 export class VmReconciler {
   constructor(private readonly o: VmReconcilerOptions) {}
@@ -60,14 +59,22 @@ export class VmReconciler {
         try {
           await this.o.client.delete(ResourcePaths.vmis(namespace, name), { propagationPolicy: 'Background', preconditions: { uid: vmi!.metadata.uid! } });
           this.o.logger.info({ ...log, why: action.why }, 'deleted VMI');
-          void this.o.events.event(vm, 'Normal', 'SuccessfulDelete', `Stopped the virtual machine by deleting the virtual machine instance ${vmi!.metadata.uid}: ${action.why}`);
+          void this.o.events.event(
+            vm,
+            'Normal',
+            'SuccessfulDelete',
+            `Stopped the virtual machine by deleting the virtual machine instance ${vmi!.metadata.uid}: ${action.why}`,
+          );
         } catch (err) {
           this.o.expectations.observeDelete(key, name);
           if (!isNotFound(err)) throw err;
         }
         break;
       case 'halt':
-        await this.o.client.patch(ResourcePaths.vms(namespace, name), { metadata: { resourceVersion: vm.metadata.resourceVersion }, spec: { runStrategy: 'Halted', running: null } });
+        await this.o.client.patch(ResourcePaths.vms(namespace, name), {
+          metadata: { resourceVersion: vm.metadata.resourceVersion },
+          spec: { runStrategy: 'Halted', running: null },
+        });
         this.o.logger.info({ ...log, why: action.why }, 'runStrategy Once finished; VM set to Halted');
         return;
       case 'none':
@@ -85,7 +92,13 @@ export class VmReconciler {
         build: (current) => {
           const want = desiredVmStatus(current, vmi);
           if (vmStatusEqual(current.status, want)) return undefined;
-          return { created: want.created, ready: want.ready, printableStatus: want.printableStatus, runStrategy: want.runStrategy, observedGeneration: want.observedGeneration };
+          return {
+            created: want.created,
+            ready: want.ready,
+            printableStatus: want.printableStatus,
+            runStrategy: want.runStrategy,
+            observedGeneration: want.observedGeneration,
+          };
         },
       });
     } catch (err) {

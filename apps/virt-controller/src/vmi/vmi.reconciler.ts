@@ -9,7 +9,12 @@ import { desiredVmiStatus, planVmiSync, statusPatch, type LauncherPodInputs, typ
 
 /** What the reconciler needs from an event recorder. */
 export interface EventSink {
-  event(obj: { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string } }, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
+  event(
+    obj: { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string } },
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+  ): Promise<void>;
 }
 
 export interface VmiReconcilerOptions {
@@ -23,7 +28,6 @@ export interface VmiReconcilerOptions {
   logger: Logger;
   now?: () => Date;
 }
-
 
 /**
  * Level-based VMI sync: reads the VMI and its launcher pods from the caches,
@@ -58,7 +62,10 @@ export class VmiReconciler {
     for (const pod of plan.deletePods) await this.deletePod(key, vmi, pod);
 
     if (plan.removeFinalizer) {
-      await this.setFinalizers(vmi, (vmi.metadata.finalizers ?? []).filter((f) => f !== Finalizers.vmi));
+      await this.setFinalizers(
+        vmi,
+        (vmi.metadata.finalizers ?? []).filter((f) => f !== Finalizers.vmi),
+      );
       this.o.expectations.forget(key);
       return;
     }
@@ -82,7 +89,10 @@ export class VmiReconciler {
     const existing = await this.o.client.get<PodList>(ResourcePaths.pods(namespace), { labelSelector: `${Labels.createdBy}=${vmi.metadata.uid}` });
     const live = existing.items.filter((p) => !p.metadata?.deletionTimestamp);
     if (live.length > 0) {
-      this.o.logger.info({ vmi: vmi.metadata.name, namespace, pod: live[0]!.metadata?.name }, 'launcher pod exists in the API but not yet in the cache; not creating');
+      this.o.logger.info(
+        { vmi: vmi.metadata.name, namespace, pod: live[0]!.metadata?.name },
+        'launcher pod exists in the API but not yet in the cache; not creating',
+      );
       return { kind: 'pod', pod: live[0]! };
     }
     const podName = pod.metadata!.name!;

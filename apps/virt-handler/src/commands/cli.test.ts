@@ -4,7 +4,9 @@ import { parseCli, UsageError } from './cli.js';
 describe('parseCli', () => {
   it('discover: flags win over env, env over defaults', () => {
     expect(parseCli(['discover', '--sysfs-root', '/a', '--dev-root', '/b'], { QVIRT_SYSFS_ROOT: '/x', QVIRT_DEV_ROOT: '/y' })).toEqual({
-      mode: 'discover', sysfsRoot: '/a', devRoot: '/b',
+      mode: 'discover',
+      sysfsRoot: '/a',
+      devRoot: '/b',
     });
     expect(parseCli(['discover'], { QVIRT_SYSFS_ROOT: '/x', QVIRT_DEV_ROOT: '/y' })).toEqual({ mode: 'discover', sysfsRoot: '/x', devRoot: '/y' });
     expect(parseCli(['discover', '--sysfs-root=/s'], {})).toEqual({ mode: 'discover', sysfsRoot: '/s', devRoot: '/dev' });

@@ -27,12 +27,22 @@ describe('runDiscover', () => {
       },
       ignored: [{ address: '0000:3d:01.1', reason: 'driver c6xxvf, not vfio-pci' }],
     });
-    expect(Object.keys(out.resources['qat.intel.com/generic']?.[0] ?? {})).toEqual(['address', 'pf', 'generation', 'driver', 'iommuGroup', 'numaNode', 'health']);
+    expect(Object.keys(out.resources['qat.intel.com/generic']?.[0] ?? {})).toEqual([
+      'address',
+      'pf',
+      'generation',
+      'driver',
+      'iommuGroup',
+      'numaNode',
+      'health',
+    ]);
   });
 
   it('refuses a missing or non-directory root naming the flag', async () => {
     await writeFile(join(root(), 'file'), '');
-    await expect(runDiscover({ mode: 'discover', sysfsRoot: join(root(), 'nope'), devRoot: root() })).rejects.toThrow(`discover: --sysfs-root ${join(root(), 'nope')}: no such directory`);
+    await expect(runDiscover({ mode: 'discover', sysfsRoot: join(root(), 'nope'), devRoot: root() })).rejects.toThrow(
+      `discover: --sysfs-root ${join(root(), 'nope')}: no such directory`,
+    );
     await expect(runDiscover({ mode: 'discover', sysfsRoot: root(), devRoot: join(root(), 'file') })).rejects.toThrow(/--dev-root .*: not a directory/);
   });
 });

@@ -37,7 +37,10 @@ export async function runDaemon(cmd: RunCommand, io: RunIo): Promise<RunningDaem
     devKvmExists: existsSync(join(cmd.devRoot, 'kvm')),
     ...(cmd.kvm === 'on' ? { force: 'kvm' as const } : cmd.kvm === 'off' ? { force: 'qemu' as const } : {}),
   });
-  logger.info({ kvm: kvm.kvm, why: kvm.reason, runDir: cmd.runDir, devicePluginDir: cmd.devicePluginDir, sysfsRoot: cmd.sysfsRoot, devRoot: cmd.devRoot }, 'virt-handler starting');
+  logger.info(
+    { kvm: kvm.kvm, why: kvm.reason, runDir: cmd.runDir, devicePluginDir: cmd.devicePluginDir, sysfsRoot: cmd.sysfsRoot, devRoot: cmd.devRoot },
+    'virt-handler starting',
+  );
 
   const metrics = createHandlerMetrics(cmd.nodeName);
   const clusterConfig = new ClusterConfigSource({ kubeConfig, client, logger });
@@ -88,7 +91,14 @@ export async function runDaemon(cmd: RunCommand, io: RunIo): Promise<RunningDaem
     onReconciled: (ms, outcome) => metrics.observeSync(ms, outcome),
   });
   let server: MetricsServer | undefined;
-  if (cmd.metricsPort > 0) server = await startMetricsServer({ registry: metrics.registry, port: cmd.metricsPort, address: cmd.metricsAddress, ready: () => synced, notReadyMessage: 'not synced' });
+  if (cmd.metricsPort > 0)
+    server = await startMetricsServer({
+      registry: metrics.registry,
+      port: cmd.metricsPort,
+      address: cmd.metricsAddress,
+      ready: () => synced,
+      notReadyMessage: 'not synced',
+    });
   await vmis.start();
   synced = true;
   logger.info({ node: cmd.nodeName, metricsPort: server?.port, plugins: plugins.resources() }, 'virt-handler running');

@@ -63,7 +63,11 @@ export class DevicePluginManager {
     if (spec.kind === 'kvm') return new KvmDeviceSource({ devRoot: this.o.devRoot });
     if (spec.kind === 'pci') {
       const { discoverPci } = this.o;
-      return new VfioDeviceSource({ resourceName: spec.resourceName, devRoot: this.o.devRoot, discover: async () => selectPciDevices(await discoverPci(spec.pciIds), spec.pciIds) });
+      return new VfioDeviceSource({
+        resourceName: spec.resourceName,
+        devRoot: this.o.devRoot,
+        discover: async () => selectPciDevices(await discoverPci(spec.pciIds), spec.pciIds),
+      });
     }
     const { discover } = this.o;
     return new QatDeviceSource({

@@ -11,7 +11,10 @@ let discovery: QatDiscovery;
 let pci: PciHostDevice[];
 beforeAll(async () => {
   const host = await buildFakeQatHost(root(), {
-    pfs: [{ generation: 'c62x', vfs: 3 }, { generation: '4xxx', vfs: 2, services: 'dc' }],
+    pfs: [
+      { generation: 'c62x', vfs: 3 },
+      { generation: '4xxx', vfs: 2, services: 'dc' },
+    ],
     otherDevices: [
       { address: '0000:af:00.0', vendor: '10de', device: '1eb8', driver: 'vfio-pci', iommuGroup: 90 },
       { address: '0000:5e:00.0', vendor: '8086', device: '1234', driver: 'ixgbevf', iommuGroup: 91 },
@@ -27,8 +30,12 @@ const withPermitted = (pciHostDevices: { pciVendorSelector: string; resourceName
 });
 
 describe('planDevicePlugins', () => {
-  it('serves every discovered resource, and KVM always (KubeVirt\'s permanent plugin)', () => {
-    expect(planDevicePlugins(discovery, emptyClusterConfig()).plugins.map((p) => p.resourceName)).toEqual(['qat.intel.com/dc', 'qat.intel.com/generic', 'devices.kubevirt.io/kvm']);
+  it("serves every discovered resource, and KVM always (KubeVirt's permanent plugin)", () => {
+    expect(planDevicePlugins(discovery, emptyClusterConfig()).plugins.map((p) => p.resourceName)).toEqual([
+      'qat.intel.com/dc',
+      'qat.intel.com/generic',
+      'devices.kubevirt.io/kvm',
+    ]);
   });
 
   it('adds permitted pciVendorSelector resources, skips external providers, notes selectors that match nothing', () => {
@@ -49,7 +56,11 @@ describe('planDevicePlugins', () => {
     expect(plan.notes.join('\n')).toMatch(/example\.com\/nic \(8086:1234\) matches no device on this node that can be passed through/);
     expect(plan.notes.join('\n')).toMatch(/qat\.intel\.com\/dc is provided by an external device plugin/);
     expect(plan.notes.join('\n')).toMatch(/"junk" of x\.io\/y is not vendor:device hex/);
-    expect(selectVfs(discovery, plan.plugins[0]!.kind === 'qat' ? plan.plugins[0]!.match : { resources: [], pciIds: [] }).map((v) => v.generation)).toEqual(['c62x', 'c62x', 'c62x']);
+    expect(selectVfs(discovery, plan.plugins[0]!.kind === 'qat' ? plan.plugins[0]!.match : { resources: [], pciIds: [] }).map((v) => v.generation)).toEqual([
+      'c62x',
+      'c62x',
+      'c62x',
+    ]);
   });
 });
 
@@ -72,7 +83,9 @@ describe('planDevicePlugins with other PCI devices (permittedHostDevices)', () =
       { kind: 'kvm', resourceName: 'devices.kubevirt.io/kvm' },
     ]);
     const notes = plan.notes.join('\n');
-    expect(notes).toContain('example.com/nic (8086:1234) matches no device on this node that can be passed through (0000:5e:00.0: driver ixgbevf, not vfio-pci)');
+    expect(notes).toContain(
+      'example.com/nic (8086:1234) matches no device on this node that can be passed through (0000:5e:00.0: driver ixgbevf, not vfio-pci)',
+    );
     expect(notes).toContain('example.com/mixed names QAT VFs and other devices; one resource holds one kind');
     expect(selectPciDevices(pci, ['10de:1eb8']).map((d) => d.address)).toEqual(['0000:af:00.0']);
     expect(selectPciDevices(pci, ['8086:1234'])).toEqual([]);
@@ -83,9 +96,16 @@ describe('node labels', () => {
   it('generation(s), healthy VF count, schedulable; a diff-only patch', () => {
     const want = desiredNodeLabels(discovery);
     expect(want).toEqual({ 'qvirt.io/qat-generation': '4xxx.c62x', 'qvirt.io/qat-vfs': '5', 'kubevirt.io/schedulable': 'true' });
-    expect(nodeLabelPatch({ 'kubevirt.io/schedulable': 'true', other: 'x' }, want)).toEqual({ 'qvirt.io/qat-generation': '4xxx.c62x', 'qvirt.io/qat-vfs': '5' });
+    expect(nodeLabelPatch({ 'kubevirt.io/schedulable': 'true', other: 'x' }, want)).toEqual({
+      'qvirt.io/qat-generation': '4xxx.c62x',
+      'qvirt.io/qat-vfs': '5',
+    });
     expect(nodeLabelPatch({ 'qvirt.io/qat-generation': '4xxx.c62x', 'qvirt.io/qat-vfs': '5', 'kubevirt.io/schedulable': 'true' }, want)).toBeUndefined();
     const none = desiredNodeLabels({ pfs: [], vfs: [], resources: {}, ignored: [] });
-    expect(nodeLabelPatch({ 'qvirt.io/qat-generation': 'c62x', 'qvirt.io/qat-vfs': '3' }, none)).toEqual({ 'qvirt.io/qat-generation': null, 'qvirt.io/qat-vfs': null, 'kubevirt.io/schedulable': 'true' });
+    expect(nodeLabelPatch({ 'qvirt.io/qat-generation': 'c62x', 'qvirt.io/qat-vfs': '3' }, none)).toEqual({
+      'qvirt.io/qat-generation': null,
+      'qvirt.io/qat-vfs': null,
+      'kubevirt.io/schedulable': 'true',
+    });
   });
 });

@@ -52,7 +52,9 @@ export function planDevicePlugins(discovery: QatDiscovery, config: ClusterConfig
     }
     const selector = normalizePciSelector(entry.pciVendorSelector);
     if (selector === undefined) {
-      notes.push(`permittedHostDevices: pciVendorSelector ${JSON.stringify(entry.pciVendorSelector)} of ${entry.resourceName} is not vendor:device hex; ignored`);
+      notes.push(
+        `permittedHostDevices: pciVendorSelector ${JSON.stringify(entry.pciVendorSelector)} of ${entry.resourceName} is not vendor:device hex; ignored`,
+      );
       continue;
     }
     if (advertised.some((vf) => vfPciId(vf) === selector)) {
@@ -63,7 +65,9 @@ export function planDevicePlugins(discovery: QatDiscovery, config: ClusterConfig
     const candidates = pciDevices.filter((d) => d.pciId === selector);
     if (!candidates.some((d) => d.ignoredReason === null)) {
       const why = candidates.map((d) => `${d.address}: ${d.ignoredReason}`).join('; ');
-      notes.push(`permittedHostDevices: ${entry.resourceName} (${selector}) matches no device on this node that can be passed through${why ? ` (${why})` : ''}`);
+      notes.push(
+        `permittedHostDevices: ${entry.resourceName} (${selector}) matches no device on this node that can be passed through${why ? ` (${why})` : ''}`,
+      );
       continue;
     }
     const ids = pciByResource.get(entry.resourceName) ?? [];
@@ -76,10 +80,15 @@ export function planDevicePlugins(discovery: QatDiscovery, config: ClusterConfig
     notes.push(`permittedHostDevices: ${r} names QAT VFs and other devices; one resource holds one kind, the other devices are not served`);
   }
   for (const r of external) {
-    if (byResource.delete(r) || pciByResource.delete(r)) notes.push(`${r} is provided by an external device plugin (externalResourceProvider: true); not served here`);
+    if (byResource.delete(r) || pciByResource.delete(r))
+      notes.push(`${r} is provided by an external device plugin (externalResourceProvider: true); not served here`);
   }
   const plugins: PluginSpec[] = [
-    ...[...byResource.entries()].map(([resourceName, match]): PluginSpec => ({ kind: 'qat', resourceName, match: { resources: match.resources.sort(), pciIds: match.pciIds.sort() } })),
+    ...[...byResource.entries()].map(([resourceName, match]): PluginSpec => ({
+      kind: 'qat',
+      resourceName,
+      match: { resources: match.resources.sort(), pciIds: match.pciIds.sort() },
+    })),
     ...[...pciByResource.entries()].map(([resourceName, pciIds]): PluginSpec => ({ kind: 'pci', resourceName, pciIds: pciIds.sort() })),
   ].sort((a, b) => a.resourceName.localeCompare(b.resourceName));
   plugins.push({ kind: 'kvm', resourceName: ResourceNames.kvm });
@@ -121,4 +130,3 @@ export function specKey(s: PluginSpec): string {
 function vfPciId(vf: QatVf): string {
   return `${INTEL_VENDOR_ID}:${normalizeHexId(vf.deviceId)}`;
 }
-

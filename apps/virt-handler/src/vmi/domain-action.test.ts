@@ -16,13 +16,17 @@ describe('planDomainAction', () => {
     expect(wait9).toMatchObject({ kind: 'wait', afterMs: 5000 });
     expect(planDomainAction(vmi, absent, 0, o)).toEqual({ kind: 'start' });
     // Defined but never started (handler restarted in between): start.
-    expect(planDomainAction(vmi, { launcher: { kind: 'connected', domain: { kind: 'present', state: 'shutoff', reason: 'unknown' } } }, 0, o)).toEqual({ kind: 'start' });
+    expect(planDomainAction(vmi, { launcher: { kind: 'connected', domain: { kind: 'present', state: 'shutoff', reason: 'unknown' } } }, 0, o)).toEqual({
+      kind: 'start',
+    });
   });
 
   it('never starts a domain that runs or ran, nor after a failure', () => {
     expect(planDomainAction(testVmi(), running, 0, o)).toEqual({ kind: 'none' });
     expect(planDomainAction(testVmi({ status: { phase: 'Running', nodeName: 'node1' } }), running, 0, o)).toEqual({ kind: 'none' });
-    expect(planDomainAction(testVmi(), { launcher: { kind: 'connected', domain: { kind: 'present', state: 'shutoff', reason: 'shutdown' } } }, 0, o)).toEqual({ kind: 'none' });
+    expect(planDomainAction(testVmi(), { launcher: { kind: 'connected', domain: { kind: 'present', state: 'shutoff', reason: 'shutdown' } } }, 0, o)).toEqual({
+      kind: 'none',
+    });
     expect(planDomainAction(testVmi(), { ...absent, failure: { reason: 'StartFailed', message: 'x' } }, 0, o)).toEqual({ kind: 'none' });
     expect(planDomainAction(testVmi(), { ...absent, ended: { event: 'stopped', detail: 'shutdown' } }, 0, o)).toEqual({ kind: 'none' });
     expect(planDomainAction(testVmi({ status: { phase: 'Scheduling' } }), absent, 0, o)).toEqual({ kind: 'none' });
@@ -37,7 +41,9 @@ describe('planDomainAction', () => {
     expect(planDomainAction(vmi, { ...running, shutdown: s }, 4000, o)).toEqual({ kind: 'acpiShutdown' });
     expect(planDomainAction(vmi, { ...running, shutdown: { firstAt: 1000, lastAt: 10_000 } }, 11_000, o)).toEqual({ kind: 'destroy' });
     // Off already, or the launcher is gone: nothing left to do.
-    expect(planDomainAction(vmi, { launcher: { kind: 'connected', domain: { kind: 'present', state: 'shutoff', reason: 'shutdown' } } }, 0, o)).toEqual({ kind: 'none' });
+    expect(planDomainAction(vmi, { launcher: { kind: 'connected', domain: { kind: 'present', state: 'shutoff', reason: 'shutdown' } } }, 0, o)).toEqual({
+      kind: 'none',
+    });
     expect(planDomainAction(vmi, { launcher: { kind: 'gone', cause: 'eof' } }, 0, o)).toEqual({ kind: 'none' });
     // Default grace period when the spec has none.
     const noGrace = testVmi({ deleting: true, status: { phase: 'Running', nodeName: 'node1' } });

@@ -23,7 +23,12 @@ export interface DomainActionOptions {
 
 export const DEFAULT_DOMAIN_ACTION_OPTIONS: DomainActionOptions = { acpiResendMs: DEFAULT_ACPI_RESEND_MS };
 
-export function planDomainAction(vmi: VirtualMachineInstance, obs: VmiObservation, now: number, o: DomainActionOptions = DEFAULT_DOMAIN_ACTION_OPTIONS): DomainAction {
+export function planDomainAction(
+  vmi: VirtualMachineInstance,
+  obs: VmiObservation,
+  now: number,
+  o: DomainActionOptions = DEFAULT_DOMAIN_ACTION_OPTIONS,
+): DomainAction {
   const phase = vmi.status?.phase;
   if (isFinalPhase(phase)) return { kind: 'release' };
   if (!isHandledPhase(phase)) return { kind: 'none' };
@@ -31,7 +36,10 @@ export function planDomainAction(vmi: VirtualMachineInstance, obs: VmiObservatio
 
   if (vmi.metadata.deletionTimestamp) {
     if (l.kind !== 'connected' || !isActive(l.domain)) return { kind: 'none' };
-    const step = planShutdown({ ...(obs.shutdown ? { acpi: obs.shutdown } : {}) }, now, { graceMs: gracePeriodSeconds(vmi) * 1000, acpiResendMs: o.acpiResendMs });
+    const step = planShutdown({ ...(obs.shutdown ? { acpi: obs.shutdown } : {}) }, now, {
+      graceMs: gracePeriodSeconds(vmi) * 1000,
+      acpiResendMs: o.acpiResendMs,
+    });
     return step.kind === 'wait' ? { ...step, why: 'guest shutting down' } : step;
   }
 

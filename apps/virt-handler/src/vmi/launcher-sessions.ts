@@ -96,7 +96,10 @@ export class LauncherSessions {
     if (rt.lost) return gone(rt.lost);
     if (!rt.session) {
       const socket = launcherSocketPath(this.o.runDir, rt.uid);
-      const unreachable = (cause: string, socketExists: boolean): VmiObservation => ({ ...base, launcher: { kind: 'unreachable', cause, socketExists, failures: ++rt.failures } });
+      const unreachable = (cause: string, socketExists: boolean): VmiObservation => ({
+        ...base,
+        launcher: { kind: 'unreachable', cause, socketExists, failures: ++rt.failures },
+      });
       if (!this.o.connector.socketExists(socket)) {
         // Never seen by this handler process (it restarted), and already ended: its record says how.
         if (await this.learnExit(key, rt)) return gone(rt.lost ?? 'the launcher exited');

@@ -4,9 +4,7 @@
 import type { HostDeviceStatus, VirtualMachineInstance, VmiPhase } from '@qvirt/api';
 import type { AcpiRequests } from '@qvirt/domain';
 
-export type DomainObservation =
-  | { kind: 'absent' }
-  | { kind: 'present'; state: string; reason: string };
+export type DomainObservation = { kind: 'absent' } | { kind: 'present'; state: string; reason: string };
 
 export type LauncherObservation =
   /** Never connected in this handler process: socket missing, nothing answering, or not ready yet. */

@@ -17,8 +17,14 @@ describe('observedPhase', () => {
     const vmi = testVmi({ status: { phase: 'Running', nodeName: 'node1' } });
     expect(observedPhase(vmi, running)).toEqual({ phase: 'Running' });
     expect(observedPhase(vmi, { ...running, ended: { event: 'stopped', detail: 'shutdown' } })).toEqual({ phase: 'Succeeded' });
-    expect(observedPhase(vmi, { ...running, ended: { event: 'stopped', detail: 'crashed' } })).toEqual({ phase: 'Failed', reason: 'GuestCrashed', message: 'domain ns1_vm1 stopped (crashed)' });
-    expect(observedPhase(vmi, { launcher: { kind: 'connected', domain: { kind: 'present', state: 'shutoff', reason: 'shutdown' } } })).toEqual({ phase: 'Succeeded' });
+    expect(observedPhase(vmi, { ...running, ended: { event: 'stopped', detail: 'crashed' } })).toEqual({
+      phase: 'Failed',
+      reason: 'GuestCrashed',
+      message: 'domain ns1_vm1 stopped (crashed)',
+    });
+    expect(observedPhase(vmi, { launcher: { kind: 'connected', domain: { kind: 'present', state: 'shutoff', reason: 'shutdown' } } })).toEqual({
+      phase: 'Succeeded',
+    });
     expect(observedPhase(vmi, { launcher: { kind: 'connected', domain: { kind: 'absent' } } })).toMatchObject({ phase: 'Failed', reason: 'DomainLost' });
     expect(observedPhase(testVmi(), { launcher: { kind: 'connected', domain: { kind: 'absent' } } })).toEqual({ phase: 'Scheduled' });
   });
@@ -30,13 +36,20 @@ describe('observedPhase', () => {
       reason: 'LauncherExited',
       message: 'launcher for VMI ns1/vm1 exited: connection to its libvirtd closed (eof)',
     });
-    expect(observedPhase(testVmi({ deleting: true, status: { phase: 'Running', nodeName: 'node1' } }), { launcher: { kind: 'gone', cause: 'eof' } })).toEqual({ phase: 'Succeeded' });
+    expect(observedPhase(testVmi({ deleting: true, status: { phase: 'Running', nodeName: 'node1' } }), { launcher: { kind: 'gone', cause: 'eof' } })).toEqual({
+      phase: 'Succeeded',
+    });
     // After a handler restart: socket gone -> failed at once; refused -> after 3 tries.
-    expect(observedPhase(vmi, { launcher: { kind: 'unreachable', cause: 'no socket', socketExists: false, failures: 1 } })).toMatchObject({ phase: 'Failed', reason: 'LauncherExited' });
+    expect(observedPhase(vmi, { launcher: { kind: 'unreachable', cause: 'no socket', socketExists: false, failures: 1 } })).toMatchObject({
+      phase: 'Failed',
+      reason: 'LauncherExited',
+    });
     expect(observedPhase(vmi, { launcher: { kind: 'unreachable', cause: 'refused', socketExists: true, failures: 2 } })).toEqual({ phase: 'Running' });
     expect(observedPhase(vmi, { launcher: { kind: 'unreachable', cause: 'refused', socketExists: true, failures: 3 } })).toMatchObject({ phase: 'Failed' });
     // A scheduled VMI just waits for its launcher.
-    expect(observedPhase(testVmi(), { launcher: { kind: 'unreachable', cause: 'no socket', socketExists: false, failures: 10 } })).toEqual({ phase: 'Scheduled' });
+    expect(observedPhase(testVmi(), { launcher: { kind: 'unreachable', cause: 'no socket', socketExists: false, failures: 10 } })).toEqual({
+      phase: 'Scheduled',
+    });
   });
 });
 
@@ -49,7 +62,14 @@ describe('desiredStatusPatch', () => {
       phase: 'Running',
       phaseTransitionTimestamps: [{ phase: 'Running', phaseTransitionTimestamp: '2026-02-03T04:05:06Z' }],
       conditions: [
-        { type: 'LiveMigratable', status: 'False', reason: 'HostDeviceNotLiveMigratable', message: NOT_MIGRATABLE_MESSAGE, lastProbeTime: null, lastTransitionTime: '2026-02-03T04:05:06Z' },
+        {
+          type: 'LiveMigratable',
+          status: 'False',
+          reason: 'HostDeviceNotLiveMigratable',
+          message: NOT_MIGRATABLE_MESSAGE,
+          lastProbeTime: null,
+          lastTransitionTime: '2026-02-03T04:05:06Z',
+        },
         { type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: '2026-02-03T04:05:06Z' },
       ],
       deviceStatus: { hostDeviceStatuses: devices },
@@ -59,11 +79,19 @@ describe('desiredStatusPatch', () => {
     expect(desiredStatusPatch(stored, { ...running, devices }, new Date(now.getTime() + 60_000))).toBeUndefined();
   });
 
-  it('a start failure: Failed with libvirt\'s message, a Synchronized=False condition and the device status', () => {
+  it("a start failure: Failed with libvirt's message, a Synchronized=False condition and the device status", () => {
     const vmi = testVmi({ qat: true });
     const msg = "unsupported configuration: host doesn't support passthrough of host PCI devices";
     const devices = [{ name: 'qat1', deviceName: 'qat.intel.com/generic', pciAddress: '0000:3d:01.1', phase: 'Allocated' as const }];
-    const patch = desiredStatusPatch(vmi, { launcher: { kind: 'connected', domain: { kind: 'present', state: 'shutoff', reason: 'failed' } }, failure: { reason: 'StartFailed', message: msg }, devices }, now)!;
+    const patch = desiredStatusPatch(
+      vmi,
+      {
+        launcher: { kind: 'connected', domain: { kind: 'present', state: 'shutoff', reason: 'failed' } },
+        failure: { reason: 'StartFailed', message: msg },
+        devices,
+      },
+      now,
+    )!;
     expect(patch).toMatchObject({ phase: 'Failed', reason: 'StartFailed', message: msg, deviceStatus: { hostDeviceStatuses: devices } });
     expect(patch.conditions).toEqual(
       expect.arrayContaining([
@@ -73,7 +101,7 @@ describe('desiredStatusPatch', () => {
     );
   });
 
-  it('leaves the controller\'s phases and final VMIs alone; keeps a LiveMigratable written by the controller', () => {
+  it("leaves the controller's phases and final VMIs alone; keeps a LiveMigratable written by the controller", () => {
     expect(desiredStatusPatch(testVmi({ status: { phase: 'Scheduling' } }), running, now)).toBeUndefined();
     expect(desiredStatusPatch(testVmi({ status: { phase: 'Succeeded', nodeName: 'node1' } }), running, now)).toBeUndefined();
     const byController = testVmi({
@@ -82,7 +110,13 @@ describe('desiredStatusPatch', () => {
         phase: 'Running',
         nodeName: 'node1',
         conditions: [
-          { type: 'LiveMigratable', status: 'False', reason: 'HostDeviceNotLiveMigratable', message: 'another text', lastTransitionTime: '2026-01-01T00:00:00Z' },
+          {
+            type: 'LiveMigratable',
+            status: 'False',
+            reason: 'HostDeviceNotLiveMigratable',
+            message: 'another text',
+            lastTransitionTime: '2026-01-01T00:00:00Z',
+          },
           { type: 'Ready', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' },
         ],
       },

@@ -1,7 +1,17 @@
 // The status the handler wants for a VMI on its node: a pure function of the VMI and what was
 // observed. The handler owns Running/Succeeded/Failed, Ready, deviceStatus; it never moves a
 // final VMI and never touches VMIs before Scheduled (the controller's phases).
-import { ConditionReasons, ConditionTypes, hasVfioDevices, isFinalPhase, type Condition, type HostDeviceStatus, type VirtualMachineInstance, type VirtualMachineInstanceStatus, type VmiPhase } from '@qvirt/api';
+import {
+  ConditionReasons,
+  ConditionTypes,
+  hasVfioDevices,
+  isFinalPhase,
+  type Condition,
+  type HostDeviceStatus,
+  type VirtualMachineInstance,
+  type VirtualMachineInstanceStatus,
+  type VmiPhase,
+} from '@qvirt/api';
 import { domainNameOf, isActive, isHandledPhase, vmiRef, type Failure, type VmiObservation } from './vmi-observation.js';
 
 export interface PhaseVerdict {
@@ -87,13 +97,23 @@ function desiredConditions(vmi: VirtualMachineInstance, v: PhaseVerdict, obs: Vm
   // Nothing to say before the VM runs (keeps waiting for the launcher write-free).
   if (v.phase === 'Scheduled') return conds;
   conds = hasVfioDevices(vmi)
-    ? setCondition(conds, { type: ConditionTypes.liveMigratable, status: 'False', reason: ConditionReasons.hostDeviceNotLiveMigratable, message: NOT_MIGRATABLE_MESSAGE }, stamp, true)
+    ? setCondition(
+        conds,
+        { type: ConditionTypes.liveMigratable, status: 'False', reason: ConditionReasons.hostDeviceNotLiveMigratable, message: NOT_MIGRATABLE_MESSAGE },
+        stamp,
+        true,
+      )
     : setCondition(conds, { type: ConditionTypes.liveMigratable, status: 'True' }, stamp, true);
   if (v.phase === 'Running') conds = setCondition(conds, { type: ConditionTypes.ready, status: 'True' }, stamp);
   else if (isFinalPhase(v.phase)) {
-    conds = setCondition(conds, { type: ConditionTypes.ready, status: 'False', reason: v.reason ?? 'GuestNotRunning', message: v.message ?? 'the guest is off' }, stamp);
+    conds = setCondition(
+      conds,
+      { type: ConditionTypes.ready, status: 'False', reason: v.reason ?? 'GuestNotRunning', message: v.message ?? 'the guest is off' },
+      stamp,
+    );
   }
-  if (obs.failure) conds = setCondition(conds, { type: ConditionTypes.synchronized, status: 'False', reason: obs.failure.reason, message: obs.failure.message }, stamp);
+  if (obs.failure)
+    conds = setCondition(conds, { type: ConditionTypes.synchronized, status: 'False', reason: obs.failure.reason, message: obs.failure.message }, stamp);
   return conds;
 }
 
@@ -101,7 +121,12 @@ function desiredConditions(vmi: VirtualMachineInstance, v: PhaseVerdict, obs: Vm
  * Replaces a condition of the same type (keeping lastTransitionTime while its status stays).
  * `statusOnly`: an existing condition with the same status and reason is left alone, whoever wrote it.
  */
-export function setCondition(conds: Condition[], want: Omit<Condition, 'lastTransitionTime' | 'lastProbeTime'>, stamp: string, statusOnly = false): Condition[] {
+export function setCondition(
+  conds: Condition[],
+  want: Omit<Condition, 'lastTransitionTime' | 'lastProbeTime'>,
+  stamp: string,
+  statusOnly = false,
+): Condition[] {
   const old = conds.find((c) => c.type === want.type);
   if (old && old.status === want.status && old.reason === want.reason && (statusOnly || old.message === want.message)) return conds;
   const cond: Condition = { ...want, lastProbeTime: null, lastTransitionTime: old && old.status === want.status ? (old.lastTransitionTime ?? stamp) : stamp };

@@ -27,7 +27,12 @@ class FakeLauncher implements LauncherConnector {
     this.unsubscribe = await this.domains.onLifecycle((e: LifecycleEvent) => hooks.onLifecycle(e));
     return {
       kind: 'open' as const,
-      session: { domains: this.domains, consoleLog: '/run/x/console.log', getAllocation: async () => this.allocations, close: async () => this.unsubscribe?.() },
+      session: {
+        domains: this.domains,
+        consoleLog: '/run/x/console.log',
+        getAllocation: async () => this.allocations,
+        close: async () => this.unsubscribe?.(),
+      },
     };
   }
 }
@@ -81,7 +86,11 @@ describe('VmiReconciler', () => {
     const h = harness(testVmi({ qat: true }));
     h.launcher.allocations = [{ resourceName: 'qat.intel.com/generic', pciAddresses: [], sourceEnv: 'PCI_RESOURCE_QAT_INTEL_COM_GENERIC' }];
     await h.r.reconcile(ref);
-    expect(h.store.vmi.status).toMatchObject({ phase: 'Failed', reason: 'AllocationFailed', message: 'resource qat.intel.com/generic: 1 device requested, 0 addresses allocated (set PCI_RESOURCE_QAT_INTEL_COM_GENERIC)' });
+    expect(h.store.vmi.status).toMatchObject({
+      phase: 'Failed',
+      reason: 'AllocationFailed',
+      message: 'resource qat.intel.com/generic: 1 device requested, 0 addresses allocated (set PCI_RESOURCE_QAT_INTEL_COM_GENERIC)',
+    });
     expect(await h.launcher.domains.list()).toEqual([]);
     expect(h.r.sessions.keys()).toEqual([]);
   });
@@ -105,7 +114,11 @@ describe('VmiReconciler', () => {
     const h = harness(testVmi());
     await h.r.reconcile(ref);
     h.launcher.domains.guestObeysAcpi = false;
-    h.store.vmi = { ...h.store.vmi, metadata: { ...h.store.vmi.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' }, spec: { ...h.store.vmi.spec, terminationGracePeriodSeconds: 10 } };
+    h.store.vmi = {
+      ...h.store.vmi,
+      metadata: { ...h.store.vmi.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' },
+      spec: { ...h.store.vmi.spec, terminationGracePeriodSeconds: 10 },
+    };
     const shutdowns: number[] = [];
     const orig = h.launcher.domains.shutdown.bind(h.launcher.domains);
     h.launcher.domains.shutdown = async (n) => {
@@ -119,7 +132,7 @@ describe('VmiReconciler', () => {
     h.tick(7000);
     await h.r.reconcile(ref);
     await h.settle();
-    expect((await h.launcher.domains.state('ns1_vm1'))).toEqual({ state: 'shutoff', reason: 'destroyed' });
+    expect(await h.launcher.domains.state('ns1_vm1')).toEqual({ state: 'shutoff', reason: 'destroyed' });
     expect(h.store.vmi.status?.phase).toBe('Succeeded');
   });
 
@@ -128,7 +141,11 @@ describe('VmiReconciler', () => {
     await h.r.reconcile(ref);
     h.launcher.hooks!.onLost('connection to its libvirtd closed (eof)');
     await h.r.reconcile(ref);
-    expect(h.store.vmi.status).toMatchObject({ phase: 'Failed', reason: 'LauncherExited', message: 'launcher for VMI ns1/vm1 exited: connection to its libvirtd closed (eof)' });
+    expect(h.store.vmi.status).toMatchObject({
+      phase: 'Failed',
+      reason: 'LauncherExited',
+      message: 'launcher for VMI ns1/vm1 exited: connection to its libvirtd closed (eof)',
+    });
   });
 
   it('a guest that shuts itself down: Succeeded from the lifecycle event, even once the launcher is gone, whatever its exit record says', async () => {
@@ -149,13 +166,23 @@ describe('VmiReconciler', () => {
     const time = '2026-11-26T10:00:00.000Z';
     const cases: [LauncherExitRecord | undefined, Record<string, unknown>][] = [
       [{ code: 0, reason: 'the guest shut down', domainStopReason: 'shutdown', time }, { phase: 'Succeeded' }],
-      [{ code: 1, reason: 'the guest crashed', domainStopReason: 'crashed', time }, { phase: 'Failed', reason: 'GuestCrashed', message: 'domain ns1_vm1 crashed (crashed)' }],
+      [
+        { code: 1, reason: 'the guest crashed', domainStopReason: 'crashed', time },
+        { phase: 'Failed', reason: 'GuestCrashed', message: 'domain ns1_vm1 crashed (crashed)' },
+      ],
       [
         { code: 4, reason: "connection to the launcher's libvirtd lost (eof)", time },
-        { phase: 'Failed', reason: 'LauncherExited', message: "launcher for VMI ns1/vm1 exited: connection to the launcher's libvirtd lost (eof) (exit code 4)" },
+        {
+          phase: 'Failed',
+          reason: 'LauncherExited',
+          message: "launcher for VMI ns1/vm1 exited: connection to the launcher's libvirtd lost (eof) (exit code 4)",
+        },
       ],
       // A launcher killed outright leaves no record: the gone socket is all there is.
-      [undefined, { phase: 'Failed', reason: 'LauncherExited', message: 'launcher for VMI ns1/vm1 exited: launcher socket /run/x/sockets/uid-1.sock does not exist' }],
+      [
+        undefined,
+        { phase: 'Failed', reason: 'LauncherExited', message: 'launcher for VMI ns1/vm1 exited: launcher socket /run/x/sockets/uid-1.sock does not exist' },
+      ],
     ];
     for (const [record, status] of cases) {
       const h = harness(testVmi(running));
@@ -222,4 +249,3 @@ describe('VmiReconciler', () => {
     expect(patches).toHaveLength(1);
   });
 });
-

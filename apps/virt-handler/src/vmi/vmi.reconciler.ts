@@ -19,7 +19,10 @@ export interface EventSink {
 }
 
 /** Writes `/status` as a merge patch built from the current object (conflict retry inside); returns the written object, if any. */
-export type StatusWriter = (vmi: VirtualMachineInstance, build: (current: VirtualMachineInstance) => Record<string, unknown> | undefined) => Promise<VirtualMachineInstance | undefined | void>;
+export type StatusWriter = (
+  vmi: VirtualMachineInstance,
+  build: (current: VirtualMachineInstance) => Record<string, unknown> | undefined,
+) => Promise<VirtualMachineInstance | undefined | void>;
 
 export interface VmiReconcilerOptions {
   nodeName: string;

@@ -44,7 +44,9 @@ describe('runRenderCommand', () => {
   });
 
   it('obeys --no-kvm without probing, and --console-log', async () => {
-    const h = harness({ 'vmi.json': JSON.stringify({ kind: 'VirtualMachineInstance', metadata: { name: 'j' }, spec: { domain: { memory: { guest: '64Mi' }, devices: {} } } }) });
+    const h = harness({
+      'vmi.json': JSON.stringify({ kind: 'VirtualMachineInstance', metadata: { name: 'j' }, spec: { domain: { memory: { guest: '64Mi' }, devices: {} } } }),
+    });
     expect(await runRenderCommand(['--vmi', 'vmi.json', '--no-kvm', '--console-log', '/tmp/c.log'], h.io)).toBe(0);
     expect(h.out.join('')).toContain('<domain type="qemu">');
     expect(h.out.join('')).toContain('<source path="/tmp/c.log"/>');
@@ -58,7 +60,11 @@ describe('runRenderCommand', () => {
     [['--vmi', 'bad.yaml'], 1, /^virt-launcher render: bad\.yaml: not valid YAML or JSON: /],
     [['--vmi', 'pod.yaml'], 1, /^virt-launcher render: pod\.yaml: not a VirtualMachineInstance manifest \(found kind "Pod"\)$/],
     [['--vmi', 'scalar.yaml'], 1, /not a VirtualMachineInstance manifest \(found a string\)$/],
-    [['--vmi', 'vmi.yaml'], 1, /^virt-launcher render: resource qat\.intel\.com\/generic: 1 device requested, 0 addresses allocated \(set PCI_RESOURCE_QAT_INTEL_COM_GENERIC\)$/],
+    [
+      ['--vmi', 'vmi.yaml'],
+      1,
+      /^virt-launcher render: resource qat\.intel\.com\/generic: 1 device requested, 0 addresses allocated \(set PCI_RESOURCE_QAT_INTEL_COM_GENERIC\)$/,
+    ],
     [['--vmi', 'nomem.yaml'], 1, /^virt-launcher render: spec\.domain\.memory\.guest: required/],
   ] as const)('%j -> exit %d with one line', async (argv, code, message) => {
     const h = harness({

@@ -1,14 +1,6 @@
 import { parseArgs } from 'node:util';
 import { requestedResources, type VirtualMachineInstance } from '@qvirt/api';
-import {
-  AllocationError,
-  allocationFromEnv,
-  DomainRenderError,
-  kvmDecision,
-  type KvmProbe,
-  type NodeFacts,
-  renderDomain,
-} from '@qvirt/domain';
+import { AllocationError, allocationFromEnv, DomainRenderError, kvmDecision, type KvmProbe, type NodeFacts, renderDomain } from '@qvirt/domain';
 import { parse as parseYaml } from 'yaml';
 
 /** What `render` needs from the process; main.ts supplies the real ones, tests their own. */
@@ -72,7 +64,8 @@ export async function runRenderCommand(argv: readonly string[], io: RenderComman
   }
   const kind = (manifest as { kind?: unknown } | null)?.kind;
   if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest) || kind !== 'VirtualMachineInstance') {
-    const found = typeof manifest === 'object' && manifest !== null ? `kind ${JSON.stringify(kind ?? null)}` : `a ${manifest === null ? 'null' : typeof manifest}`;
+    const found =
+      typeof manifest === 'object' && manifest !== null ? `kind ${JSON.stringify(kind ?? null)}` : `a ${manifest === null ? 'null' : typeof manifest}`;
     return fail(1, `${options.vmi}: not a VirtualMachineInstance manifest (found ${found})`);
   }
   const vmi = manifest as VirtualMachineInstance;

@@ -62,7 +62,7 @@ export async function supervisorMain(o: SupervisorMainOptions): Promise<number> 
 }
 
 async function startDaemon(paths: LauncherPaths, isolation: Isolation, logger: Logger): Promise<PrivateDaemon> {
-  logger.info({ isolation }, 'starting the VM\'s libvirtd');
+  logger.info({ isolation }, "starting the VM's libvirtd");
   const d = await startVmLibvirtd(isolation, {
     runDir: paths.privateDir,
     socketDir: paths.vmiDir,

@@ -26,10 +26,7 @@ export function allocationAnswer(env: Env, resourceNames: readonly string[]): Re
     const envVar = pciResourceEnvName(resourceName);
     if (addresses === undefined) {
       const alt = isQatResource(resourceName) ? ' (nor Intel QAT plugin variables QAT0, QAT1, ...)' : '';
-      throw new LauncherRpcError(
-        'FAILED_PRECONDITION',
-        `${envVar} is not set${alt}: no ${resourceName} device was allocated to this launcher pod`,
-      );
+      throw new LauncherRpcError('FAILED_PRECONDITION', `${envVar} is not set${alt}: no ${resourceName} device was allocated to this launcher pod`);
     }
     if (addresses.length === 0) {
       throw new LauncherRpcError('FAILED_PRECONDITION', `${envVar} is empty: no ${resourceName} device was allocated to this launcher pod`);

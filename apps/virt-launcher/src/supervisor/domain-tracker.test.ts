@@ -26,8 +26,18 @@ describe('domain tracker', () => {
   });
 
   it('ends non-zero on crash or QEMU failure', () => {
-    expect(run([{ kind: 'event', event: 'started', detail: 'booted' }, { kind: 'event', event: 'stopped', detail: 'crashed' }]).ended?.code).toBe(1);
-    expect(run([{ kind: 'state', state: 'running', reason: 'booted' }, { kind: 'state', state: 'shutoff', reason: 'failed' }]).ended?.code).toBe(1);
+    expect(
+      run([
+        { kind: 'event', event: 'started', detail: 'booted' },
+        { kind: 'event', event: 'stopped', detail: 'crashed' },
+      ]).ended?.code,
+    ).toBe(1);
+    expect(
+      run([
+        { kind: 'state', state: 'running', reason: 'booted' },
+        { kind: 'state', state: 'shutoff', reason: 'failed' },
+      ]).ended?.code,
+    ).toBe(1);
     expect(run([{ kind: 'state', state: 'crashed', reason: 'panicked' }]).ended?.code).toBe(1);
   });
 

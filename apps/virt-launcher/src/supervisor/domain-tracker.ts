@@ -2,10 +2,7 @@ import type { ExitDecision } from './exit-policy.js';
 import { exitForStoppedDomain } from './exit-policy.js';
 
 /** What the launcher observed of its domain at one moment (from a state poll or an event). */
-export type DomainObservation =
-  | { kind: 'absent' }
-  | { kind: 'state'; state: string; reason: string }
-  | { kind: 'event'; event: string; detail: string };
+export type DomainObservation = { kind: 'absent' } | { kind: 'state'; state: string; reason: string } | { kind: 'event'; event: string; detail: string };
 
 export interface TrackerState {
   /** A domain has been defined on the daemon at some point. */

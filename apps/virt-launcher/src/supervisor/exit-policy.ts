@@ -30,7 +30,7 @@ export function exitForStoppedDomain(stopReason: string, shutdownRequestedByLaun
       return { code: ExitCodes.clean, reason: 'the guest shut down' };
     case 'destroyed':
       return shutdownRequestedByLauncher
-        ? { code: ExitCodes.clean, reason: 'the domain was destroyed after the grace period of the launcher\'s ACPI shutdown' }
+        ? { code: ExitCodes.clean, reason: "the domain was destroyed after the grace period of the launcher's ACPI shutdown" }
         : { code: ExitCodes.domainFailed, reason: 'the domain was destroyed by another libvirt client' };
     case 'crashed':
       return { code: ExitCodes.domainFailed, reason: 'the guest crashed' };

@@ -91,7 +91,12 @@ export class Supervisor {
 
   private async recordExit(decision: ExitDecision): Promise<void> {
     const stop = this.tracker.ended?.stopReason;
-    const record = { code: decision.code, reason: decision.reason, time: new Date(this.clock.now()).toISOString(), ...(stop !== undefined ? { domainStopReason: stop } : {}) };
+    const record = {
+      code: decision.code,
+      reason: decision.reason,
+      time: new Date(this.clock.now()).toISOString(),
+      ...(stop !== undefined ? { domainStopReason: stop } : {}),
+    };
     await writeExitRecord(this.paths.exitRecord, record).catch((err: unknown) =>
       this.o.logger.warn({ ...errFields(err), path: this.paths.exitRecord }, 'could not record how the launcher ended'),
     );
@@ -173,13 +178,17 @@ export class Supervisor {
         const step = planShutdown({ ...(acpi ? { acpi } : {}), hurry: this.hurry }, clock.now(), grace);
         if (step.kind === 'acpiShutdown') {
           logger.info({ domain: dom.name, gracePeriodSeconds: config.gracePeriodSeconds, resend: acpi !== undefined }, 'ACPI shutdown of the domain');
-          await this.domains().shutdown(dom.name).catch((err: unknown) => this.tolerate(err, 'virDomainShutdown'));
+          await this.domains()
+            .shutdown(dom.name)
+            .catch((err: unknown) => this.tolerate(err, 'virDomainShutdown'));
           acpi = acpiSent(acpi, clock.now());
           continue;
         }
         if (step.kind === 'destroy') {
           logger.warn({ domain: dom.name, hurry: this.hurry }, 'grace period over: destroying the domain');
-          await this.domains().destroy(dom.name).catch((err: unknown) => this.tolerate(err, 'virDomainDestroy'));
+          await this.domains()
+            .destroy(dom.name)
+            .catch((err: unknown) => this.tolerate(err, 'virDomainDestroy'));
           continue;
         }
         waitMs = Math.min(waitMs, step.afterMs);

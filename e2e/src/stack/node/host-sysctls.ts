@@ -3,7 +3,14 @@
 // puts them back.
 import { readFile, writeFile } from 'node:fs/promises';
 
-export const KUBELET_SYSCTLS = ['vm/overcommit_memory', 'vm/panic_on_oom', 'kernel/panic', 'kernel/panic_on_oops', 'kernel/keys/root_maxkeys', 'kernel/keys/root_maxbytes'] as const;
+export const KUBELET_SYSCTLS = [
+  'vm/overcommit_memory',
+  'vm/panic_on_oom',
+  'kernel/panic',
+  'kernel/panic_on_oops',
+  'kernel/keys/root_maxkeys',
+  'kernel/keys/root_maxbytes',
+] as const;
 
 export async function readSysctls(names: readonly string[] = KUBELET_SYSCTLS): Promise<Record<string, string>> {
   const out: Record<string, string> = {};

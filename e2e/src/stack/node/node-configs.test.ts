@@ -12,7 +12,15 @@ describe('node configs', () => {
     expect(toml).toMatch(/^version = 3$/m);
     expect(toml).toContain(`address = '${p.containerdSocket}'`);
     expect(toml).toContain(`sandbox = '${SANDBOX_IMAGE}'`);
-    for (const line of ['restrict_oom_score_adj = true', 'enable_cdi = true', 'SystemdCgroup = false', "BinaryName = '/usr/sbin/runc'", "bin_dirs = ['/usr/lib/cni']", `conf_dir = '${p.cniConfDir}'`]) expect(toml).toContain(line);
+    for (const line of [
+      'restrict_oom_score_adj = true',
+      'enable_cdi = true',
+      'SystemdCgroup = false',
+      "BinaryName = '/usr/sbin/runc'",
+      "bin_dirs = ['/usr/lib/cni']",
+      `conf_dir = '${p.cniConfDir}'`,
+    ])
+      expect(toml).toContain(line);
     expect(() => containerdConfig({ ...p, containerdRoot: "/var/lib/o'brien" }, { runc: '/r', cniBinDir: '/c' })).toThrow(/single quote/);
   });
 
@@ -33,7 +41,14 @@ describe('node configs', () => {
 
   it('kube-proxy: iptables on the node IP, cluster CIDR the pod range, machine-wide conntrack sysctls untouched', () => {
     const c = kubeProxyConfig(p, n, 'node-a');
-    expect(c).toMatchObject({ mode: 'iptables', hostnameOverride: 'node-a', clusterCIDR: n.podCidr, bindAddress: n.nodeIp, healthzBindAddress: `${n.nodeIp}:10256`, nodePortAddresses: ['primary'] });
+    expect(c).toMatchObject({
+      mode: 'iptables',
+      hostnameOverride: 'node-a',
+      clusterCIDR: n.podCidr,
+      bindAddress: n.nodeIp,
+      healthzBindAddress: `${n.nodeIp}:10256`,
+      nodePortAddresses: ['primary'],
+    });
     expect(c['conntrack']).toEqual({ maxPerCore: 0, min: 0, tcpEstablishedTimeout: '0s', tcpCloseWaitTimeout: '0s' });
   });
 

@@ -49,9 +49,25 @@ export interface NodeProcessSpec {
 const nodeEnv = (nodeBin: string): NodeJS.ProcessEnv => ({ ...process.env, PATH: `${nodeBin}:${process.env['PATH'] ?? '/usr/sbin:/usr/bin:/sbin:/bin'}` });
 
 /** Starts (or restarts) one node process in the node's network namespace, node-bin first on PATH. */
-export function startNodeProcess(o: { layout: StackLayout; paths: NodePaths; network: NodeNetwork; nodeBin: string; name: NodeProcessName; argv: readonly string[] }): Promise<StartedProcess> {
+export function startNodeProcess(o: {
+  layout: StackLayout;
+  paths: NodePaths;
+  network: NodeNetwork;
+  nodeBin: string;
+  name: NodeProcessName;
+  argv: readonly string[];
+}): Promise<StartedProcess> {
   const [command, ...args] = inNodeNetns(o.network, o.argv);
-  return startStackProcess({ name: o.name, order: NODE_PROCESS_ORDER[o.name], command: command!, args, env: nodeEnv(o.nodeBin), logs: o.layout.logs, pids: o.layout.pids, cwd: o.paths.dir });
+  return startStackProcess({
+    name: o.name,
+    order: NODE_PROCESS_ORDER[o.name],
+    command: command!,
+    args,
+    env: nodeEnv(o.nodeBin),
+    logs: o.layout.logs,
+    pids: o.layout.pids,
+    cwd: o.paths.dir,
+  });
 }
 
 // Stand-ins for the device numbers of a real QAT host: runc needs real device nodes to pass into
@@ -92,8 +108,14 @@ export async function startNode(i: NodeStartInput): Promise<NodeProcessSpec[]> {
     await writeFile(p.kubeletConfig, JSON.stringify(kubeletConfig(p, { caFile: join(i.pkiDir, 'ca.crt'), maxPods: 250 }), null, 2));
     await writeFile(p.kubeProxyConfig, JSON.stringify(kubeProxyConfig(p, n, i.nodeName), null, 2));
     await writeNodeCredentials({
-      pkiDir: i.pkiDir, server: i.server, nodeName: i.nodeName, nodeIp: n.nodeIp,
-      kubeletKubeconfig: p.kubeletKubeconfig, kubeletCert: p.kubeletCert, kubeletKey: p.kubeletKey, kubeProxyKubeconfig: p.kubeProxyKubeconfig,
+      pkiDir: i.pkiDir,
+      server: i.server,
+      nodeName: i.nodeName,
+      nodeIp: n.nodeIp,
+      kubeletKubeconfig: p.kubeletKubeconfig,
+      kubeletCert: p.kubeletCert,
+      kubeletKey: p.kubeletKey,
+      kubeProxyKubeconfig: p.kubeProxyKubeconfig,
     });
     await sharedRunDir(l.runDir);
     await rm(p.qatHost, { recursive: true, force: true });
@@ -115,7 +137,10 @@ export async function startNode(i: NodeStartInput): Promise<NodeProcessSpec[]> {
   });
 
   await step(out, 'import images into containerd (k8s.io namespace)', join(l.logs, 'images-import.log'), async () => {
-    const r = await run(['bash', join(l.repo, 'scripts/images.sh'), 'import', '--address', p.containerdSocket], { env: { ...env, CTR: join(i.nodeBin, 'ctr') }, timeoutMs: 600_000 });
+    const r = await run(['bash', join(l.repo, 'scripts/images.sh'), 'import', '--address', p.containerdSocket], {
+      env: { ...env, CTR: join(i.nodeBin, 'ctr') },
+      timeoutMs: 600_000,
+    });
     await writeFile(join(l.logs, 'images-import.log'), r.stdout + r.stderr);
     if (r.code !== 0) throw new Error(`scripts/images.sh import failed (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-5).join('\n')}`);
   });
@@ -130,7 +155,11 @@ export async function startNode(i: NodeStartInput): Promise<NodeProcessSpec[]> {
       `--hostname-override=${i.nodeName}`,
       '--v=1',
     ]);
-    await eventually('Node Ready', nodeReady(i.admin, i.nodeName), { timeoutMs: 120_000, intervalMs: 250, abort: () => (isAlive(proc.pid) ? undefined : 'kubelet exited') });
+    await eventually('Node Ready', nodeReady(i.admin, i.nodeName), {
+      timeoutMs: 120_000,
+      intervalMs: 250,
+      abort: () => (isAlive(proc.pid) ? undefined : 'kubelet exited'),
+    });
   });
 
   await step(out, 'kube-proxy (iptables mode)', join(l.logs, 'kube-proxy.log'), async () => {
@@ -166,7 +195,13 @@ async function realDeviceNodes(devRoot: string): Promise<void> {
   const nodes = ['kvm', 'vfio/vfio', ...(await readdir(join(devRoot, 'vfio'))).filter((f) => f !== 'vfio').map((f) => `vfio/${f}`)];
   for (const rel of nodes) {
     const path = join(devRoot, rel);
-    if (!(await stat(path).then((s) => s.isFile(), () => false))) continue;
+    if (
+      !(await stat(path).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    )
+      continue;
     const group = /^vfio\/(?:noiommu-)?(\d+)$/.exec(rel)?.[1];
     const [major, minor] = DEVICE_NUMBERS[rel] ?? [FAKE_VFIO_GROUP_MAJOR, Number(group ?? 0)];
     await rm(path);

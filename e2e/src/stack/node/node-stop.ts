@@ -32,7 +32,10 @@ export async function stopNode(i: NodeStopInput): Promise<string[]> {
 
   await step(out, 'stop every container (SIGTERM: launchers shut their guests down), then the pod sandboxes', undefined, async () => {
     if (!i.crictl) return;
-    const crictl = (...args: string[]) => run([i.crictl!, '--runtime-endpoint', `unix://${p.containerdSocket}`, '--timeout', `${i.containerGraceSeconds + 30}s`, ...args], { timeoutMs: (i.containerGraceSeconds + 60) * 1000 });
+    const crictl = (...args: string[]) =>
+      run([i.crictl!, '--runtime-endpoint', `unix://${p.containerdSocket}`, '--timeout', `${i.containerGraceSeconds + 30}s`, ...args], {
+        timeoutMs: (i.containerGraceSeconds + 60) * 1000,
+      });
     const ids = (await crictl('ps', '-q')).stdout.split('\n').filter(Boolean);
     await Promise.all(ids.map((id) => crictl('stop', '--timeout', String(i.containerGraceSeconds), id)));
     if (ids.length) stopped.push(`${ids.length} containers`);
@@ -72,15 +75,24 @@ export async function stopNode(i: NodeStopInput): Promise<string[]> {
 /** What the node leaves behind if anything went wrong: each line names one thing. */
 export async function nodeLeftovers(p: NodePaths, n: NodeNetwork, runDir: string): Promise<string[]> {
   const left: string[] = [];
-  for (const pid of await processesRunning(['containerd', 'containerd-shim-runc-v2', 'kubelet', 'kube-proxy'])) left.push(`process ${pid} (${await comm(pid)})`);
+  for (const pid of await processesRunning(['containerd', 'containerd-shim-runc-v2', 'kubelet', 'kube-proxy']))
+    left.push(`process ${pid} (${await comm(pid)})`);
   for (const pid of await processesInCgroup('kubepods')) left.push(`process ${pid} (${await comm(pid)}) in a kubepods cgroup`);
   for (const m of await mountsUnder(await nodeMountPrefixes(p, runDir))) left.push(`mount ${m}`);
   for (const ns of await readdir('/run/netns').catch(() => [] as string[])) if (ns === n.netns || ns.startsWith('cni-')) left.push(`network namespace ${ns}`);
   if ((await run(['ip', 'link', 'show', n.hostIf])).code === 0) left.push(`link ${n.hostIf}`);
   for (const c of await cgroupRoots()) left.push(`cgroup ${c}`);
   for (const d of [...p.fixed, p.qatHost]) if (await exists(d)) left.push(`path ${d}`);
-  const chains = (await run(['sh', '-c', 'for t in iptables-save ip6tables-save; do command -v $t >/dev/null && $t 2>/dev/null; done | grep -E "^:KUBE-" || true'])).stdout.trim();
-  if (chains) left.push(`host iptables chains: ${chains.split('\n').map((l) => l.split(' ')[0]).join(', ')}`);
+  const chains = (
+    await run(['sh', '-c', 'for t in iptables-save ip6tables-save; do command -v $t >/dev/null && $t 2>/dev/null; done | grep -E "^:KUBE-" || true'])
+  ).stdout.trim();
+  if (chains)
+    left.push(
+      `host iptables chains: ${chains
+        .split('\n')
+        .map((l) => l.split(' ')[0])
+        .join(', ')}`,
+    );
   return left;
 }
 
@@ -92,7 +104,11 @@ async function nodeMountPrefixes(p: NodePaths, runDir: string): Promise<string[]
 /** Mount points at or below any prefix, deepest first (the order to unmount them in). */
 async function mountsUnder(prefixes: readonly string[]): Promise<string[]> {
   const info = await readFile('/proc/self/mountinfo', 'utf8');
-  const points = info.split('\n').map((l) => l.split(' ')[4]).filter((m): m is string => !!m).map(unescapeMount);
+  const points = info
+    .split('\n')
+    .map((l) => l.split(' ')[4])
+    .filter((m): m is string => !!m)
+    .map(unescapeMount);
   const under = points.filter((m) => prefixes.some((pre) => m === pre.replace(/\/$/, '') || m.startsWith(pre.endsWith('/') ? pre : `${pre}/`)));
   return [...new Set(under)].sort((a, b) => b.length - a.length);
 }
@@ -138,7 +154,12 @@ async function processesInCgroup(fragment: string): Promise<number[]> {
 async function comm(pid: number): Promise<string> {
   // comm is cut at 15 characters; the executable's name is not.
   const exe = await readlink(`/proc/${pid}/exe`).catch(() => '');
-  return exe ? exe.split('/').pop()!.replace(/ \(deleted\)$/, '') : (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
+  return exe
+    ? exe
+        .split('/')
+        .pop()!
+        .replace(/ \(deleted\)$/, '')
+    : (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
 }
 
 function killHard(pid: number): void {
@@ -150,5 +171,8 @@ function killHard(pid: number): void {
 }
 
 function exists(path: string): Promise<boolean> {
-  return access(path).then(() => true, () => false);
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }

@@ -12,10 +12,15 @@ export function run(argv: readonly string[], opts: { env?: NodeJS.ProcessEnv; ti
   const [cmd, ...args] = argv;
   if (!cmd) throw new Error('run: empty command');
   return new Promise((resolve) => {
-    const child = execFile(cmd, args, { env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-      resolve({ code, stdout, stderr: err && !stderr ? err.message : stderr });
-    });
+    const child = execFile(
+      cmd,
+      args,
+      { env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+        resolve({ code, stdout, stderr: err && !stderr ? err.message : stderr });
+      },
+    );
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
 }

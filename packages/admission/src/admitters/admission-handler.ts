@@ -14,8 +14,7 @@ export type HandledOutcome = 'allowed' | 'denied' | 'badRequest' | 'error';
 
 /** The outcome of one webhook call: a review to send with HTTP 200, or HTTP 400 with a message. */
 export type HandledReview =
-  | { httpStatus: 200; review: AdmissionReviewResponse; request: AdmissionRequest; outcome: HandledOutcome }
-  | { httpStatus: 400; message: string };
+  { httpStatus: 200; review: AdmissionReviewResponse; request: AdmissionRequest; outcome: HandledOutcome } | { httpStatus: 400; message: string };
 
 /**
  * The one shared piece every webhook path goes through: decode the AdmissionReview,

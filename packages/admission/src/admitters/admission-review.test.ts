@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonPatchOperation } from '@qvirt/validation';
-import { AdmissionReviewError, allowedReview, badRequestReview, decodeAdmissionReview, deniedReview, encodeAdmissionReview, type AdmissionReviewResponse } from './admission-review.js';
+import {
+  AdmissionReviewError,
+  allowedReview,
+  badRequestReview,
+  decodeAdmissionReview,
+  deniedReview,
+  encodeAdmissionReview,
+  type AdmissionReviewResponse,
+} from './admission-review.js';
 import { loadReview } from '../testing/reviews.js';
 
 describe('decodeAdmissionReview', () => {
@@ -21,7 +29,11 @@ describe('decodeAdmissionReview', () => {
   it.each([
     ['not an object', [1, 2], /body must be a JSON object/],
     ['wrong kind', { kind: 'Pod', apiVersion: 'v1' }, /kind must be AdmissionReview, got "Pod"/],
-    ['v1beta1', { kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1beta1', request: {} }, /apiVersion must be admission.k8s.io\/v1, got "admission.k8s.io\/v1beta1"/],
+    [
+      'v1beta1',
+      { kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1beta1', request: {} },
+      /apiVersion must be admission.k8s.io\/v1, got "admission.k8s.io\/v1beta1"/,
+    ],
     ['no request', { kind: 'AdmissionReview', apiVersion: 'admission.k8s.io/v1' }, /request must be an object/],
   ])('rejects %s', (_name, body, message) => {
     expect(() => decodeAdmissionReview(body)).toThrow(AdmissionReviewError);
@@ -63,7 +75,12 @@ describe('encoding', () => {
           details: {
             // `reason` is metav1.StatusCause's JSON name for the type (what the apiserver reads)
             causes: [
-              { reason: 'FieldValueInvalid', type: 'FieldValueInvalid', field: 'spec.domain.devices.qats', message: 'QAT feature gate is not enabled in kubevirt-config' },
+              {
+                reason: 'FieldValueInvalid',
+                type: 'FieldValueInvalid',
+                field: 'spec.domain.devices.qats',
+                message: 'QAT feature gate is not enabled in kubevirt-config',
+              },
               { reason: 'FieldValueDuplicate', type: 'FieldValueDuplicate', field: 'spec.domain.devices.qats[1].name', message: 'duplicate name qat1' },
             ],
           },

@@ -7,9 +7,7 @@ import type { AdmissionRequest } from './admission-review.js';
  * webhook judges (wrong kind for the path, no object); answered as a 400 inside the review.
  */
 export type AdmissionDecision =
-  | { kind: 'allow'; patch?: JsonPatchOperation[] }
-  | { kind: 'deny'; causes: StatusCause[] }
-  | { kind: 'badRequest'; message: string };
+  { kind: 'allow'; patch?: JsonPatchOperation[] } | { kind: 'deny'; causes: StatusCause[] } | { kind: 'badRequest'; message: string };
 
 /** One admitter per resource and operation (KubeVirt's layout), all behind this interface. */
 export interface Admitter {
@@ -22,19 +20,14 @@ export const allow = (patch?: JsonPatchOperation[]): AdmissionDecision =>
   patch !== undefined && patch.length > 0 ? { kind: 'allow', patch } : { kind: 'allow' };
 
 /** Allow when nothing is wrong, otherwise one 422 with every cause. */
-export const fromCauses = (causes: StatusCause[]): AdmissionDecision =>
-  causes.length === 0 ? { kind: 'allow' } : { kind: 'deny', causes };
+export const fromCauses = (causes: StatusCause[]): AdmissionDecision => (causes.length === 0 ? { kind: 'allow' } : { kind: 'deny', causes });
 
 /**
  * The request must be for `resource` in kubevirt.io with one of `operations` and carry an object;
  * otherwise the reason it is not. The apiserver only sends what the webhook rules select,
  * so a mismatch means a misconfigured webhook configuration.
  */
-export function checkRequest(
-  request: AdmissionRequest,
-  resource: string,
-  operations: readonly string[],
-): AdmissionDecision | undefined {
+export function checkRequest(request: AdmissionRequest, resource: string, operations: readonly string[]): AdmissionDecision | undefined {
   const r = request.resource;
   if (r.group !== 'kubevirt.io' || r.resource !== resource) {
     return { kind: 'badRequest', message: `expected resource kubevirt.io/${resource}, got ${r.group || 'core'}/${r.resource}` };

@@ -53,10 +53,19 @@ describe('admitters with the real rules', () => {
   });
 
   it('an admitter that throws is answered inside the review, not as a crash', () => {
-    const boom: Admitter = { name: 'boom', admit: () => { throw new Error('rule bug'); } };
+    const boom: Admitter = {
+      name: 'boom',
+      admit: () => {
+        throw new Error('rule bug');
+      },
+    };
     const errors: string[] = [];
     const res = handleAdmissionReview(loadReview('vmi-create-qat'), boom, on, (e) => errors.push(e.message));
-    expect(res).toMatchObject({ httpStatus: 200, outcome: 'error', review: { response: { allowed: false, status: { code: 500, message: 'boom admitter failed: rule bug' } } } });
+    expect(res).toMatchObject({
+      httpStatus: 200,
+      outcome: 'error',
+      review: { response: { allowed: false, status: { code: 500, message: 'boom admitter failed: rule bug' } } },
+    });
     expect(errors).toEqual(['rule bug']);
   });
 });

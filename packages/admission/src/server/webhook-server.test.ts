@@ -16,7 +16,7 @@ const rules: AdmissionRules = {
   validateVm: () => [],
   defaultVmi: (_vmi, config) => [{ op: 'add', path: '/spec/domain/machine', value: { type: config.machineType } }],
   defaultVm: () => [],
-  };
+};
 
 let server: WebhookServer;
 let config: ClusterConfig = emptyClusterConfig();
@@ -38,7 +38,12 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 const post = (url: string, payload: string | object, contentType = 'application/json') =>
-  server.app.inject({ method: 'POST', url, payload: typeof payload === 'string' ? payload : JSON.stringify(payload), headers: { 'content-type': contentType } });
+  server.app.inject({
+    method: 'POST',
+    url,
+    payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    headers: { 'content-type': contentType },
+  });
 
 describe('webhook server', () => {
   it('denies a QAT VMI with the gate off (HTTP 200, uid echoed, 422 Invalid)', async () => {
@@ -68,7 +73,10 @@ describe('webhook server', () => {
   it('answers a VM review sent to the VMI path inside the review (400 BadRequest), not as an HTTP error', async () => {
     const res = await post(WebhookPaths.vmiValidateCreate, loadReview('vm-create-qat'));
     expect(res.statusCode).toBe(200);
-    expect(res.json().response).toMatchObject({ allowed: false, status: { code: 400, message: 'expected resource kubevirt.io/virtualmachineinstances, got kubevirt.io/virtualmachines' } });
+    expect(res.json().response).toMatchObject({
+      allowed: false,
+      status: { code: 400, message: 'expected resource kubevirt.io/virtualmachineinstances, got kubevirt.io/virtualmachines' },
+    });
   });
 
   it.each([

@@ -52,7 +52,14 @@ type Outcome = HandledOutcome | 'invalidReview' | 'notReady';
 /** A webhook's decision counters, one per outcome, bound up front (so each shows from 0). */
 function decisionSeries(metrics: ApiMetrics, webhook: string): Record<Outcome, CounterSeries> {
   const s = (outcome: Outcome) => metrics.admissionDecisions.series({ webhook, outcome });
-  return { allowed: s('allowed'), denied: s('denied'), badRequest: s('badRequest'), error: s('error'), invalidReview: s('invalidReview'), notReady: s('notReady') };
+  return {
+    allowed: s('allowed'),
+    denied: s('denied'),
+    badRequest: s('badRequest'),
+    error: s('error'),
+    invalidReview: s('invalidReview'),
+    notReady: s('notReady'),
+  };
 }
 
 /** A body error raised while reading or parsing: always 400, the contract for bodies that are not AdmissionReviews. */

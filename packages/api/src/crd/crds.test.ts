@@ -11,7 +11,9 @@ const crdDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../dep
 describe('CRDs', () => {
   it('checked-in deploy/crds match the generator (run `npm run gen:crds -w @qvirt/api`)', () => {
     const generated = renderCrdFiles();
-    const onDisk = readdirSync(crdDir).filter((f) => f.endsWith('.yaml')).sort();
+    const onDisk = readdirSync(crdDir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
     expect(onDisk).toEqual([...generated.keys()].sort());
     for (const [name, text] of generated) {
       expect(readFileSync(join(crdDir, name), 'utf8'), `deploy/crds/${name} is stale`).toBe(text);

@@ -1,11 +1,4 @@
-import {
-  kubevirtSpecSchema,
-  kubevirtStatusSchema,
-  vmiSpecSchema,
-  vmiStatusSchema,
-  vmSpecSchema,
-  vmStatusSchema,
-} from '../schema/vmi-spec.schema.js';
+import { kubevirtSpecSchema, kubevirtStatusSchema, vmiSpecSchema, vmiStatusSchema, vmSpecSchema, vmStatusSchema } from '../schema/vmi-spec.schema.js';
 import { obj, str, type JsonSchema } from '../schema/builders.js';
 import { API_GROUP, API_VERSION } from '../types/vmi.js';
 

@@ -55,8 +55,7 @@ export const arr = (items: JsonSchema, description?: string, extra: Partial<Json
  * A bounded atomic list. Not list-type map: name uniqueness and format are checked by
  * virt-api so users get KubeVirt's causes with field paths, not a schema error.
  */
-export const boundedList = (items: JsonSchema, description: string, maxItems: number): JsonSchema =>
-  arr(items, description, { maxItems });
+export const boundedList = (items: JsonSchema, description: string, maxItems: number): JsonSchema => arr(items, description, { maxItems });
 export const stringMap = (description?: string): JsonSchema => ({
   type: 'object',
   ...(description ? { description } : {}),

@@ -186,9 +186,7 @@ export const kubevirtSpecSchema: JsonSchema = obj({
           ['pciVendorSelector', 'resourceName'],
         ),
       ),
-      mediatedDevices: arr(
-        obj({ mdevNameSelector: str(), resourceName: str(), externalResourceProvider: bool() }, ['mdevNameSelector', 'resourceName']),
-      ),
+      mediatedDevices: arr(obj({ mdevNameSelector: str(), resourceName: str(), externalResourceProvider: bool() }, ['mdevNameSelector', 'resourceName'])),
     }),
   }),
 });

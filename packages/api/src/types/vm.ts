@@ -13,15 +13,7 @@ export interface VirtualMachineSpec {
 
 /** KubeVirt's printableStatus values for the subset we implement. */
 export type PrintableStatus =
-  | 'Stopped'
-  | 'Provisioning'
-  | 'Starting'
-  | 'Running'
-  | 'Stopping'
-  | 'Terminating'
-  | 'CrashLoopBackOff'
-  | 'ErrorUnschedulable'
-  | 'Unknown';
+  'Stopped' | 'Provisioning' | 'Starting' | 'Running' | 'Stopping' | 'Terminating' | 'CrashLoopBackOff' | 'ErrorUnschedulable' | 'Unknown';
 
 export interface VirtualMachineStatus {
   created?: boolean;

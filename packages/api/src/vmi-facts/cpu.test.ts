@@ -6,7 +6,10 @@ describe('cpu facts', () => {
   it.each([
     [undefined, { sockets: 1, cores: 1, threads: 1, vcpus: 1 }],
     [{ cores: 2 }, { sockets: 1, cores: 2, threads: 1, vcpus: 2 }],
-    [{ cores: 2, sockets: 2, threads: 2 }, { sockets: 2, cores: 2, threads: 2, vcpus: 8 }],
+    [
+      { cores: 2, sockets: 2, threads: 2 },
+      { sockets: 2, cores: 2, threads: 2, vcpus: 8 },
+    ],
   ])('topology of %j', (cpu, want) => {
     expect(cpuTopology(cpu)).toEqual(want);
     expect(checkedCpuTopology(cpu)).toEqual(want);

@@ -26,7 +26,10 @@ describe('device facts', () => {
   });
 
   it('names every entry the permitted list leaves out, as validation does', () => {
-    const config: ClusterConfig = { ...emptyClusterConfig(), permittedHostDevices: { pciHostDevices: [{ pciVendorSelector: '8086:4941', resourceName: 'qat.intel.com/cy' }] } };
+    const config: ClusterConfig = {
+      ...emptyClusterConfig(),
+      permittedHostDevices: { pciHostDevices: [{ pciVendorSelector: '8086:4941', resourceName: 'qat.intel.com/cy' }] },
+    };
     const vmi = vmiFixture({ qats: qatDevices(1, { deviceName: 'qat.intel.com/dc' }), hostDevices: [gpu] });
     expect(notPermittedDevices(vmi, config)).toEqual([
       'QAT qat.intel.com/dc is not permitted in permittedHostDevices configuration',

@@ -21,7 +21,12 @@ describe('guestMemoryBytes', () => {
     ['none set', { memory: undefined, resources: {} }, 'MissingMemory', 'spec.domain.memory.guest: required'],
     ['not a quantity', { memory: { guest: 'abc' } }, 'InvalidQuantity', 'spec.domain.memory.guest: "abc" is not a valid quantity'],
     ['zero', { memory: { guest: '0' } }, 'InvalidQuantity', 'spec.domain.memory.guest: "0" must be more than 0'],
-    ['negative request', { memory: undefined, resources: { requests: { memory: '-1Gi' } } }, 'InvalidQuantity', 'spec.domain.resources.requests.memory: "-1Gi" must be more than 0'],
+    [
+      'negative request',
+      { memory: undefined, resources: { requests: { memory: '-1Gi' } } },
+      'InvalidQuantity',
+      'spec.domain.resources.requests.memory: "-1Gi" must be more than 0',
+    ],
     ['too large for the XML', { memory: { guest: '1e30' } }, 'InvalidQuantity', 'spec.domain.memory.guest: "1e30" is too large'],
   ])('refuses %s, naming the field', (_, domain, reason, message) => {
     const read = () => guestMemoryBytes(vmi(domain as Partial<DomainSpec>));

@@ -53,7 +53,11 @@ export function guestMemoryBytes(vmi: VirtualMachineInstance): number {
   ];
   const found = candidates.find(([, q]) => q !== undefined && q !== null);
   if (!found) {
-    throw new VmiFactError('MissingMemory', 'spec.domain.memory.guest', 'required: spec.domain.memory.guest or spec.domain.resources.requests.memory must be set');
+    throw new VmiFactError(
+      'MissingMemory',
+      'spec.domain.memory.guest',
+      'required: spec.domain.memory.guest or spec.domain.resources.requests.memory must be set',
+    );
   }
   const [field, q] = found;
   const bytes = positiveBytes(field, q!);

@@ -4,7 +4,9 @@ import { qatDevices, vmiFixture as apiVmiFixture } from '@qvirt/api/testing';
 import type { LauncherPodInputs } from '../vmi/launcher-pod.renderer.js';
 
 /** A fresh VMI as the API server would return it (uid, namespace set): examples/vmi-qat.yaml with `qats` QATs. */
-export function vmiFixture(over: { qats?: number; hostDevices?: string[]; name?: string; phase?: VirtualMachineInstance['status'] } = {}): VirtualMachineInstance {
+export function vmiFixture(
+  over: { qats?: number; hostDevices?: string[]; name?: string; phase?: VirtualMachineInstance['status'] } = {},
+): VirtualMachineInstance {
   const name = over.name ?? 'vmi-qat';
   return apiVmiFixture({
     name,
@@ -19,7 +21,16 @@ export function inputsFixture(over: Partial<LauncherPodInputs> = {}): LauncherPo
   return { launcherImage: 'qvirt/virt-launcher:test', kvmMode: 'emulation', clusterConfig: emptyClusterConfig(['QAT']), ...over };
 }
 
-export function podFixture(over: { phase?: string; nodeName?: string; conditions?: { type: string; status: string; reason?: string; message?: string }[]; deleting?: boolean; name?: string; created?: string } = {}): Pod {
+export function podFixture(
+  over: {
+    phase?: string;
+    nodeName?: string;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+    deleting?: boolean;
+    name?: string;
+    created?: string;
+  } = {},
+): Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -40,7 +51,14 @@ export function vmFixture(over: { running?: boolean; runStrategy?: VirtualMachin
   return {
     apiVersion: 'kubevirt.io/v1',
     kind: 'VirtualMachine',
-    metadata: { name: 'vm-qat', namespace: 'default', uid: 'vm-uid', generation: 3, resourceVersion: '5', ...(over.deleting ? { deletionTimestamp: '2025-01-01T00:00:00Z' } : {}) },
+    metadata: {
+      name: 'vm-qat',
+      namespace: 'default',
+      uid: 'vm-uid',
+      generation: 3,
+      resourceVersion: '5',
+      ...(over.deleting ? { deletionTimestamp: '2025-01-01T00:00:00Z' } : {}),
+    },
     spec: {
       ...(over.running !== undefined ? { running: over.running } : {}),
       ...(over.runStrategy ? { runStrategy: over.runStrategy } : {}),

@@ -22,7 +22,9 @@ describe('run strategies', () => {
     const vmi = vmiFromTemplate(vmFixture({ runStrategy: 'Always' }));
     expect(vmi.metadata.name).toBe('vm-qat');
     expect(vmi.metadata.labels).toMatchObject({ app: 'vm-qat', 'vm.kubevirt.io/name': 'vm-qat' });
-    expect(vmi.metadata.ownerReferences).toEqual([{ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', name: 'vm-qat', uid: 'vm-uid', controller: true, blockOwnerDeletion: true }]);
+    expect(vmi.metadata.ownerReferences).toEqual([
+      { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', name: 'vm-qat', uid: 'vm-uid', controller: true, blockOwnerDeletion: true },
+    ]);
     expect(vmi.spec.domain.devices.qats).toHaveLength(2);
   });
 
@@ -64,7 +66,13 @@ describe('run strategies', () => {
 describe('VM status', () => {
   it('created/ready/printableStatus follow the VMI', () => {
     const vm = vmFixture({ runStrategy: 'Always' });
-    expect(desiredVmStatus(vm, undefined)).toMatchObject({ created: false, ready: false, printableStatus: 'Starting', runStrategy: 'Always', observedGeneration: 3 });
+    expect(desiredVmStatus(vm, undefined)).toMatchObject({
+      created: false,
+      ready: false,
+      printableStatus: 'Starting',
+      runStrategy: 'Always',
+      observedGeneration: 3,
+    });
     expect(desiredVmStatus(vmFixture({ runStrategy: 'Halted' }), undefined).printableStatus).toBe('Stopped');
     const running = vmiOf(vm, 'Running');
     running.status!.conditions = [{ type: 'Ready', status: 'True' }];

@@ -46,7 +46,9 @@ export function vmiFromTemplate(vm: VirtualMachine): VirtualMachineInstance {
       namespace: vm.metadata.namespace!,
       labels: { ...(t.metadata?.labels ?? {}), [Labels.vmiName]: vm.metadata.name! },
       ...(t.metadata?.annotations ? { annotations: { ...t.metadata.annotations } } : {}),
-      ownerReferences: [{ apiVersion: GROUP_VERSION, kind: 'VirtualMachine', name: vm.metadata.name!, uid: vm.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        { apiVersion: GROUP_VERSION, kind: 'VirtualMachine', name: vm.metadata.name!, uid: vm.metadata.uid!, controller: true, blockOwnerDeletion: true },
+      ],
     },
     spec: structuredClone(t.spec),
   };
@@ -114,7 +116,9 @@ function printableStatus(vm: VirtualMachine, vmi: VirtualMachineInstance | undef
   if (vm.metadata.deletionTimestamp) return 'Terminating';
   if (!vmi) return strategy === 'Halted' || strategy === 'Manual' || strategy === undefined ? 'Stopped' : 'Starting';
   if (vmi.metadata.deletionTimestamp) return 'Stopping';
-  const unschedulable = (vmi.status?.conditions ?? []).some((c) => c.type === ConditionTypes.podScheduled && c.status === 'False' && c.reason === 'Unschedulable');
+  const unschedulable = (vmi.status?.conditions ?? []).some(
+    (c) => c.type === ConditionTypes.podScheduled && c.status === 'False' && c.reason === 'Unschedulable',
+  );
   switch (vmi.status?.phase ?? 'Pending') {
     case 'Pending':
     case 'Scheduling':
@@ -133,6 +137,7 @@ function printableStatus(vm: VirtualMachine, vmi: VirtualMachineInstance | undef
 }
 
 export function vmStatusEqual(a: VirtualMachineStatus | undefined, b: VirtualMachineStatus): boolean {
-  const pick = (s: VirtualMachineStatus | undefined) => JSON.stringify([s?.created ?? false, s?.ready ?? false, s?.printableStatus, s?.runStrategy, s?.observedGeneration]);
+  const pick = (s: VirtualMachineStatus | undefined) =>
+    JSON.stringify([s?.created ?? false, s?.ready ?? false, s?.printableStatus, s?.runStrategy, s?.observedGeneration]);
   return pick(a) === pick(b);
 }

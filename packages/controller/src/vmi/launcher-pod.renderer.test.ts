@@ -51,7 +51,19 @@ describe('renderLauncherPod', () => {
 
   it('runs the launcher with the agreed command line and env', () => {
     const c = renderLauncherPod(vmiFixture(), inputsFixture()).spec!.containers[0]!;
-    expect(c.command).toEqual(['virt-launcher', '--vmi-uid', 'uid-vmi-qat', '--run-dir', '/var/run/kubevirt', '--namespace', 'default', '--name', 'vmi-qat', '--grace-period-seconds', '30']);
+    expect(c.command).toEqual([
+      'virt-launcher',
+      '--vmi-uid',
+      'uid-vmi-qat',
+      '--run-dir',
+      '/var/run/kubevirt',
+      '--namespace',
+      'default',
+      '--name',
+      'vmi-qat',
+      '--grace-period-seconds',
+      '30',
+    ]);
     expect(c.env?.map((e) => e.name)).toEqual(['POD_NAME', 'POD_NAMESPACE', 'NODE_NAME', 'QVIRT_KVM_MODE']);
     expect(c.image).toBe('qvirt/virt-launcher:test');
   });
@@ -68,7 +80,8 @@ describe('renderLauncherPod', () => {
   });
 
   it('adds SYS_RESOURCE (memlock for pinned guest RAM) only for VFIO devices, and not when the host cannot grant it', () => {
-    const caps = (vmi: ReturnType<typeof vmiFixture>, over = {}) => renderLauncherPod(vmi, inputsFixture(over)).spec!.containers[0]!.securityContext?.capabilities?.add;
+    const caps = (vmi: ReturnType<typeof vmiFixture>, over = {}) =>
+      renderLauncherPod(vmi, inputsFixture(over)).spec!.containers[0]!.securityContext?.capabilities?.add;
     expect(caps(vmiFixture({ qats: 0 }))).toEqual(['NET_BIND_SERVICE']);
     expect(caps(vmiFixture({ qats: 1 }))).toEqual(['NET_BIND_SERVICE', 'SYS_RESOURCE']);
     expect(caps(vmiFixture({ qats: 1 }), { vfioSysResource: false })).toEqual(['NET_BIND_SERVICE']);
@@ -97,7 +110,12 @@ describe('renderLauncherPod', () => {
   it('does not render a device that permittedHostDevices does not permit', () => {
     const config = clusterConfigFrom({
       configMapData: { 'feature-gates': 'QAT' },
-      kubevirt: { apiVersion: 'kubevirt.io/v1', kind: 'KubeVirt', metadata: { name: 'kv' }, spec: { configuration: { permittedHostDevices: { pciHostDevices: [{ pciVendorSelector: '8086:37c9', resourceName: 'intel.com/other' }] } } } },
+      kubevirt: {
+        apiVersion: 'kubevirt.io/v1',
+        kind: 'KubeVirt',
+        metadata: { name: 'kv' },
+        spec: { configuration: { permittedHostDevices: { pciHostDevices: [{ pciVendorSelector: '8086:37c9', resourceName: 'intel.com/other' }] } } },
+      },
     });
     const err = (() => {
       try {
@@ -112,7 +130,12 @@ describe('renderLauncherPod', () => {
     expect((err as Error).message).toBe('QAT qat.intel.com/generic is not permitted in permittedHostDevices configuration');
     // Permitted: renders.
     const ok = clusterConfigFrom({
-      kubevirt: { apiVersion: 'kubevirt.io/v1', kind: 'KubeVirt', metadata: { name: 'kv' }, spec: { configuration: { permittedHostDevices: { pciHostDevices: [{ pciVendorSelector: '8086:37c9', resourceName: 'qat.intel.com/generic' }] } } } },
+      kubevirt: {
+        apiVersion: 'kubevirt.io/v1',
+        kind: 'KubeVirt',
+        metadata: { name: 'kv' },
+        spec: { configuration: { permittedHostDevices: { pciHostDevices: [{ pciVendorSelector: '8086:37c9', resourceName: 'qat.intel.com/generic' }] } } },
+      },
     });
     expect(renderLauncherPod(vmiFixture(), inputsFixture({ clusterConfig: ok })).metadata?.name).toBeTruthy();
   });

@@ -1,6 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Pod, Volume, VolumeMount } from '@qvirt/kube';
-import { Annotations, GROUP_VERSION, LabelValues, Labels, NodePaths, gracePeriodSeconds, hasVfioDevices, notPermittedDevices, type ClusterConfig, type VirtualMachineInstance } from '@qvirt/api';
+import {
+  Annotations,
+  GROUP_VERSION,
+  LabelValues,
+  Labels,
+  NodePaths,
+  gracePeriodSeconds,
+  hasVfioDevices,
+  notPermittedDevices,
+  type ClusterConfig,
+  type VirtualMachineInstance,
+} from '@qvirt/api';
 import { launcherResources, type KvmMode } from './launcher-resources.js';
 import { LauncherPodRenderError } from './render-errors.js';
 
@@ -96,11 +107,16 @@ export function renderLauncherPod(vmi: VirtualMachineInstance, inputs: LauncherP
           imagePullPolicy: inputs.imagePullPolicy ?? 'IfNotPresent',
           command: [
             'virt-launcher',
-            '--vmi-uid', uid,
-            '--run-dir', runDir,
-            '--namespace', namespace,
-            '--name', name,
-            '--grace-period-seconds', String(grace - GRACE_PERIOD_MARGIN_SECONDS),
+            '--vmi-uid',
+            uid,
+            '--run-dir',
+            runDir,
+            '--namespace',
+            namespace,
+            '--name',
+            name,
+            '--grace-period-seconds',
+            String(grace - GRACE_PERIOD_MARGIN_SECONDS),
           ],
           env: [
             { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
@@ -128,7 +144,8 @@ function hostVolumes(vmi: VirtualMachineInstance, runDir: string): { volumes: Vo
   const volumes: Volume[] = [{ name: 'kubevirt-run', hostPath: { path: runDir, type: 'DirectoryOrCreate' } }];
   const mounts: VolumeMount[] = [{ name: 'kubevirt-run', mountPath: runDir, mountPropagation: 'HostToContainer' }];
   const add = (volName: string, path: string, type: string, readOnly: boolean) => {
-    if (path === '/sys' || path.startsWith('/sys/')) throw new LauncherPodRenderError('FailedCreate', `${path}: host paths under /sys are not mounted into launcher pods`);
+    if (path === '/sys' || path.startsWith('/sys/'))
+      throw new LauncherPodRenderError('FailedCreate', `${path}: host paths under /sys are not mounted into launcher pods`);
     volumes.push({ name: volName, hostPath: { path, type } });
     mounts.push({ name: volName, mountPath: path, readOnly });
   };

@@ -1,4 +1,13 @@
-import { ResourceNames, VmiFactError, deviceCounts, formatBytes, vcpuCount, vmiMemory, type ResourceRequirements, type VirtualMachineInstance } from '@qvirt/api';
+import {
+  ResourceNames,
+  VmiFactError,
+  deviceCounts,
+  formatBytes,
+  vcpuCount,
+  vmiMemory,
+  type ResourceRequirements,
+  type VirtualMachineInstance,
+} from '@qvirt/api';
 import { LauncherPodRenderError } from './render-errors.js';
 
 export type KvmMode = 'kvm' | 'emulation';

@@ -15,7 +15,11 @@ describe('phase from the launcher pod', () => {
     const failed = podFixture({ phase: 'Failed' });
     failed.status!.reason = 'Evicted';
     failed.status!.message = 'The node was low on resource: memory.';
-    expect(phaseFromPod({ kind: 'pod', pod: failed }, 'Scheduled')).toEqual({ phase: 'Failed', reason: 'PodFailed', message: 'virt-launcher pod failed: Evicted: The node was low on resource: memory.' });
+    expect(phaseFromPod({ kind: 'pod', pod: failed }, 'Scheduled')).toEqual({
+      phase: 'Failed',
+      reason: 'PodFailed',
+      message: 'virt-launcher pod failed: Evicted: The node was low on resource: memory.',
+    });
     expect(phaseFromPod({ kind: 'pod', pod: podFixture({ phase: 'Succeeded' }) }, 'Scheduled').reason).toBe('PodCompleted');
     expect(phaseFromPod({ kind: 'pod', pod: podFixture({ deleting: true }) }, 'Scheduling').reason).toBe('PodTerminating');
     expect(phaseFromPod({ kind: 'none' }, 'Running')).toMatchObject({ phase: 'Failed', reason: 'PodDeleted' });
@@ -41,7 +45,11 @@ describe('desiredVmiStatus', () => {
   it('sets nodeName at Scheduled and is idempotent', () => {
     const vmi = vmiFixture();
     const pod = podFixture({ nodeName: 'node-1', phase: 'Running' });
-    const s = desiredVmiStatus({ vmi: { ...vmi, status: { phase: 'Scheduling', phaseTransitionTimestamps: [{ phase: 'Pending', phaseTransitionTimestamp: 'x' }] } }, observation: { kind: 'pod', pod }, now })!;
+    const s = desiredVmiStatus({
+      vmi: { ...vmi, status: { phase: 'Scheduling', phaseTransitionTimestamps: [{ phase: 'Pending', phaseTransitionTimestamp: 'x' }] } },
+      observation: { kind: 'pod', pod },
+      now,
+    })!;
     expect(s).toMatchObject({ phase: 'Scheduled', nodeName: 'node-1' });
     expect(desiredVmiStatus({ vmi: { ...vmi, status: s }, observation: { kind: 'pod', pod }, now: new Date() })).toBeUndefined();
   });
@@ -59,7 +67,10 @@ describe('desiredVmiStatus', () => {
 
   it('fails a Running VMI whose pod failed', () => {
     const vmi = { ...vmiFixture({ qats: 0 }), status: { phase: 'Running' as const, conditions: [] } };
-    expect(desiredVmiStatus({ vmi, observation: { kind: 'pod', pod: podFixture({ phase: 'Failed', nodeName: 'n' }) }, now })).toMatchObject({ phase: 'Failed', reason: 'PodFailed' });
+    expect(desiredVmiStatus({ vmi, observation: { kind: 'pod', pod: podFixture({ phase: 'Failed', nodeName: 'n' }) }, now })).toMatchObject({
+      phase: 'Failed',
+      reason: 'PodFailed',
+    });
   });
 
   it("copies the scheduler's PodScheduled=False onto the VMI and drops it once scheduled", () => {

@@ -15,10 +15,7 @@ import {
 const RANK: Record<VmiPhase, number> = { Pending: 0, Unknown: 0, Scheduling: 1, Scheduled: 2, Running: 3, Succeeded: 4, Failed: 4 };
 
 /** What the controller observed about the launcher pod. */
-export type PodObservation =
-  | { kind: 'none' }
-  | { kind: 'pod'; pod: Pod }
-  | { kind: 'renderFailed'; reason: string; message: string };
+export type PodObservation = { kind: 'none' } | { kind: 'pod'; pod: Pod } | { kind: 'renderFailed'; reason: string; message: string };
 
 export interface StatusInputs {
   vmi: VirtualMachineInstance;
@@ -60,7 +57,11 @@ export function phaseFromPod(observation: PodObservation, current: VmiPhase): { 
 function podFailureMessage(pod: Pod): string {
   const s = pod.status;
   const term = s?.containerStatuses?.find((c) => c.state?.terminated)?.state?.terminated;
-  const parts = [s?.reason, s?.message, term ? `container exited ${term.exitCode}${term.reason ? ` (${term.reason})` : ''}${term.message ? `: ${term.message}` : ''}` : undefined];
+  const parts = [
+    s?.reason,
+    s?.message,
+    term ? `container exited ${term.exitCode}${term.reason ? ` (${term.reason})` : ''}${term.message ? `: ${term.message}` : ''}` : undefined,
+  ];
   const text = parts.filter((p) => p).join(': ');
   return text ? `virt-launcher pod failed: ${text}` : 'virt-launcher pod failed';
 }
@@ -79,7 +80,10 @@ export function desiredVmiStatus({ vmi, observation, now }: StatusInputs): Virtu
     const forward = implied.phase === 'Failed' || RANK[implied.phase] > RANK[currentPhase];
     if (forward && implied.phase !== currentPhase) {
       next.phase = implied.phase;
-      next.phaseTransitionTimestamps = [...(current.phaseTransitionTimestamps ?? []), { phase: implied.phase, phaseTransitionTimestamp: now.toISOString().replace(/\.\d{3}Z$/, 'Z') } satisfies PhaseTransitionTimestamp];
+      next.phaseTransitionTimestamps = [
+        ...(current.phaseTransitionTimestamps ?? []),
+        { phase: implied.phase, phaseTransitionTimestamp: now.toISOString().replace(/\.\d{3}Z$/, 'Z') } satisfies PhaseTransitionTimestamp,
+      ];
       if (implied.reason) next.reason = implied.reason;
       if (implied.message) next.message = implied.message;
     }
@@ -90,7 +94,10 @@ export function desiredVmiStatus({ vmi, observation, now }: StatusInputs): Virtu
   next.conditions = desiredConditions(vmi, observation, current.conditions ?? [], now);
   if (!current.phaseTransitionTimestamps?.some((t) => t.phase === 'Pending') && currentPhase === 'Pending') {
     // Record when the controller first saw the VMI, so the transition metrics have a start.
-    next.phaseTransitionTimestamps = [{ phase: 'Pending', phaseTransitionTimestamp: vmi.metadata.creationTimestamp ?? now.toISOString() }, ...(next.phaseTransitionTimestamps ?? [])];
+    next.phaseTransitionTimestamps = [
+      { phase: 'Pending', phaseTransitionTimestamp: vmi.metadata.creationTimestamp ?? now.toISOString() },
+      ...(next.phaseTransitionTimestamps ?? []),
+    ];
   }
   return statusEqual(current, next) ? undefined : next;
 }
@@ -98,7 +105,16 @@ export function desiredVmiStatus({ vmi, observation, now }: StatusInputs): Virtu
 function desiredConditions(vmi: VirtualMachineInstance, observation: PodObservation, current: Condition[], now: Date): Condition[] {
   let conds = [...current];
   if (hasVfioDevices(vmi)) {
-    conds = setCondition(conds, { type: ConditionTypes.liveMigratable, status: 'False', reason: ConditionReasons.hostDeviceNotLiveMigratable, message: 'VMI uses a PCI host device (QAT VF or hostDevices)' }, now);
+    conds = setCondition(
+      conds,
+      {
+        type: ConditionTypes.liveMigratable,
+        status: 'False',
+        reason: ConditionReasons.hostDeviceNotLiveMigratable,
+        message: 'VMI uses a PCI host device (QAT VF or hostDevices)',
+      },
+      now,
+    );
   }
   if (observation.kind === 'renderFailed') {
     conds = setCondition(conds, { type: ConditionTypes.synchronized, status: 'False', reason: observation.reason, message: observation.message }, now);
@@ -141,7 +157,11 @@ function normalize(s: VirtualMachineInstanceStatus): unknown {
 
 /** The fields of a desired status that go into the merge patch (whole arrays: merge patch replaces lists). */
 export function statusPatch(want: VirtualMachineInstanceStatus): Record<string, unknown> {
-  const patch: Record<string, unknown> = { phase: want.phase, conditions: want.conditions ?? [], phaseTransitionTimestamps: want.phaseTransitionTimestamps ?? [] };
+  const patch: Record<string, unknown> = {
+    phase: want.phase,
+    conditions: want.conditions ?? [],
+    phaseTransitionTimestamps: want.phaseTransitionTimestamps ?? [],
+  };
   if (want.nodeName !== undefined) patch.nodeName = want.nodeName;
   if (want.reason !== undefined) patch.reason = want.reason;
   if (want.message !== undefined) patch.message = want.message;

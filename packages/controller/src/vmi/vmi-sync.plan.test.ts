@@ -18,7 +18,9 @@ describe('planVmiSync', () => {
 
   it('creates nothing when a pod exists or the VMI is past Pending', () => {
     expect(planVmiSync({ vmi: vmiFixture(), pods: [podFixture()], expectationsSatisfied: true, inputs: inputsFixture() }).createPod).toBeUndefined();
-    expect(planVmiSync({ vmi: vmiFixture({ phase: { phase: 'Scheduling' } }), pods: [], expectationsSatisfied: true, inputs: inputsFixture() }).createPod).toBeUndefined();
+    expect(
+      planVmiSync({ vmi: vmiFixture({ phase: { phase: 'Scheduling' } }), pods: [], expectationsSatisfied: true, inputs: inputsFixture() }).createPod,
+    ).toBeUndefined();
   });
 
   it('keeps the oldest pod and deletes any extra one', () => {
@@ -58,7 +60,14 @@ describe('planVmiSync', () => {
       expect(planVmiSync({ vmi, pods: [], expectationsSatisfied: true, inputs: inputsFixture() }).deletePods).toEqual([]);
     }
     // Not final: the VMI's pod stays.
-    expect(planVmiSync({ vmi: vmiFixture({ phase: { phase: 'Running' } }), pods: [podFixture({ phase: 'Running' })], expectationsSatisfied: true, inputs: inputsFixture() }).deletePods).toEqual([]);
+    expect(
+      planVmiSync({
+        vmi: vmiFixture({ phase: { phase: 'Running' } }),
+        pods: [podFixture({ phase: 'Running' })],
+        expectationsSatisfied: true,
+        inputs: inputsFixture(),
+      }).deletePods,
+    ).toEqual([]);
   });
 
   it('a forbidden device: no pod, a renderFailed observation', () => {

@@ -26,7 +26,12 @@ function created(p: Pod): number {
  * @param pods launcher pods of this VMI (label kubevirt.io/created-by=<uid>) from the cache
  * @param expectationsSatisfied false while a create/delete of ours is not yet in the cache
  */
-export function planVmiSync(opts: { vmi: VirtualMachineInstance; pods: readonly Pod[]; expectationsSatisfied: boolean; inputs: LauncherPodInputs }): VmiSyncPlan {
+export function planVmiSync(opts: {
+  vmi: VirtualMachineInstance;
+  pods: readonly Pod[];
+  expectationsSatisfied: boolean;
+  inputs: LauncherPodInputs;
+}): VmiSyncPlan {
   const { vmi, pods } = opts;
   const finalizers = vmi.metadata.finalizers ?? [];
   const hasFinalizer = finalizers.includes(Finalizers.vmi);

@@ -42,7 +42,10 @@ export const disksConfigurator: DomainConfigurator = {
       const isCdrom = disk.cdrom !== undefined;
       const bus: Bus = (isCdrom ? disk.cdrom?.bus : disk.disk?.bus) ?? (isCdrom ? 'sata' : 'virtio');
       if (!BUSES.includes(bus) || (isCdrom && bus === 'virtio')) {
-        throw new DomainRenderError(`${field}.${isCdrom ? 'cdrom' : 'disk'}.bus`, `${JSON.stringify(bus)} is not supported (use ${isCdrom ? 'sata or scsi' : 'virtio, sata or scsi'})`);
+        throw new DomainRenderError(
+          `${field}.${isCdrom ? 'cdrom' : 'disk'}.bus`,
+          `${JSON.stringify(bus)} is not supported (use ${isCdrom ? 'sata or scsi' : 'virtio, sata or scsi'})`,
+        );
       }
       const prefix = bus === 'virtio' ? 'vd' : 'sd';
       const n = perPrefix.get(prefix) ?? 0;
@@ -62,9 +65,7 @@ export const disksConfigurator: DomainConfigurator = {
 
     domain.devices.disks = result;
     const others = domain.devices.controllers.filter((c) => c.type !== 'scsi');
-    domain.devices.controllers = result.some((d) => d.target.bus === 'scsi')
-      ? [...others, { type: 'scsi', index: 0, model: 'virtio-scsi' }]
-      : others;
+    domain.devices.controllers = result.some((d) => d.target.bus === 'scsi') ? [...others, { type: 'scsi', index: 0, model: 'virtio-scsi' }] : others;
   },
 };
 

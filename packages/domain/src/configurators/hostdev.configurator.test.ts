@@ -33,6 +33,8 @@ describe('hostdevConfigurator', () => {
     );
     const bad = qatVmi(1);
     bad.spec.domain.devices.qats![0]!.name = 'Bad_Name';
-    expect(() => hostdevConfigurator.configure(bad, emptyDomain(), { assignments: [], facts })).toThrow('spec.domain.devices.qats[0].name: "Bad_Name" is not a DNS label');
+    expect(() => hostdevConfigurator.configure(bad, emptyDomain(), { assignments: [], facts })).toThrow(
+      'spec.domain.devices.qats[0].name: "Bad_Name" is not a DNS label',
+    );
   });
 });

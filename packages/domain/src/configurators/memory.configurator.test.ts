@@ -22,7 +22,9 @@ describe('memoryConfigurator', () => {
     expect(() => kib({ memory: undefined, resources: {} })).toThrow(DomainRenderError);
     expect(() => kib({ memory: undefined, resources: {} })).toThrow('spec.domain.memory.guest: required');
     expect(() => kib({ memory: { guest: 'abc' } })).toThrow('spec.domain.memory.guest: "abc" is not a valid quantity');
-    expect(() => kib({ memory: undefined, resources: { requests: { memory: '12XB' } } })).toThrow('spec.domain.resources.requests.memory: "12XB" is not a valid quantity');
+    expect(() => kib({ memory: undefined, resources: { requests: { memory: '12XB' } } })).toThrow(
+      'spec.domain.resources.requests.memory: "12XB" is not a valid quantity',
+    );
     expect(() => kib({ memory: { guest: '0' } })).toThrow('spec.domain.memory.guest: "0" must be more than 0');
     expect(() => kib({ memory: { guest: '-1Gi' } })).toThrow('must be more than 0');
     expect(() => kib({ memory: { guest: '1e30' } })).toThrow('spec.domain.memory.guest: "1e30" is too large');

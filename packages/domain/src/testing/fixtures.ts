@@ -48,13 +48,21 @@ export function scenarios(): Scenario[] {
     },
   });
   withDisks.metadata.name = 'vmi-disks';
-  withDisks.spec.volumes = ['root', 'data', 'scratch', 'iso'].map((name) => ({ name, hostDisk: { path: `/var/lib/qvirt/disks/${name}.img`, type: 'DiskOrCreate' as const, capacity: '1Gi' } }));
+  withDisks.spec.volumes = ['root', 'data', 'scratch', 'iso'].map((name) => ({
+    name,
+    hostDisk: { path: `/var/lib/qvirt/disks/${name}.img`, type: 'DiskOrCreate' as const, capacity: '1Gi' },
+  }));
   const noAcpi = plainVmi({ features: { acpi: { enabled: false } }, devices: { autoattachSerialConsole: false } });
   noAcpi.metadata.name = 'vmi-noacpi';
   return [
     { name: 'plain', vmi: plainVmi(), allocation: new Map(), facts: { kvm: false } },
     { name: 'plain-kvm', vmi: plainVmi(), allocation: new Map(), facts: { kvm: true, emulator: '/usr/bin/qemu-system-x86_64' } },
-    { name: 'qat-x1', vmi: qatVmi(1), allocation: new Map([[generic, ['0000:3d:01.1']]]), facts: { kvm: false, consoleLogPath: '/var/run/kubevirt-private/uid/virt-serial0-log' } },
+    {
+      name: 'qat-x1',
+      vmi: qatVmi(1),
+      allocation: new Map([[generic, ['0000:3d:01.1']]]),
+      facts: { kvm: false, consoleLogPath: '/var/run/kubevirt-private/uid/virt-serial0-log' },
+    },
     { name: 'qat-x8', vmi: qatVmi(8), allocation: new Map([[generic, vfAddresses(8)]]), facts: { kvm: false } },
     { name: 'qat-x8-kvm', vmi: qatVmi(8), allocation: new Map([[generic, vfAddresses(8, 0xda)]]), facts: { kvm: true } },
     {

@@ -16,9 +16,17 @@ const METRICS_DOC = fileURLToPath(new URL('../../../../docs/metrics.md', import.
 /** The rows of the table after `<!-- metrics-table -->` in docs/metrics.md. */
 export function documentedMetrics(doc: string = readFileSync(METRICS_DOC, 'utf8')): DocMetric[] {
   const lines = doc.slice(doc.indexOf('<!-- metrics-table -->')).split('\n').slice(1);
-  const rows = lines.slice(0, lines.findIndex((l) => !l.startsWith('|'))).slice(2);
+  const rows = lines
+    .slice(
+      0,
+      lines.findIndex((l) => !l.startsWith('|')),
+    )
+    .slice(2);
   return rows.map((row) => {
-    const [metric, type, labels, component] = row.split('|').slice(1, -1).map((c) => c.trim());
+    const [metric, type, labels, component] = row
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     const ticks = (c: string) => [...c.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
     return { name: ticks(metric!)[0]!, type: type!, labels: ticks(labels!).sort(), component: component! };
   });
@@ -46,7 +54,8 @@ export function metricsDocProblems(component: string, exportedText: string, rows
   const exported = exportedFamilies(exportedText);
   const covers = (r: DocMetric, name: string) => (r.name.endsWith('*') ? name.startsWith(r.name.slice(0, -1)) : r.name === name);
   const problems: string[] = [];
-  for (const name of exported.keys()) if (!mine.some((r) => covers(r, name))) problems.push(`${component} exports ${name}, which docs/metrics.md does not list`);
+  for (const name of exported.keys())
+    if (!mine.some((r) => covers(r, name))) problems.push(`${component} exports ${name}, which docs/metrics.md does not list`);
   for (const r of mine) {
     if (r.name.endsWith('*')) {
       if (![...exported.keys()].some((n) => covers(r, n))) problems.push(`docs/metrics.md lists ${r.name} for ${component}, which exports no such family`);
@@ -54,7 +63,8 @@ export function metricsDocProblems(component: string, exportedText: string, rows
     }
     const f = exported.get(r.name);
     if (!f) problems.push(`docs/metrics.md lists ${r.name} for ${component}, which it does not export`);
-    else if (f.type !== r.type || f.labels.join(',') !== r.labels.join(',')) problems.push(`${r.name}: docs/metrics.md says ${r.type} {${r.labels.join(',')}}, ${component} exports ${f.type} {${f.labels.join(',')}}`);
+    else if (f.type !== r.type || f.labels.join(',') !== r.labels.join(','))
+      problems.push(`${r.name}: docs/metrics.md says ${r.type} {${r.labels.join(',')}}, ${component} exports ${f.type} {${f.labels.join(',')}}`);
   }
   return problems;
 }

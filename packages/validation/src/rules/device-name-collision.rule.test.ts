@@ -7,8 +7,14 @@ describe('validateDeviceNameCollisions', () => {
     const spec = {
       domain: {
         devices: {
-          qats: [{ name: 'a', deviceName: 'qat.intel.com/generic' }, { name: 'dev', deviceName: 'qat.intel.com/generic' }],
-          hostDevices: [{ name: 'gpu', deviceName: 'nvidia.com/T4' }, { name: 'dev', deviceName: 'nvidia.com/T4' }],
+          qats: [
+            { name: 'a', deviceName: 'qat.intel.com/generic' },
+            { name: 'dev', deviceName: 'qat.intel.com/generic' },
+          ],
+          hostDevices: [
+            { name: 'gpu', deviceName: 'nvidia.com/T4' },
+            { name: 'dev', deviceName: 'nvidia.com/T4' },
+          ],
         },
       },
     };
@@ -16,7 +22,8 @@ describe('validateDeviceNameCollisions', () => {
       {
         type: 'FieldValueDuplicate',
         field: 'spec.domain.devices.hostDevices[1].name',
-        message: 'spec.domain.devices.hostDevices[1] and spec.domain.devices.qats[1] must not have the same name "dev": device status entries are keyed by name',
+        message:
+          'spec.domain.devices.hostDevices[1] and spec.domain.devices.qats[1] must not have the same name "dev": device status entries are keyed by name',
       },
     ]);
   });

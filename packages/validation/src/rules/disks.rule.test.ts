@@ -7,7 +7,17 @@ const d = 'spec.domain.devices.disks';
 
 describe('validateDisks', () => {
   it('accepts disks that each name a volume', () => {
-    const spec = { domain: { devices: { disks: [{ name: 'root', disk: { bus: 'virtio' as const } }, { name: 'cd', cdrom: {} }] } }, volumes: [vol('root'), vol('cd')] };
+    const spec = {
+      domain: {
+        devices: {
+          disks: [
+            { name: 'root', disk: { bus: 'virtio' as const } },
+            { name: 'cd', cdrom: {} },
+          ],
+        },
+      },
+      volumes: [vol('root'), vol('cd')],
+    };
     expect(validateDisks('spec', spec, gatesOn())).toEqual([]);
   });
 
@@ -26,7 +36,14 @@ describe('validateDisks', () => {
 
   it('allows one target type per disk and one device per boot order', () => {
     const spec = {
-      domain: { devices: { disks: [{ name: 'a', disk: {}, cdrom: {}, bootOrder: 1 }, { name: 'b', bootOrder: 1 }] } },
+      domain: {
+        devices: {
+          disks: [
+            { name: 'a', disk: {}, cdrom: {}, bootOrder: 1 },
+            { name: 'b', bootOrder: 1 },
+          ],
+        },
+      },
       volumes: [vol('a'), vol('b')],
     };
     expect(validateDisks('spec', spec, gatesOn())).toEqual([

@@ -40,9 +40,7 @@ describe('validateKernelBoot', () => {
     expect(validateKernelBoot('spec', spec({ kernelArgs: 'quiet' }), gatesOn())).toEqual([
       { type: 'FieldValueRequired', field: kb, message: `${kb} must have exactly one of container or hostPath` },
     ]);
-    expect(
-      validateKernelBoot('spec.template.spec', spec({ container: { image: 'i', kernelPath: '/k' }, hostPath: { kernelPath: '/k' } }), gatesOn()),
-    ).toEqual([
+    expect(validateKernelBoot('spec.template.spec', spec({ container: { image: 'i', kernelPath: '/k' }, hostPath: { kernelPath: '/k' } }), gatesOn())).toEqual([
       {
         type: 'FieldValueInvalid',
         field: 'spec.template.spec.domain.firmware.kernelBoot',

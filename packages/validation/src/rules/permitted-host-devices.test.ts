@@ -5,7 +5,10 @@ import { validateVmiSpec } from '../vmi-spec.validator.js';
 
 describe('permittedHostDevices in validation', () => {
   it('denies instead of throwing on a malformed list from a ConfigMap', () => {
-    const broken = { ...gatesOn(), permittedHostDevices: { pciHostDevices: 5, mediatedDevices: [null, 'x'] } as unknown as PermittedHostDevices } as ClusterConfig;
+    const broken = {
+      ...gatesOn(),
+      permittedHostDevices: { pciHostDevices: 5, mediatedDevices: [null, 'x'] } as unknown as PermittedHostDevices,
+    } as ClusterConfig;
     const spec = { domain: { memory: { guest: '1Gi' }, devices: { qats: [{ name: 'q', deviceName: 'qat.intel.com/generic' }] } } };
     expect(validateVmiSpec('spec', spec, broken)).toEqual([
       {

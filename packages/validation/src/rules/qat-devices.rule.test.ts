@@ -72,7 +72,10 @@ describe('validateQatDevices', () => {
     ['kubernetes.io/qat', "the kubernetes.io domain is reserved for Kubernetes' native resources; an extended resource must use another domain"],
     ['requests.qat.intel.com/generic', 'must not start with "requests." (that prefix is reserved for resource quota)'],
     ['qat.intel.com/', 'name part must be non-empty'],
-    ['Qat.Intel.com/generic', "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"],
+    [
+      'Qat.Intel.com/generic',
+      "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+    ],
   ])('rejects deviceName %j saying why', (deviceName, why) => {
     expect(validateQatDevices('spec', spec([{ name: 'q', deviceName }]), gatesOn())).toEqual([
       {
@@ -108,7 +111,14 @@ describe('validateQatDevices', () => {
   });
 
   it('collects every problem, the gate cause first', () => {
-    const causes = validateQatDevices('spec', spec([{ name: 'A', deviceName: 'x' }, { name: 'A', deviceName: 'qat.intel.com/generic' }]), gatesOff());
+    const causes = validateQatDevices(
+      'spec',
+      spec([
+        { name: 'A', deviceName: 'x' },
+        { name: 'A', deviceName: 'qat.intel.com/generic' },
+      ]),
+      gatesOff(),
+    );
     expect(causes.map((c) => [c.type, c.field])).toEqual([
       ['FieldValueInvalid', 'spec.domain.devices.qats'],
       ['FieldValueInvalid', 'spec.domain.devices.qats[0].name'],
@@ -118,7 +128,7 @@ describe('validateQatDevices', () => {
     ]);
   });
 
-  it('through validateVmiSpec: missing fields are the shape check\'s, once', () => {
+  it("through validateVmiSpec: missing fields are the shape check's, once", () => {
     const causes = validateVmiSpec('spec', { domain: { memory: { guest: '1Gi' }, devices: { qats: [{ name: 'q' }, 'x'] } } }, gatesOn());
     expect(causes).toEqual([
       { type: 'FieldValueRequired', field: 'spec.domain.devices.qats[0].deviceName', message: 'spec.domain.devices.qats[0].deviceName: Required value' },

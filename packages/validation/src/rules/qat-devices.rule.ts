@@ -1,4 +1,13 @@
-import { FeatureGate, isGateEnabled, isResourcePermitted, MAX_DEVICES, notPermittedMessage, ResourceNames, type ClusterConfig, type StatusCause } from '@qvirt/api';
+import {
+  FeatureGate,
+  isGateEnabled,
+  isResourcePermitted,
+  MAX_DEVICES,
+  notPermittedMessage,
+  ResourceNames,
+  type ClusterConfig,
+  type StatusCause,
+} from '@qvirt/api';
 import { invalid } from '../causes.js';
 import { child } from '../field-path.js';
 import type { SpecRule } from '../spec-view.js';
@@ -32,7 +41,11 @@ function qatDeviceNameCauses(deviceName: string, field: () => string, config: Cl
   }
   if (deviceName.startsWith(ResourceNames.qatPrefix)) return NO_CAUSES;
   return [
-    invalid(field(), deviceName, `a QAT deviceName must be a ${ResourceNames.qatPrefix} resource (e.g. ${ResourceNames.qatGeneric}) unless permittedHostDevices lists it`),
+    invalid(
+      field(),
+      deviceName,
+      `a QAT deviceName must be a ${ResourceNames.qatPrefix} resource (e.g. ${ResourceNames.qatGeneric}) unless permittedHostDevices lists it`,
+    ),
   ];
 }
 
