@@ -122,4 +122,21 @@ describe('one implementation of each shared fact', () => {
     const twice = [...exported].filter(([, owners]) => new Set(owners).size > 1).map(([n, owners]) => `${n}: ${owners.join(', ')}`);
     expect(twice).toEqual([]);
   });
+
+  it("@qvirt/api's main entry loads neither a YAML parser nor the CRD renderer", () => {
+    const seen = new Set<string>();
+    const external = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of readFileSync(file, 'utf8').matchAll(/^(?:import|export)\b[^;]*?from '([^']+)'/gm)) {
+        const spec = m[1]!;
+        if (spec.startsWith('.')) visit(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));
+        else external.add(spec);
+      }
+    };
+    visit(join(REPO, 'packages/api/src/index.ts'));
+    expect([...external]).toEqual([]);
+    expect([...seen].map((f) => relative(REPO, f)).filter((f) => f.includes('/crd/'))).toEqual([]);
+  });
 });
