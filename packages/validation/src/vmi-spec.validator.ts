@@ -7,6 +7,7 @@ import { validateHostDevices } from './rules/host-devices.rule.js';
 import { validateKernelBoot } from './rules/kernel-boot.rule.js';
 import { validateMemory } from './rules/memory.rule.js';
 import { validateQatDevices } from './rules/qat-devices.rule.js';
+import { validateUnhonouredFields } from './rules/unhonoured-fields.rule.js';
 import { validateVolumes } from './rules/volumes.rule.js';
 import { checkShape } from './shape.js';
 import type { SpecRule, VmiSpecView } from './spec-view.js';
@@ -21,6 +22,7 @@ export const vmiSpecRules: readonly SpecRule[] = [
   validateKernelBoot,
   validateDisks,
   validateVolumes,
+  validateUnhonouredFields,
 ];
 
 /**
