@@ -1,6 +1,7 @@
 import { vmiSpecSchema, vmSpecSchema, type ClusterConfig, type StatusCause } from '@qvirt/api';
 import { capCauses, required } from './causes.js';
 import { envelopeCauses, notAnObject } from './envelope.js';
+import { hookSidecarCauses } from './rules/hook-sidecars.rule.js';
 import { validateRunStrategy } from './rules/run-strategy.rule.js';
 import { checkShape } from './shape.js';
 import { isRecord, own } from './untrusted.js';
@@ -26,6 +27,7 @@ export function validateVm(vm: unknown, config: ClusterConfig): StatusCause[] {
   if (isRecord(spec)) {
     causes.push(...validateRunStrategy('spec', spec));
     const template = own(spec, 'template');
+    if (isRecord(template)) causes.push(...hookSidecarCauses('spec.template.metadata', own(template, 'metadata')));
     const templateSpec = isRecord(template) ? own(template, 'spec') : undefined;
     if (templateSpec !== undefined) causes.push(...validateVmiSpec(TEMPLATE_SPEC_PATH, templateSpec, config));
   }

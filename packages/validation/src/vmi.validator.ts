@@ -2,6 +2,7 @@ import type { ClusterConfig, StatusCause } from '@qvirt/api';
 import { capCauses, required } from './causes.js';
 import { envelopeCauses, notAnObject } from './envelope.js';
 import { isRecord, jsonEqual, own } from './untrusted.js';
+import { hookSidecarCauses } from './rules/hook-sidecars.rule.js';
 import { validateVmiSpec } from './vmi-spec.validator.js';
 
 /** KubeVirt's answer to any change of a VMI's spec. */
@@ -11,6 +12,7 @@ export const VMI_UPDATE_RESTRICTED_MESSAGE = 'update of VMI object is restricted
 export function validateVmiCreate(vmi: unknown, config: ClusterConfig): StatusCause[] {
   if (!isRecord(vmi)) return [notAnObject('VirtualMachineInstance', vmi)];
   const causes = envelopeCauses(vmi);
+  causes.push(...hookSidecarCauses('metadata', own(vmi, 'metadata')));
   const spec = own(vmi, 'spec');
   if (spec === undefined) causes.push(required('spec'));
   else causes.push(...validateVmiSpec('spec', spec, config));
