@@ -3,6 +3,20 @@ import { apiserverFlags, controllerManagerFlags, etcdFlags } from './component-f
 
 const flagMap = (args: string[]): Map<string, string> => new Map(args.map((a) => a.replace(/^--/, '').split(/=(.*)/s).slice(0, 2) as [string, string]));
 
+/** The files and ports every apiserver case shares; each case adds the address and service CIDR it is about. */
+const apiserverBase = {
+  etcdUrl: 'http://127.0.0.1:1',
+  securePort: 3,
+  certDir: '/c',
+  caCert: '/ca',
+  tlsCert: '/t',
+  tlsKey: '/k',
+  saPublicKey: '/sa.pub',
+  saPrivateKey: '/sa.key',
+  kubeletClientCert: '/kc.crt',
+  kubeletClientKey: '/kc.key',
+};
+
 describe('component flags', () => {
   it('etcd listens on loopback only, as a one-member cluster', () => {
     const f = flagMap(etcdFlags({ dataDir: '/d', clientPort: 1, peerPort: 2 }));
@@ -12,16 +26,7 @@ describe('component flags', () => {
 
   it('apiserver: Node,RBAC, service-account signing, loopback, extra flags last', () => {
     const args = apiserverFlags({
-      etcdUrl: 'http://127.0.0.1:1',
-      securePort: 3,
-      certDir: '/c',
-      caCert: '/ca',
-      tlsCert: '/t',
-      tlsKey: '/k',
-      saPublicKey: '/sa.pub',
-      saPrivateKey: '/sa.key',
-      kubeletClientCert: '/kc.crt',
-      kubeletClientKey: '/kc.key',
+      ...apiserverBase,
       serviceCidr: '10.0.0.0/24',
       serviceAccountIssuer: 'https://iss',
       address: '127.0.0.1',
@@ -44,16 +49,7 @@ describe('component flags', () => {
   it('apiserver on a node-facing address advertises it and keeps the endpoint reconciler', () => {
     const f = flagMap(
       apiserverFlags({
-        etcdUrl: 'http://127.0.0.1:1',
-        securePort: 3,
-        certDir: '/c',
-        caCert: '/ca',
-        tlsCert: '/t',
-        tlsKey: '/k',
-        saPublicKey: '/sa.pub',
-        saPrivateKey: '/sa.key',
-        kubeletClientCert: '/kc.crt',
-        kubeletClientKey: '/kc.key',
+        ...apiserverBase,
         serviceCidr: '10.96.0.0/16',
         serviceAccountIssuer: 'https://iss',
         address: '10.213.0.1',

@@ -19,7 +19,7 @@ export interface VmReconcilerOptions {
 export class VmReconciler {
   constructor(private readonly o: VmReconcilerOptions) {}
 
-  /** One look at the VM `ref`; `signal` aborts when the controller stops (no write is started after that). */
+  /** One look at the VM `ref`; a reconcile started after `signal` aborts (the controller stopping) does nothing. */
   async reconcile(ref: ObjectRef, signal?: AbortSignal): Promise<ReconcileResult | void> {
     const { namespace, name } = ref;
     const key = objectKey(namespace, name);

@@ -39,7 +39,7 @@ export class VmiReconciler {
 
   constructor(private readonly o: VmiReconcilerOptions) {}
 
-  /** One look at the VMI `ref`; `signal` aborts when the controller stops (no write is started after that). */
+  /** One look at the VMI `ref`; a reconcile started after `signal` aborts (the controller stopping) does nothing. */
   async reconcile(ref: ObjectRef, signal?: AbortSignal): Promise<ReconcileResult | void> {
     const { namespace, name } = ref;
     const key = objectKey(namespace, name);

@@ -58,7 +58,7 @@ export class VmiReconciler {
     this.sessions = new LauncherSessions({ runDir: o.runDir, connector: o.connector, exitRecord: o.exitRecord, enqueue: o.enqueue, logger: o.logger });
   }
 
-  /** One look at the VMI `ref`; `signal` aborts when the handler stops (no action is started after that). */
+  /** One look at the VMI `ref`; once `signal` aborts (the handler stopping) it starts no domain action. */
   async reconcile(ref: ObjectRef, signal?: AbortSignal): Promise<ReconcileResult | void> {
     const { namespace, name } = ref;
     const key = objectKey(namespace, name);

@@ -35,24 +35,18 @@ class ManualClock implements Clock {
   }
 }
 
-/** The domain calls the supervisor made, in order. */
-function recorded(domains: DomainManager, calls: string[]): DomainManager {
-  const record =
-    (op: 'shutdown' | 'destroy' | 'undefine') =>
-    (name: string): Promise<void> => {
-      calls.push(`${op} ${name}`);
-      return domains[op](name);
-    };
-  return { ...bound(domains), shutdown: record('shutdown'), destroy: record('destroy'), undefine: record('undefine') };
-}
-
-function bound(d: DomainManager): DomainManager {
+/** `d`, recording the domain calls the supervisor makes (shutdown, destroy, undefine) in order. */
+function recorded(d: DomainManager, calls: string[]): DomainManager {
+  const record = (op: 'shutdown' | 'destroy' | 'undefine') => (name: string) => {
+    calls.push(`${op} ${name}`);
+    return d[op](name);
+  };
   return {
     define: (xml) => d.define(xml),
     start: (n) => d.start(n),
-    shutdown: (n) => d.shutdown(n),
-    destroy: (n) => d.destroy(n),
-    undefine: (n) => d.undefine(n),
+    shutdown: record('shutdown'),
+    destroy: record('destroy'),
+    undefine: record('undefine'),
     state: (n) => d.state(n),
     xml: (n) => d.xml(n),
     list: () => d.list(),
