@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { DomainManager } from '@qvirt/libvirt';
 import { InMemoryDomainManager } from '@qvirt/libvirt/testing';
 import { LauncherClient, readExitRecord, writeExitRecord } from '@qvirt/launcher-rpc';
+import { silentLogger } from '@qvirt/log';
 import { eventually } from '@qvirt/testing';
 import { useTempDir } from '@qvirt/testing/vitest';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -54,7 +55,6 @@ function recorded(d: DomainManager, calls: string[]): DomainManager {
   };
 }
 
-const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const named = ['--namespace', 'default', '--name', 'vm1'];
 const runDir = useTempDir('supervisor-');
 
@@ -105,7 +105,7 @@ function supervisor(extra: string[] = []): Supervisor {
   return new Supervisor({
     config,
     env: {},
-    logger: silent,
+    logger: silentLogger,
     launcherVersion: '0.1.0',
     qemuVersion: async () => '7.2.0',
     startDaemon: async () => daemon,
