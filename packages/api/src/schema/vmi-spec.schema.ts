@@ -14,6 +14,8 @@ const deviceEntry = (what: string): JsonSchema =>
     ['name', 'deviceName'],
   );
 
+const pullPolicy = enumOf(['Always', 'IfNotPresent', 'Never']);
+
 const disk = obj(
   {
     name: str('Name of the volume this disk attaches.'),
@@ -38,7 +40,16 @@ const volume = obj(
       },
       ['path', 'type'],
     ),
-    containerDisk: obj({ image: str(), path: str() }, ['image']),
+    containerDisk: obj(
+      {
+        image: str('Image holding the disk (one file under /disk/, qcow2 or raw).'),
+        path: str('The disk file in the image, if not the one under /disk/.'),
+        imagePullPolicy: pullPolicy,
+        imagePullSecret: str('Secret in the VMI namespace used to pull the image.'),
+      },
+      ['image'],
+      'An ephemeral disk from a container image: the guest writes to an overlay that goes with the VMI.',
+    ),
   },
   ['name'],
 );
@@ -46,7 +57,16 @@ const volume = obj(
 const kernelBoot = obj(
   {
     kernelArgs: str('Kernel command line.'),
-    container: obj({ image: str(), kernelPath: str(), initrdPath: str(), imagePullPolicy: str() }, ['image']),
+    container: obj(
+      {
+        image: str(),
+        kernelPath: str('The kernel in the image (absolute).'),
+        initrdPath: str('The initrd in the image (absolute).'),
+        imagePullPolicy: pullPolicy,
+        imagePullSecret: str(),
+      },
+      ['image'],
+    ),
     hostPath: obj(
       { kernelPath: str('Kernel image on the node (qvirt extension).'), initrdPath: str('Initrd on the node.') },
       ['kernelPath'],

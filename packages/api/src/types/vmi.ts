@@ -43,7 +43,7 @@ export interface HostDiskSource {
 export interface Volume {
   name: string;
   hostDisk?: HostDiskSource;
-  containerDisk?: { image: string; path?: string };
+  containerDisk?: { image: string; path?: string; imagePullPolicy?: PullPolicy; imagePullSecret?: string };
 }
 
 export interface Devices {
@@ -53,6 +53,9 @@ export interface Devices {
   autoattachSerialConsole?: boolean;
 }
 
+/** A Kubernetes image pull policy. */
+export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
+
 /**
  * Direct kernel boot. KubeVirt takes kernel and initrd from a container image;
  * qvirt also accepts them from the node's file system (hostPath), which is how
@@ -60,7 +63,7 @@ export interface Devices {
  */
 export interface KernelBoot {
   kernelArgs?: string;
-  container?: { image: string; kernelPath?: string; initrdPath?: string; imagePullPolicy?: string };
+  container?: { image: string; kernelPath?: string; initrdPath?: string; imagePullPolicy?: PullPolicy; imagePullSecret?: string };
   hostPath?: { kernelPath: string; initrdPath?: string };
 }
 

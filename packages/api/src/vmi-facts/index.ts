@@ -15,3 +15,12 @@ export {
 } from './devices.js';
 export { isFinalPhase } from './phase.js';
 export { DEFAULT_GRACE_PERIOD_SECONDS, gracePeriodSeconds } from './grace-period.js';
+export {
+  ImageVolumePaths,
+  containerDisks,
+  defaultPullPolicy,
+  kernelBootImage,
+  pathInImage,
+  type ContainerDiskFacts,
+  type KernelBootImageFacts,
+} from './image-volumes.js';
