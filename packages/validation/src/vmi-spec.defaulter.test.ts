@@ -18,6 +18,7 @@ describe('defaultVmi', () => {
     const input = vmiQat();
     expect(defaultVmi(input, gatesOn())).toEqual([
       { op: 'add', path: '/metadata/finalizers', value: ['foregroundDeleteVirtualMachine'] },
+      { op: 'add', path: '/spec/architecture', value: 'amd64' },
       { op: 'add', path: '/spec/domain/machine', value: { type: 'q35' } },
       { op: 'add', path: '/spec/domain/cpu/sockets', value: 1 },
       { op: 'add', path: '/spec/domain/cpu/threads', value: 1 },
@@ -29,6 +30,7 @@ describe('defaultVmi', () => {
     const out = applyJsonPatch(vmi({ domain: {} }), defaultVmi(vmi({ domain: {} }), { ...gatesOn(), machineType: 'pc-q35-7.2' })) as { spec: unknown };
     expect(out.spec).toEqual(
       vmi({
+        architecture: 'amd64',
         terminationGracePeriodSeconds: 30,
         domain: {
           machine: { type: 'pc-q35-7.2' },
@@ -76,12 +78,26 @@ describe('defaultVmi', () => {
 
   it('keeps what the user set, including acpi off, and replaces nulls', () => {
     const doc = vmi({
+      architecture: 'amd64',
       terminationGracePeriodSeconds: null,
       domain: { machine: { type: 'pc' }, cpu: { cores: 2, sockets: 2, threads: 1 }, features: { acpi: { enabled: false } }, devices: {} },
     });
     expect(defaultVmi(doc, gatesOn()).filter((op) => op.path.startsWith('/spec'))).toEqual([
       { op: 'replace', path: '/spec/terminationGracePeriodSeconds', value: 30 },
     ]);
+  });
+
+  it.each<[string, unknown, { op: string; value: unknown } | undefined]>([
+    ['absent', undefined, { op: 'add', value: 'amd64' }],
+    ['null', null, { op: 'replace', value: 'amd64' }],
+    ['empty (Go reads it as unset)', '', { op: 'replace', value: 'amd64' }],
+    ['amd64', 'amd64', undefined],
+    ['another architecture (validation refuses it)', 'arm64', undefined],
+    ['a value of the wrong type (validation reports it)', 64, undefined],
+  ])("sets KubeVirt's default architecture, amd64, when it is %s", (_, architecture, op) => {
+    const doc = vmi(architecture === undefined ? { domain: {} } : { architecture, domain: {} });
+    const ops = defaultVmi(doc, gatesOn()).filter((o) => o.path === '/spec/architecture');
+    expect(ops).toEqual(op === undefined ? [] : [{ ...op, path: '/spec/architecture' }]);
   });
 
   it('never throws and never patches through mistyped values', () => {
@@ -113,6 +129,7 @@ describe('defaultVm', () => {
     };
     const ops = defaultVm(vm, gatesOn());
     expect(ops.map((o) => o.path)).toEqual([
+      '/spec/template/spec/architecture',
       '/spec/template/spec/terminationGracePeriodSeconds',
       '/spec/template/spec/domain/machine',
       '/spec/template/spec/domain/cpu',
@@ -127,7 +144,11 @@ describe('the patch', () => {
     vmiQat(),
     vmi({ domain: {} }),
     vmi({ domain: { resources: { limits: { memory: '1Gi', cpu: '3' } }, devices: { disks: [{ name: 'a' }, { name: 'b', cdrom: {} }] } } }),
-    vmi({ terminationGracePeriodSeconds: null, domain: { machine: { type: '' }, cpu: null, memory: 'x', resources: { limits: { memory: '1Gi' } } } }),
+    vmi({
+      architecture: '',
+      terminationGracePeriodSeconds: null,
+      domain: { machine: { type: '' }, cpu: null, memory: 'x', resources: { limits: { memory: '1Gi' } } },
+    }),
     vmi(JSON.parse('{"domain":{"devices":{}},"nodeSelector":{"__proto__":"x"}}')),
   ];
 

@@ -1,6 +1,7 @@
 import { Finalizers, MAX_DEVICES, tryParseQuantity, type ClusterConfig } from '@qvirt/api';
 import type { JsonPatchOperation } from './json-patch.js';
 import { PatchBuilder } from './patch-builder.js';
+import { DEFAULT_ARCHITECTURE } from './rules/architecture.rule.js';
 import { isRecord, own } from './untrusted.js';
 
 type Path = readonly (string | number)[];
@@ -12,6 +13,7 @@ const P = {
   metadata: ['metadata'],
   finalizers: ['finalizers'],
   gracePeriod: ['terminationGracePeriodSeconds'],
+  architecture: ['architecture'],
   domain: ['domain'],
   machineType: ['machine', 'type'],
   cpu: ['cpu'],
@@ -68,6 +70,7 @@ function defaultVmiFinalizer(b: PatchBuilder): void {
 }
 
 function defaultSpec(spec: PatchBuilder, config: ClusterConfig): void {
+  defaultArchitecture(spec);
   if (spec.isUnset(P.gracePeriod)) spec.set(P.gracePeriod, DEFAULT_TERMINATION_GRACE_PERIOD_SECONDS);
   const domain = spec.at(P.domain);
   if (domain === undefined) return;
@@ -76,6 +79,15 @@ function defaultSpec(spec: PatchBuilder, config: ClusterConfig): void {
   defaultMemory(domain);
   defaultFeatures(domain);
   defaultDevices(domain);
+}
+
+/**
+ * architecture: amd64 when absent or empty, as KubeVirt's mutator sets the cluster's default
+ * architecture (for a VMI and a VM's template alike). Other values are validation's to refuse.
+ */
+function defaultArchitecture(spec: PatchBuilder): void {
+  const arch = spec.get(P.architecture);
+  if (arch === undefined || arch === null || arch === '') spec.set(P.architecture, DEFAULT_ARCHITECTURE);
 }
 
 /** machine.type from the cluster config (q35 unless configured). */

@@ -1,5 +1,6 @@
 import { vmiSpecSchema, type ClusterConfig, type StatusCause } from '@qvirt/api';
 import { capCauses } from './causes.js';
+import { validateArchitecture } from './rules/architecture.rule.js';
 import { validateCpu } from './rules/cpu.rule.js';
 import { validateDeviceNameCollisions } from './rules/device-name-collision.rule.js';
 import { validateDisks } from './rules/disks.rule.js';
@@ -23,6 +24,7 @@ export const vmiSpecRules: readonly SpecRule[] = [
   validateDisks,
   validateVolumes,
   validateUnhonouredFields,
+  validateArchitecture,
 ];
 
 /**

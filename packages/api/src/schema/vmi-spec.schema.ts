@@ -124,6 +124,7 @@ export const vmiSpecSchema: JsonSchema = obj(
     tolerations: arr(toleration),
     terminationGracePeriodSeconds: int(undefined, { minimum: 0 }),
     hostname: str(),
+    architecture: str("Guest CPU architecture; KubeVirt's mutator sets the cluster's default (amd64). qvirt runs only amd64 guests."),
   },
   ['domain'],
 );

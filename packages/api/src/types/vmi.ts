@@ -100,6 +100,8 @@ export interface VirtualMachineInstanceSpec {
   tolerations?: Toleration[];
   terminationGracePeriodSeconds?: number;
   hostname?: string;
+  /** Guest CPU architecture; defaulted to `amd64` (KubeVirt's default on amd64), the only one qvirt runs. */
+  architecture?: string;
 }
 
 export const VMI_PHASES = ['Pending', 'Scheduling', 'Scheduled', 'Running', 'Succeeded', 'Failed', 'Unknown'] as const;
