@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gatesOn } from '../testing/fixtures.js';
+import { validateVmiSpec } from '../vmi-spec.validator.js';
 import { validateVolumes } from './volumes.rule.js';
 
 type VolumeView = {
@@ -54,6 +55,84 @@ describe('validateVolumes', () => {
       },
       { type: 'FieldValueInvalid', field: 'spec.template.spec.volumes[1]', message: 'spec.template.spec.volumes[1] must have exactly one source type set' },
       { type: 'FieldValueInvalid', field: 'spec.template.spec.volumes[2]', message: 'spec.template.spec.volumes[2] must have exactly one source type set' },
+    ]);
+  });
+});
+
+describe("KubeVirt's volume sources qvirt lacks", () => {
+  const withVolume = (volume: Record<string, unknown>) => ({ domain: { memory: { guest: '1Gi' }, devices: {} }, volumes: [{ name: 'd', ...volume }] });
+  const suffix = "(qvirt's volume sources are containerDisk and hostDisk)";
+
+  it.each<[string, unknown, string]>([
+    ['persistentVolumeClaim', { claimName: 'root' }, 'launcher pods mount no PersistentVolumeClaims'],
+    ['cloudInitNoCloud', { userData: '#cloud-config\n' }, 'no cloud-init NoCloud disk is built for the guest'],
+    ['cloudInitConfigDrive', { userData: '#cloud-config\n' }, 'no cloud-init ConfigDrive disk is built for the guest'],
+    ['sysprep', { secret: { name: 's' } }, 'no sysprep disk is built for the guest'],
+    ['ephemeral', { persistentVolumeClaim: { claimName: 'base' } }, 'launcher pods mount no PersistentVolumeClaims to put an ephemeral overlay on'],
+    ['emptyDisk', { capacity: '1Gi' }, 'no empty scratch disks are created'],
+    ['dataVolume', { name: 'root-dv' }, 'a dataVolume needs CDI (the Containerized Data Importer), which qvirt does not include'],
+    ['configMap', { name: 'cm' }, 'no ConfigMap is passed to the guest as a disk'],
+    ['secret', { secretName: 's' }, 'no Secret is passed to the guest as a disk'],
+    ['downwardAPI', { fields: [] }, 'no downward API disk is built for the guest'],
+    ['serviceAccount', { serviceAccountName: 'default' }, 'no service account token is passed to the guest as a disk'],
+    ['downwardMetrics', {}, 'no downward metrics are served to the guest'],
+    ['memoryDump', { claimName: 'dump' }, 'no memory dumps are taken'],
+    ['containerPath', { path: '/var/run/secrets' }, 'no container path is passed to the guest'],
+    ['emptyDisk (a value of any type)', 'big', 'no empty scratch disks are created'],
+  ])('a volume whose only source is %s gets one cause naming it', (name, value, why) => {
+    const source = name.split(' ')[0]!;
+    const field = `spec.volumes[0].${source}`;
+    expect(validateVmiSpec('spec', withVolume({ [source]: value }), gatesOn())).toEqual([
+      { type: 'FieldValueNotSupported', field, message: `${field}: not supported by qvirt: ${why} ${suffix}` },
+    ]);
+  });
+
+  it('names the field under a VM template', () => {
+    expect(validateVmiSpec('spec.template.spec', withVolume({ dataVolume: { name: 'dv' } }), gatesOn()).map((c) => c.field)).toEqual([
+      'spec.template.spec.volumes[0].dataVolume',
+    ]);
+  });
+
+  it.each<[string, Record<string, unknown>, { field: string; type: string }[]]>([
+    [
+      'one source qvirt has beside one it lacks: the one it lacks',
+      { containerDisk: { image: 'i' }, cloudInitNoCloud: {} },
+      [{ type: 'FieldValueNotSupported', field: 'spec.volumes[0].cloudInitNoCloud' }],
+    ],
+    [
+      'two sources it lacks: one cause each',
+      { cloudInitNoCloud: {}, emptyDisk: {} },
+      [
+        { type: 'FieldValueNotSupported', field: 'spec.volumes[0].cloudInitNoCloud' },
+        { type: 'FieldValueNotSupported', field: 'spec.volumes[0].emptyDisk' },
+      ],
+    ],
+    [
+      'two sources qvirt has beside one it lacks: both problems',
+      { containerDisk: { image: 'i' }, hostDisk: { path: '/d.img', type: 'Disk' }, secret: {} },
+      [
+        { type: 'FieldValueNotSupported', field: 'spec.volumes[0].secret' },
+        { type: 'FieldValueInvalid', field: 'spec.volumes[0]' },
+      ],
+    ],
+    ['no source: exactly one', {}, [{ type: 'FieldValueInvalid', field: 'spec.volumes[0]' }]],
+    ["a null source (Go's nil): no source", { cloudInitNoCloud: null }, [{ type: 'FieldValueInvalid', field: 'spec.volumes[0]' }]],
+    [
+      'a misspelt source: an unknown field, and no source',
+      { containerDsik: { image: 'i' } },
+      [
+        { type: 'FieldValueNotSupported', field: 'spec.volumes[0].containerDsik' },
+        { type: 'FieldValueInvalid', field: 'spec.volumes[0]' },
+      ],
+    ],
+  ])('%s', (_, volume, expected) => {
+    expect(validateVmiSpec('spec', withVolume(volume), gatesOn()).map(({ type, field }) => ({ type, field }))).toEqual(expected);
+  });
+
+  it('keeps "must have exactly one source type set" and the unknown-field cause in their wording', () => {
+    expect(validateVmiSpec('spec', withVolume({ containerDsik: {} }), gatesOn()).map((c) => c.message)).toEqual([
+      'unknown field "spec.volumes[0].containerDsik"',
+      'spec.volumes[0] must have exactly one source type set',
     ]);
   });
 });
