@@ -5,6 +5,11 @@ describe('Kubernetes name rules', () => {
   it.each(['a', 'qat1', 'qat-cy', '0', 'a'.repeat(63)])('label %j is valid', (v) => expect(dns1123LabelErrors(v)).toEqual([]));
   it.each(['', 'Qat', 'qat_1', '-a', 'a-', 'a.b'])('label %j is not', (v) => expect(dns1123LabelErrors(v)).toHaveLength(1));
 
+  it("says a dotted name (a subdomain, not a label) must not contain dots, as Kubernetes' IsDNS1123Label", () => {
+    expect(dns1123LabelErrors('a.b')).toEqual(['must not contain dots']);
+    expect(dns1123LabelErrors('A.b')[0]).toMatch(/^a lowercase RFC 1123 label must consist of/);
+  });
+
   it('checks the length before the regex', () => {
     expect(dns1123LabelErrors('a'.repeat(1_000_000))).toEqual(['must be no more than 63 characters']);
   });

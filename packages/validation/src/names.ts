@@ -36,6 +36,8 @@ export function isDns1123Label(value: string): boolean {
 export function dns1123LabelErrors(value: string): string[] {
   if (value.length > DNS1123_LABEL_MAX) return [maxLen(DNS1123_LABEL_MAX)];
   if (dns1123Label.test(value)) return [];
+  // A valid subdomain of a label's length that is no label: it has dots (Kubernetes' wording).
+  if (dns1123Subdomain.test(value)) return ['must not contain dots'];
   return [
     regexError(
       "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",

@@ -52,3 +52,25 @@ describe('validateDisks', () => {
     ]);
   });
 });
+
+describe("disk names (KubeVirt's DNS-1123 label check, its message as the cause)", () => {
+  const labelMessage =
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+  const withDisk = (name: string) => ({ domain: { devices: { disks: [{ name }] } }, volumes: [vol(name)] });
+
+  it.each(['root', 'disk0', '0', 'my-disk', 'a'.repeat(63)])('admits %j', (name) => {
+    expect(validateDisks('spec', withDisk(name), gatesOn())).toEqual([]);
+  });
+
+  it.each<[string, string]>([
+    ['GPU1', labelMessage],
+    ['hostdev_name0', labelMessage],
+    ['my.disk', 'must not contain dots'],
+    ['-root', labelMessage],
+    ['My Disk', labelMessage],
+    ['', labelMessage],
+    ['a'.repeat(64), 'must be no more than 63 characters'],
+  ])('refuses %j', (name, message) => {
+    expect(validateDisks('spec', withDisk(name), gatesOn())).toEqual([{ type: 'FieldValueInvalid', field: `${d}[0].name`, message }]);
+  });
+});

@@ -1,11 +1,14 @@
 import { MAX_DEVICES, type StatusCause } from '@qvirt/api';
 import { duplicateName } from '../causes.js';
 import { child, index } from '../field-path.js';
+import { dns1123LabelErrors, isDns1123Label } from '../names.js';
 import type { SpecRule } from '../spec-view.js';
 
 /**
  * spec.domain.devices.disks: unique names, each naming an existing volume, at most one
- * target type, boot orders not shared (KubeVirt's rules and wording).
+ * target type, boot orders not shared, names DNS-1123 labels (KubeVirt's rules and wording).
+ * KubeVirt wants a label because a disk's name can become a container's; in qvirt it becomes
+ * the libvirt alias `ua-<name>`, which a label always keeps valid.
  */
 export const validateDisks: SpecRule = (fieldPath, spec) => {
   const disks = spec.domain?.devices?.disks;
@@ -38,6 +41,9 @@ export const validateDisks: SpecRule = (fieldPath, spec) => {
         });
       }
       bootOrders.add(disk.bootOrder);
+    }
+    if (disk.name !== undefined && !isDns1123Label(disk.name)) {
+      for (const message of dns1123LabelErrors(disk.name)) causes.push({ type: 'FieldValueInvalid', field: nameField, message });
     }
   });
   return causes;
