@@ -26,6 +26,8 @@ export interface Volume {
   name: string;
   hostPath?: { path: string; type?: string };
   emptyDir?: { medium?: string; sizeLimit?: string };
+  /** An OCI image mounted read only (Kubernetes' image volume, GA in v1.36). */
+  image?: { reference: string; pullPolicy?: 'Always' | 'IfNotPresent' | 'Never' };
 }
 
 export interface Container {
@@ -58,6 +60,7 @@ export interface PodSpec {
   terminationGracePeriodSeconds?: number;
   securityContext?: { runAsUser?: number; runAsNonRoot?: boolean };
   volumes?: Volume[];
+  imagePullSecrets?: { name: string }[];
 }
 
 export interface PodCondition {

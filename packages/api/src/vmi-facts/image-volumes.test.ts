@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VirtualMachineInstance } from '../types/vmi.js';
 import { vmiFixture } from '../testing/fixtures.js';
-import { containerDisks, defaultPullPolicy, kernelBootImage, pathInImage } from './image-volumes.js';
+import { containerDisks, defaultPullPolicy, kernelBootImage, parseContainerDiskOverlays, pathInImage } from './image-volumes.js';
 
 function withVolumes(volumes: unknown): VirtualMachineInstance {
   const vmi = vmiFixture();
@@ -92,4 +92,14 @@ describe('pathInImage', () => {
     ['/../../etc/shadow', '/m/etc/shadow'],
     ['/disk/../disk/a.img', '/m/disk/a.img'],
   ])('%s -> %s (never outside the image)', (p, want) => expect(pathInImage('/m', p)).toBe(want));
+});
+
+describe('parseContainerDiskOverlays', () => {
+  it.each([
+    ['not json', 'is not JSON'],
+    ['{}', 'must be a JSON list'],
+    ['[{"mountDir":"/m","overlayPath":"/o"}]', '[0].volumeName must be a name'],
+    ['[{"volumeName":"a","mountDir":"m","overlayPath":"/o"}]', '[0].mountDir must be an absolute path'],
+    ['[{"volumeName":"a","mountDir":"/m","path":"rel","overlayPath":"/o"}]', '[0].path must be an absolute path'],
+  ])('%s -> %s', (text, message) => expect(() => parseContainerDiskOverlays(text)).toThrow(message));
 });

@@ -118,3 +118,42 @@ export function kernelBootImage(vmi: VirtualMachineInstance): KernelBootImageFac
 export function pathInImage(mountDir: string, inImagePath: string): string {
   return posix.join(mountDir, posix.normalize(`/${inImagePath}`));
 }
+
+/** The launcher's env variable listing its containerDisks (JSON of ContainerDiskOverlay[]), set by virt-controller. */
+export const CONTAINER_DISKS_ENV = 'QVIRT_CONTAINER_DISKS';
+
+/** What the launcher needs to make one containerDisk's overlay. */
+export interface ContainerDiskOverlay {
+  volumeName: string;
+  mountDir: string;
+  path?: string;
+  overlayPath: string;
+}
+
+export function containerDiskOverlays(vmi: VirtualMachineInstance): ContainerDiskOverlay[] {
+  return containerDisks(vmi).map((d) => ({ volumeName: d.volumeName, mountDir: d.mountDir, ...(d.path ? { path: d.path } : {}), overlayPath: d.overlayPath }));
+}
+
+/** Reads CONTAINER_DISKS_ENV back; throws an Error that says what is wrong with it. */
+export function parseContainerDiskOverlays(text: string): ContainerDiskOverlay[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${CONTAINER_DISKS_ENV} is not JSON: ${(err as Error).message}`, { cause: err });
+  }
+  if (!Array.isArray(value)) throw new Error(`${CONTAINER_DISKS_ENV} must be a JSON list`);
+  return value.map((entry: unknown, i) => {
+    const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    const str = (key: string, required: boolean): string | undefined => {
+      const v = e[key];
+      if (v === undefined && !required) return undefined;
+      if (typeof v !== 'string' || !(v.startsWith('/') || key === 'volumeName') || v === '') {
+        throw new Error(`${CONTAINER_DISKS_ENV}[${i}].${key} must be ${key === 'volumeName' ? 'a name' : 'an absolute path'}`);
+      }
+      return v;
+    };
+    const path = str('path', false);
+    return { volumeName: str('volumeName', true)!, mountDir: str('mountDir', true)!, ...(path ? { path } : {}), overlayPath: str('overlayPath', true)! };
+  });
+}

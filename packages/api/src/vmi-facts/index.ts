@@ -16,8 +16,12 @@ export {
 export { isFinalPhase } from './phase.js';
 export { DEFAULT_GRACE_PERIOD_SECONDS, gracePeriodSeconds } from './grace-period.js';
 export {
+  CONTAINER_DISKS_ENV,
   ImageVolumePaths,
+  containerDiskOverlays,
   containerDisks,
+  parseContainerDiskOverlays,
+  type ContainerDiskOverlay,
   defaultPullPolicy,
   kernelBootImage,
   pathInImage,

@@ -5,8 +5,13 @@ import {
   GROUP_VERSION,
   LabelValues,
   Labels,
+  CONTAINER_DISKS_ENV,
+  ImageVolumePaths,
   NodePaths,
+  containerDiskOverlays,
+  containerDisks,
   gracePeriodSeconds,
+  kernelBootImage,
   hasVfioDevices,
   notPermittedDevices,
   type ClusterConfig,
@@ -72,7 +77,10 @@ export function renderLauncherPod(vmi: VirtualMachineInstance, inputs: LauncherP
   if (denied.length > 0) throw new LauncherPodRenderError('FailedCreate', denied.join(', '));
 
   const runDir = inputs.runDir ?? NodePaths.runDir;
-  const { volumes, mounts } = hostVolumes(vmi, runDir);
+  const host = hostVolumes(vmi, runDir);
+  const images = imageVolumes(vmi);
+  const volumes = [...host.volumes, ...images.volumes];
+  const mounts = [...host.mounts, ...images.mounts];
   const grace = gracePeriodSeconds(vmi) + GRACE_PERIOD_MARGIN_SECONDS;
   const vfio = hasVfioDevices(vmi);
 
@@ -123,6 +131,7 @@ export function renderLauncherPod(vmi: VirtualMachineInstance, inputs: LauncherP
             { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
             { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
             { name: 'QVIRT_KVM_MODE', value: inputs.kvmMode },
+            ...images.env,
           ],
           resources: launcherResources(vmi, inputs.kvmMode),
           securityContext: {
@@ -135,8 +144,44 @@ export function renderLauncherPod(vmi: VirtualMachineInstance, inputs: LauncherP
         },
       ],
       volumes,
+      ...(images.pullSecrets.length > 0 ? { imagePullSecrets: images.pullSecrets.map((name) => ({ name })) } : {}),
     },
   };
+}
+
+/**
+ * containerDisks and the kernelBoot container as Kubernetes image volumes, mounted read only
+ * where KubeVirt's ImageVolume mode mounts them; an emptyDir for the containerDisks' overlays;
+ * the pull secrets they name (ADR 0014).
+ */
+function imageVolumes(vmi: VirtualMachineInstance): {
+  volumes: Volume[];
+  mounts: VolumeMount[];
+  env: { name: string; value: string }[];
+  pullSecrets: string[];
+} {
+  const volumes: Volume[] = [];
+  const mounts: VolumeMount[] = [];
+  const pullSecrets = new Set<string>();
+  const disks = containerDisks(vmi);
+  for (const d of disks) {
+    volumes.push({ name: d.podVolumeName, image: { reference: d.image, pullPolicy: d.imagePullPolicy } });
+    mounts.push({ name: d.podVolumeName, mountPath: d.mountDir, readOnly: true });
+    if (d.imagePullSecret) pullSecrets.add(d.imagePullSecret);
+  }
+  const kernel = kernelBootImage(vmi);
+  if (kernel) {
+    volumes.push({ name: kernel.podVolumeName, image: { reference: kernel.image, pullPolicy: kernel.imagePullPolicy } });
+    mounts.push({ name: kernel.podVolumeName, mountPath: kernel.mountDir, readOnly: true });
+    if (kernel.imagePullSecret) pullSecrets.add(kernel.imagePullSecret);
+  }
+  const env: { name: string; value: string }[] = [];
+  if (disks.length > 0) {
+    volumes.push({ name: 'ephemeral-disks', emptyDir: {} });
+    mounts.push({ name: 'ephemeral-disks', mountPath: ImageVolumePaths.ephemeral });
+    env.push({ name: CONTAINER_DISKS_ENV, value: JSON.stringify(containerDiskOverlays(vmi)) });
+  }
+  return { volumes, mounts, env, pullSecrets: [...pullSecrets] };
 }
 
 /** The shared run dir, and host files the VMI names (kernel boot, host disks). Never /sys. */

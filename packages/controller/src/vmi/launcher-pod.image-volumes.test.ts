@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { CONTAINER_DISKS_ENV, parseContainerDiskOverlays } from '@qvirt/api';
+import { inputsFixture, vmiFixture } from '../testing/fixtures.js';
+import { renderLauncherPod } from './launcher-pod.renderer.js';
+
+function containerDiskVmi() {
+  const vmi = vmiFixture();
+  vmi.spec.domain.devices.disks = [{ name: 'root', disk: { bus: 'virtio' } }];
+  vmi.spec.volumes = [
+    { name: 'root', containerDisk: { image: 'localhost/qvirt/containerdisk-tiny:1', imagePullSecret: 'regcred' } },
+    { name: 'data', containerDisk: { image: 'quay.io/d', path: '/other/d.raw', imagePullSecret: 'regcred' } },
+  ];
+  vmi.spec.domain.firmware = {
+    kernelBoot: { container: { image: 'localhost/qvirt/kernel-boot-tiny:1', kernelPath: '/boot/vmlinuz-virt', imagePullSecret: 'kb' } },
+  };
+  return vmi;
+}
+
+describe('renderLauncherPod: containerDisks and kernelBoot.container as image volumes (ADR 0014)', () => {
+  it('mounts each image read only where KubeVirt mounts image volumes, with its pull policy', () => {
+    const pod = renderLauncherPod(containerDiskVmi(), inputsFixture());
+    const volumes = pod.spec!.volumes!;
+    expect(volumes).toContainEqual({ name: 'container-disk-0', image: { reference: 'localhost/qvirt/containerdisk-tiny:1', pullPolicy: 'IfNotPresent' } });
+    expect(volumes).toContainEqual({ name: 'container-disk-1', image: { reference: 'quay.io/d', pullPolicy: 'Always' } });
+    expect(volumes).toContainEqual({ name: 'kernel-boot-volume', image: { reference: 'localhost/qvirt/kernel-boot-tiny:1', pullPolicy: 'IfNotPresent' } });
+    expect(volumes).toContainEqual({ name: 'ephemeral-disks', emptyDir: {} });
+    const mounts = pod.spec!.containers[0]!.volumeMounts!;
+    expect(mounts).toContainEqual({ name: 'container-disk-0', mountPath: '/var/run/kubevirt-image-volume/disk_0', readOnly: true });
+    expect(mounts).toContainEqual({ name: 'container-disk-1', mountPath: '/var/run/kubevirt-image-volume/disk_1', readOnly: true });
+    expect(mounts).toContainEqual({ name: 'kernel-boot-volume', mountPath: '/var/run/kubevirt-kernel-boot', readOnly: true });
+    expect(mounts).toContainEqual({ name: 'ephemeral-disks', mountPath: '/var/run/kubevirt-ephemeral-disks' });
+  });
+
+  it('adds each pull secret once', () => {
+    expect(renderLauncherPod(containerDiskVmi(), inputsFixture()).spec!.imagePullSecrets).toEqual([{ name: 'regcred' }, { name: 'kb' }]);
+  });
+
+  it('tells the launcher which overlays to make, in a form it reads back', () => {
+    const env = renderLauncherPod(containerDiskVmi(), inputsFixture()).spec!.containers[0]!.env!;
+    const value = env.find((e) => e.name === CONTAINER_DISKS_ENV)?.value;
+    expect(parseContainerDiskOverlays(value!)).toEqual([
+      { volumeName: 'root', mountDir: '/var/run/kubevirt-image-volume/disk_0', overlayPath: '/var/run/kubevirt-ephemeral-disks/disk-data/root/disk.qcow2' },
+      {
+        volumeName: 'data',
+        mountDir: '/var/run/kubevirt-image-volume/disk_1',
+        path: '/other/d.raw',
+        overlayPath: '/var/run/kubevirt-ephemeral-disks/disk-data/data/disk.qcow2',
+      },
+    ]);
+  });
+
+  it('a VMI without images gets no image volume, emptyDir, pull secret or overlay env', () => {
+    const pod = renderLauncherPod(vmiFixture(), inputsFixture());
+    expect(pod.spec!.volumes!.filter((v) => v.image || v.emptyDir)).toEqual([]);
+    expect(pod.spec!.imagePullSecrets).toBeUndefined();
+    expect(pod.spec!.containers[0]!.env!.some((e) => e.name === CONTAINER_DISKS_ENV)).toBe(false);
+  });
+});
