@@ -1,5 +1,6 @@
 // Composition of the in-pod mode: config -> logger -> private libvirtd + libvirt connection ->
 // Supervisor; signals; exit code. main.ts dispatches here for `virt-launcher --vmi-uid ...`.
+import { CONTAINER_DISKS_ENV, parseContainerDiskOverlays, type ContainerDiskOverlay } from '@qvirt/api';
 import { LibvirtConnection, libvirtDomainManager } from '@qvirt/libvirt';
 import { detectIsolation, startVmLibvirtd, type Isolation } from '@qvirt/libvirt/daemon';
 import { pino } from 'pino';
@@ -8,6 +9,7 @@ import { ExitCodes } from '../supervisor/exit-policy.js';
 import type { LauncherPaths } from '../supervisor/paths.js';
 import type { Logger } from '@qvirt/log';
 import type { LauncherConnection, PrivateDaemon } from '../supervisor/ports.js';
+import { makeContainerDiskOverlays } from '../supervisor/container-disk-overlays.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { qemuVersionOf } from '../supervisor/versions.js';
 
@@ -20,8 +22,10 @@ export interface SupervisorMainOptions {
 /** Runs the launcher until its domain ends (or SIGTERM); resolves with the process exit code. */
 export async function supervisorMain(o: SupervisorMainOptions): Promise<number> {
   let config: SupervisorConfig;
+  let containerDisks: ContainerDiskOverlay[];
   try {
     config = parseSupervisorArgs(o.argv);
+    containerDisks = containerDisksFromEnv(o.env);
   } catch (err) {
     if (!(err instanceof LauncherConfigError)) throw err;
     process.stderr.write(`virt-launcher: ${err.message}\n`);
@@ -43,6 +47,7 @@ export async function supervisorMain(o: SupervisorMainOptions): Promise<number> 
     qemuVersion: () => qemuVersionOf(),
     startDaemon: (paths) => startDaemon(paths, config.isolation === 'auto' ? detectIsolation() : config.isolation, logger),
     openConnection: (uri) => openConnection(uri, logger),
+    prepareDisks: () => makeContainerDiskOverlays(containerDisks, logger),
   });
   const onSignal = (signal: NodeJS.Signals) => supervisor.stop(signal);
   process.on('SIGTERM', onSignal);
@@ -59,6 +64,17 @@ export async function supervisorMain(o: SupervisorMainOptions): Promise<number> 
   }
   logger.flush();
   return result.code;
+}
+
+/** The containerDisks virt-controller listed for this pod (none when the variable is absent). */
+function containerDisksFromEnv(env: Readonly<Record<string, string | undefined>>): ContainerDiskOverlay[] {
+  const text = env[CONTAINER_DISKS_ENV];
+  if (text === undefined || text === '') return [];
+  try {
+    return parseContainerDiskOverlays(text);
+  } catch (err) {
+    throw new LauncherConfigError((err as Error).message);
+  }
 }
 
 async function startDaemon(paths: LauncherPaths, isolation: Isolation, logger: Logger): Promise<PrivateDaemon> {

@@ -63,6 +63,7 @@ let clock: ManualClock;
 let calls: string[];
 let closeListeners: Set<(reason: string) => void>;
 let daemonStopped: boolean;
+let daemonStarted: boolean;
 
 beforeEach(() => {
   libvirt = new InMemoryDomainManager();
@@ -70,6 +71,7 @@ beforeEach(() => {
   calls = [];
   closeListeners = new Set();
   daemonStopped = false;
+  daemonStarted = false;
 });
 
 /** A running guest, defined and started as the handler would. */
@@ -79,7 +81,7 @@ async function runningGuest(name: string, opts: { acpi: boolean } = { acpi: true
   await libvirt.start(name);
 }
 
-function supervisor(extra: string[] = []): Supervisor {
+function supervisor(extra: string[] = [], prepareDisks?: () => Promise<unknown>): Supervisor {
   const config = parseSupervisorArgs(['--vmi-uid', 'u1', '--run-dir', runDir(), ...extra]);
   const daemon: PrivateDaemon = {
     socketPath: `${runDir()}/u1/libvirt-sock`,
@@ -108,8 +110,12 @@ function supervisor(extra: string[] = []): Supervisor {
     logger: silentLogger,
     launcherVersion: '0.1.0',
     qemuVersion: async () => '7.2.0',
-    startDaemon: async () => daemon,
+    startDaemon: async () => {
+      daemonStarted = true;
+      return daemon;
+    },
     openConnection: async () => connection,
+    ...(prepareDisks ? { prepareDisks } : {}),
     clock,
   });
 }
@@ -233,5 +239,15 @@ describe('Supervisor', () => {
     await ready();
     supervised.stop('SIGTERM');
     expect(await s.done).toEqual({ code: 0, reason: 'SIGTERM: no domain was defined' });
+  });
+
+  it('exits 4 with the reason, recorded for the handler, when its disks cannot be prepared; no libvirtd is started', async () => {
+    const s = supervisor(named, async () => {
+      throw new Error('containerDisk volume "root": no file found in folder /disk, no disk present');
+    });
+    const r = await s.run();
+    expect(r).toEqual({ code: 4, reason: 'containerDisk volume "root": no file found in folder /disk, no disk present' });
+    expect(daemonStarted).toBe(false);
+    expect(await readExitRecord(`${runDir()}/u1/launcher-exit.json`)).toMatchObject({ code: 4, reason: r.reason });
   });
 });

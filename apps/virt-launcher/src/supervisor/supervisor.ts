@@ -20,6 +20,8 @@ export interface SupervisorOptions {
   qemuVersion(): Promise<string>;
   startDaemon(paths: LauncherPaths): Promise<PrivateDaemon>;
   openConnection(uri: string): Promise<LauncherConnection>;
+  /** Files the domain needs that live in the pod (containerDisk overlays), made before the launcher is ready. */
+  prepareDisks?(): Promise<unknown>;
   /** Level-based re-check of the domain; events only make it sooner. Default 1000 ms. */
   pollIntervalMs?: number;
   /** ACPI presses can be lost early in boot: re-sent this often during the grace period. */
@@ -109,6 +111,7 @@ export class Supervisor {
     await mkdir(paths.privateDir, { recursive: true, mode: 0o700 });
     // A record left by an earlier launcher of this uid would tell the handler this one has ended.
     await rm(paths.exitRecord, { force: true });
+    await o.prepareDisks?.();
     this.daemon = await o.startDaemon(paths);
     this.footprint = await footprintOf(this.daemon);
     void this.daemon.exited.then(() => {
