@@ -65,10 +65,11 @@ ENTRYPOINT ["/app/apps/virt-handler/bin/virt-handler.js"]
 
 FROM ${BASE_IMAGE} AS virt-launcher
 # The launcher runs its own libvirtd + QEMU inside the pod (KubeVirt's layout); util-linux for setpriv;
-# qemu-utils (qemu-img) and xorriso for disk images and cloud-init ISOs. On PATH: the launcher
-# pod's command is ["virt-launcher", "--vmi-uid", ...].
+# qemu-utils (qemu-img) and xorriso for disk images and cloud-init ISOs; busybox-static, which the
+# launcher pod's init container hands to its containerDisk containers (their images hold only a
+# disk: ADR 0014). On PATH: the launcher pod's command is ["virt-launcher", "--vmi-uid", ...].
 RUN apt-get update && apt-get install -y --no-install-recommends \
-      libvirt-daemon-driver-qemu libvirt-daemon libvirt0 qemu-system-x86 qemu-utils xorriso util-linux \
+      libvirt-daemon-driver-qemu libvirt-daemon libvirt0 qemu-system-x86 qemu-utils xorriso util-linux busybox-static \
  && rm -rf /var/lib/apt/lists/* \
  && ln -s /app/apps/virt-launcher/bin/virt-launcher.js /usr/local/bin/virt-launcher \
  # libvirt's QEMU driver resolves its compiled-in default user before it reads qemu.conf (which

@@ -44,6 +44,11 @@ APPS=(virt-api virt-controller virt-handler virt-launcher)
 PAUSE_REF=registry.k8s.io/pause:3.10
 # A plain pod for baselines (bench/src/launcher-pod.bench.ts): Debian's static busybox, FROM scratch.
 BUSYBOX_REF=localhost/qvirt/busybox:1
+# Guest images in KubeVirt's containerDisk layout (one disk file under /disk/) and its kernel-boot
+# layout (/boot/vmlinuz-virt, /boot/initramfs-virt), made from the test guest (scripts/setup/40-test-guest.sh).
+TEST_GUEST=/var/lib/qvirt/images/qvirt-test-guest
+CONTAINERDISK_TINY_REF=localhost/qvirt/containerdisk-tiny:1
+KERNEL_BOOT_TINY_REF=localhost/qvirt/kernel-boot-tiny:1
 
 IMAGES_DIR=$QVIRT_CACHE/images
 STORE=$QVIRT_CACHE/containers
@@ -210,6 +215,74 @@ make_busybox() { # TAG
 }
 busybox_key() { { declare -f make_busybox; sha256sum /bin/busybox 2>/dev/null; } | sha; }
 
+# --- guest images ------------------------------------------------------------------------------
+
+# The test guest on a bootable disk: MBR (syslinux's mbr.bin), one FAT16 partition holding the kernel,
+# the initramfs and syslinux, which SeaBIOS boots as it would any disk. Built without loop devices or
+# mounts (sfdisk, mkfs.fat --offset, mtools, syslinux --offset), then converted to qcow2.
+# The file is owned by 107:107 and mode 0440, as KubeVirt documents for containerDisk images.
+make_containerdisk_tiny() { # TAG
+  local work img c part_kib
+  [ -s "$TEST_GUEST/vmlinuz" ] && [ -s "$TEST_GUEST/initrd.img" ] || die "no test guest in $TEST_GUEST (scripts/setup/40-test-guest.sh)"
+  work=$(mktemp -d "$IMAGES_DIR/.cdisk.XXXXXX"); img=$work/disk.raw
+  truncate -s 64M "$img"
+  echo 'start=2048, type=6, bootable' | sfdisk -q "$img"
+  part_kib=$(( (64 * 1024 * 1024 - 2048 * 512) / 1024 ))
+  mkfs.fat -F 16 -n QVIRTTINY --offset 2048 "$img" "$part_kib" >/dev/null
+  printf '%s\n' 'DEFAULT tiny' 'PROMPT 0' 'TIMEOUT 0' 'LABEL tiny' '  LINUX /vmlinuz' '  INITRD /initrd.img' \
+    '  APPEND console=ttyS0 quiet' >"$work/syslinux.cfg"
+  local f
+  for f in "$TEST_GUEST/vmlinuz" "$TEST_GUEST/initrd.img" "$work/syslinux.cfg"; do
+    MTOOLS_SKIP_CHECK=1 mcopy -i "$img@@1M" "$f" "::/$(basename "$f")"
+  done
+  syslinux --offset 1048576 --install "$img"
+  dd if=/usr/lib/syslinux/mbr/mbr.bin of="$img" conv=notrunc bs=440 count=1 status=none
+  qemu-img convert -O qcow2 "$img" "$work/tiny.qcow2"
+  c=$(bh from scratch)
+  bh copy --chown 107:107 --chmod 0440 "$c" "$work/tiny.qcow2" /disk/tiny.qcow2
+  bh config --os linux --arch amd64 --label org.opencontainers.image.title=qvirt-containerdisk-tiny "$c"
+  bh commit --rm "$c" "$1"
+  rm -rf "$work"
+}
+containerdisk_tiny_key() {
+  { declare -f make_containerdisk_tiny; sha256sum "$TEST_GUEST/vmlinuz" "$TEST_GUEST/initrd.img" 2>/dev/null
+    dpkg-query -W -f='${Version}\n' syslinux mtools dosfstools qemu-utils 2>/dev/null; } | sha
+}
+
+# KubeVirt's kernel-boot demo layout: the kernel and initrd at /boot/vmlinuz-virt and /boot/initramfs-virt.
+make_kernel_boot_tiny() { # TAG
+  local c
+  c=$(bh from scratch)
+  bh copy --chmod 0444 "$c" "$TEST_GUEST/vmlinuz" /boot/vmlinuz-virt
+  bh copy --chmod 0444 "$c" "$TEST_GUEST/initrd.img" /boot/initramfs-virt
+  bh config --os linux --arch amd64 --label org.opencontainers.image.title=qvirt-kernel-boot-tiny "$c"
+  bh commit --rm "$c" "$1"
+}
+kernel_boot_tiny_key() { { declare -f make_kernel_boot_tiny; sha256sum "$TEST_GUEST/vmlinuz" "$TEST_GUEST/initrd.img" 2>/dev/null; } | sha; }
+
+# The disk boots: plain QEMU (emulation) from a throwaway overlay prints the guest's marker.
+check_containerdisk_tiny() {
+  local work c mnt disk rc=0
+  work=$(mktemp -d "$IMAGES_DIR/.cdisk-check.XXXXXX")
+  c=$(bh from --pull=never "$CONTAINERDISK_TINY_REF"); mnt=$(bh mount "$c")
+  disk=$(find "$mnt/disk" -maxdepth 1 -type f | head -1)
+  [ -n "$disk" ] || { bh umount "$c" >/dev/null; bh rm "$c" >/dev/null; die "$CONTAINERDISK_TINY_REF: no file under /disk/"; }
+  timeout 120 qemu-system-x86_64 -machine pc,accel=tcg -m 128 -nodefaults -display none \
+    -drive "file=$disk,format=qcow2,if=virtio,snapshot=on,readonly=off" -serial "file:$work/serial.log" >"$work/qemu.out" 2>&1 &
+  local qpid=$! i
+  for i in $(seq 1 1200); do
+    grep -q QVIRT-GUEST-BOOTED "$work/serial.log" 2>/dev/null && break
+    kill -0 "$qpid" 2>/dev/null || break
+    sleep 0.1
+  done
+  grep -q QVIRT-GUEST-BOOTED "$work/serial.log" 2>/dev/null || rc=1
+  kill "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null || true
+  bh umount "$c" >/dev/null; bh rm "$c" >/dev/null
+  [ "$rc" = 0 ] || { cat "$work/qemu.out" "$work/serial.log" >&2; rm -rf "$work"; die "$CONTAINERDISK_TINY_REF: the disk did not boot to the marker"; }
+  echo "$CONTAINERDISK_TINY_REF: boots to the marker ($((i / 10)) s)"
+  rm -rf "$work"
+}
+
 # --- archives ----------------------------------------------------------------------------------
 
 # Each deployable image: <name>.tar (docker-archive), <name>.key (the inputs' key it was built
@@ -242,6 +315,8 @@ write_index() {
   : >"$tmp"
   printf '%s\t%s\n' "$PAUSE_REF" "$(archive_of pause)" >>"$tmp"
   printf '%s\t%s\n' "$BUSYBOX_REF" "$(archive_of busybox)" >>"$tmp"
+  printf '%s\t%s\n' "$CONTAINERDISK_TINY_REF" "$(archive_of containerdisk-tiny)" >>"$tmp"
+  printf '%s\t%s\n' "$KERNEL_BOOT_TINY_REF" "$(archive_of kernel-boot-tiny)" >>"$tmp"
   for app in "${APPS[@]}"; do printf '%s\t%s\n' "localhost/qvirt/$app:$VERSION" "$(archive_of "$app")" >>"$tmp"; done
   mv "$tmp" "$INDEX"
 }
@@ -251,7 +326,7 @@ write_index() {
 current_refs() {
   echo "$BASE_TAG"; echo "localhost/qvirt/base:$VERSION"
   echo "$BUILD_BASE_TAG"; echo "localhost/qvirt/base-build:$VERSION"
-  echo "$PAUSE_REF"; echo "$BUSYBOX_REF"
+  echo "$PAUSE_REF"; echo "$BUSYBOX_REF"; echo "$CONTAINERDISK_TINY_REF"; echo "$KERNEL_BOOT_TINY_REF"
   for app in "${APPS[@]}"; do echo "localhost/qvirt/$app:$VERSION"; done
 }
 
@@ -342,7 +417,7 @@ timed() {
 cmd_build() {
   local force=0
   for a in "$@"; do case $a in --force) force=1 ;; *) die "build: unknown argument $a" ;; esac; done
-  timed "install buildah, mmdebstrap" apt_install buildah mmdebstrap binutils gcc libc6-dev
+  timed "install buildah, mmdebstrap" apt_install buildah mmdebstrap binutils gcc libc6-dev fdisk dosfstools mtools syslinux syslinux-common qemu-utils
   mkdir -p "$IMAGES_DIR" "$DL" "$STORE"
   exec 9>"$IMAGES_DIR/.lock"
   flock -n 9 || { echo "images.sh: another build holds $IMAGES_DIR/.lock; waiting"; flock 9; }
@@ -384,6 +459,20 @@ cmd_build() {
     timed "busybox image" make_busybox "$BUSYBOX_REF"
     timed "busybox archive" write_archive "$BUSYBOX_REF" busybox "$bkey"
     built+=(busybox)
+  fi
+  local gkey
+  gkey=$(containerdisk_tiny_key)
+  if [ "$force" = 1 ] || ! up_to_date containerdisk-tiny "$gkey"; then
+    timed "containerdisk-tiny image" make_containerdisk_tiny "$CONTAINERDISK_TINY_REF"
+    timed "check containerdisk-tiny" check_containerdisk_tiny
+    timed "containerdisk-tiny archive" write_archive "$CONTAINERDISK_TINY_REF" containerdisk-tiny "$gkey"
+    built+=(containerdisk-tiny)
+  fi
+  gkey=$(kernel_boot_tiny_key)
+  if [ "$force" = 1 ] || ! up_to_date kernel-boot-tiny "$gkey"; then
+    timed "kernel-boot-tiny image" make_kernel_boot_tiny "$KERNEL_BOOT_TINY_REF"
+    timed "kernel-boot-tiny archive" write_archive "$KERNEL_BOOT_TINY_REF" kernel-boot-tiny "$gkey"
+    built+=(kernel-boot-tiny)
   fi
   [ ${#todo[@]} -eq 0 ] || timed "check app images" check_apps
   write_index
@@ -439,7 +528,7 @@ case ${1:-} in
   import) shift; cmd_import "$@" ;;
   check) timed "check pause" check_pause && timed "check app images" check_apps ;;
   list) cat "$INDEX" ;;
-  keys) printf 'base %s\nbase-build %s\napps %s\npause %s\n' "$BASE_KEY" "$BUILD_BASE_KEY" "$(apps_key)" "$(pause_key)" ;;
+  keys) printf 'base %s\nbase-build %s\napps %s\npause %s\ncontainerdisk-tiny %s\nkernel-boot-tiny %s\n' "$BASE_KEY" "$BUILD_BASE_KEY" "$(apps_key)" "$(pause_key)" "$(containerdisk_tiny_key)" "$(kernel_boot_tiny_key)" ;;
   prune) exec 9>"$IMAGES_DIR/.lock"; flock 9; gc_storage ;;
   *) echo "usage: scripts/images.sh build [--force] | import --address SOCK [--namespace NS] | check | list | keys | prune" >&2; exit 2 ;;
 esac
