@@ -39,9 +39,9 @@ export interface OsModel {
 
 export interface DiskModel {
   device: 'disk' | 'cdrom';
-  /** Host file backing the disk. */
+  /** The file backing the disk, as the launcher's QEMU sees it. */
   source: string;
-  driver: { type: 'raw'; cache?: 'none' | 'writethrough' | 'writeback' };
+  driver: { type: 'raw' | 'qcow2'; cache?: 'none' | 'writethrough' | 'writeback' };
   target: { dev: string; bus: 'virtio' | 'sata' | 'scsi' };
   readonly: boolean;
   serial?: string;

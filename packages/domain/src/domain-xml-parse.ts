@@ -156,7 +156,7 @@ function parseDisk(disk: XmlElement): DiskModel {
   const model: DiskModel = {
     device,
     source: attr(required(disk, 'source'), 'file', 'disk/source'),
-    driver: { type: 'raw' },
+    driver: { type: driver?.getAttribute('type') === 'qcow2' ? 'qcow2' : 'raw' },
     target: { dev: attr(target, 'dev', 'disk/target'), bus },
     readonly: !!child(disk, 'readonly'),
     alias: attr(required(disk, 'alias'), 'name', 'disk/alias'),

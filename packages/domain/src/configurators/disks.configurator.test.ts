@@ -42,12 +42,26 @@ describe('disksConfigurator', () => {
     expect([0, 25, 26, 27, 701, 702].map((i) => deviceName('vd', i))).toEqual(['vda', 'vdz', 'vdaa', 'vdab', 'vdzz', 'vdaaa']);
   });
 
-  it('names the field for a missing volume, containerDisk, a relative path and duplicates', () => {
+  it('a containerDisk is its qcow2 overlay in the pod, whatever the image holds (ADR 0014)', () => {
+    const domain = emptyDomain();
+    disksConfigurator.configure(
+      withDisks(
+        [{ name: 'host' }, { name: 'root', disk: { bus: 'sata' } }],
+        [hostDisk('host'), { name: 'root', containerDisk: { image: 'localhost/qvirt/containerdisk-tiny:1' } }],
+      ),
+      domain,
+      ctx,
+    );
+    expect(domain.devices.disks.map((d) => [d.source, d.driver.type, d.target.dev])).toEqual([
+      ['/var/lib/qvirt/disks/host.img', 'raw', 'vda'],
+      ['/var/run/kubevirt-ephemeral-disks/disk-data/root/disk.qcow2', 'qcow2', 'sda'],
+    ]);
+  });
+
+  it('names the field for a missing volume, an image-less containerDisk, a relative path and duplicates', () => {
     const run = (vmi: VirtualMachineInstance) => () => disksConfigurator.configure(vmi, emptyDomain(), ctx);
     expect(run(withDisks([{ name: 'root' }], []))).toThrow('spec.domain.devices.disks[0].name: no volume named "root" in spec.volumes');
-    expect(run(withDisks([{ name: 'root' }], [{ name: 'root', containerDisk: { image: 'x' } }]))).toThrow(
-      'spec.volumes[0].containerDisk: containerDisk volumes are not supported by qvirt',
-    );
+    expect(run(withDisks([{ name: 'root' }], [{ name: 'root', containerDisk: { image: '' } }]))).toThrow('spec.volumes[0].containerDisk.image: is required');
     expect(run(withDisks([{ name: 'root' }], [{ name: 'root', hostDisk: { path: 'rel.img', type: 'Disk' } }]))).toThrow(
       'spec.volumes[0].hostDisk.path: "rel.img" is not an absolute path',
     );

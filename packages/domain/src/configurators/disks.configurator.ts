@@ -1,4 +1,4 @@
-import type { Disk, Volume } from '@qvirt/api';
+import { containerDisks, type Disk, type VirtualMachineInstance, type Volume } from '@qvirt/api';
 import { DomainRenderError } from '../errors.js';
 import type { DiskModel } from '../domain-model.js';
 import type { DomainConfigurator } from './configurator.js';
@@ -11,7 +11,8 @@ const DISK_SERIAL_RE = /^[A-Za-z0-9_.+\- ]+$/;
 const ALIAS_NAME_RE = /^[A-Za-z0-9_-]+$/;
 
 /**
- * Disks backed by hostDisk volumes: `<disk type='file'>` with a raw qemu driver. Targets are
+ * Disks backed by containerDisk volumes (`<disk type='file'>`, the qcow2 overlay) and hostDisk
+ * volumes (a raw file). Targets are
  * named per prefix in spec order, as KubeVirt does: virtio -> vda, vdb...; sata/scsi -> sda, sdb...
  * SCSI disks get one virtio-scsi controller.
  */
@@ -37,7 +38,7 @@ export const disksConfigurator: DomainConfigurator = {
       seen.add(disk.name);
       const vi = volumeIndex.get(disk.name);
       if (vi === undefined) throw new DomainRenderError(`${field}.name`, `no volume named "${disk.name}" in spec.volumes`);
-      const source = hostDiskPath(volumes[vi]!, `spec.volumes[${vi}]`);
+      const { source, format } = diskSource(vmi, volumes[vi]!, `spec.volumes[${vi}]`);
 
       const isCdrom = disk.cdrom !== undefined;
       const bus: Bus = (isCdrom ? disk.cdrom?.bus : disk.disk?.bus) ?? (isCdrom ? 'sata' : 'virtio');
@@ -54,7 +55,7 @@ export const disksConfigurator: DomainConfigurator = {
       const model: DiskModel = {
         device: isCdrom ? 'cdrom' : 'disk',
         source,
-        driver: { type: 'raw' },
+        driver: { type: format },
         target: { dev: deviceName(prefix, n), bus },
         readonly: isCdrom ? disk.cdrom?.readonly !== false : disk.disk?.readonly === true,
         alias: `ua-${disk.name}`,
@@ -69,16 +70,22 @@ export const disksConfigurator: DomainConfigurator = {
   },
 };
 
-function hostDiskPath(volume: Volume, field: string): string {
+/**
+ * Where a disk's data is, as the launcher's QEMU sees it: a containerDisk's qcow2 overlay (the
+ * launcher made it, backed by the image: ADR 0014), or a hostDisk's raw file.
+ */
+function diskSource(vmi: VirtualMachineInstance, volume: Volume, field: string): { source: string; format: 'raw' | 'qcow2' } {
   if (volume.containerDisk !== undefined) {
-    throw new DomainRenderError(`${field}.containerDisk`, 'containerDisk volumes are not supported by qvirt; use hostDisk');
+    const disk = containerDisks(vmi).find((d) => d.volumeName === volume.name);
+    if (disk === undefined) throw new DomainRenderError(`${field}.containerDisk.image`, 'is required');
+    return { source: disk.overlayPath, format: 'qcow2' };
   }
   const path = volume.hostDisk?.path;
-  if (volume.hostDisk === undefined) throw new DomainRenderError(field, `volume "${volume.name}" has no supported source (hostDisk)`);
+  if (volume.hostDisk === undefined) throw new DomainRenderError(field, `volume "${volume.name}" has no supported source (containerDisk, hostDisk)`);
   if (typeof path !== 'string' || !path.startsWith('/')) {
     throw new DomainRenderError(`${field}.hostDisk.path`, `${JSON.stringify(path ?? null)} is not an absolute path`);
   }
-  return path;
+  return { source: path, format: 'raw' };
 }
 
 function applyOptional(disk: Disk, model: DiskModel, field: string): void {

@@ -27,9 +27,31 @@ describe('osConfigurator', () => {
     expect(configure(ordered).bootDev).toBeUndefined();
   });
 
-  it('refuses container kernel boot, EFI, relative paths and args without a kernel', () => {
-    expect(() => configure(plainVmi({ firmware: { kernelBoot: { container: { image: 'quay.io/k:1' } } } }))).toThrow(
-      'spec.domain.firmware.kernelBoot.container: kernel boot from a container image is not supported',
+  it('boots the kernel and initrd of a kernelBoot.container image where the launcher pod mounts it', () => {
+    const os = configure(
+      plainVmi({
+        firmware: {
+          kernelBoot: {
+            kernelArgs: 'console=ttyS0',
+            container: { image: 'localhost/qvirt/kernel-boot-tiny:1', kernelPath: '/boot/vmlinuz-virt', initrdPath: '/boot/initramfs-virt' },
+          },
+        },
+      }),
+    );
+    expect(os).toMatchObject({
+      kernel: '/var/run/kubevirt-kernel-boot/boot/vmlinuz-virt',
+      initrd: '/var/run/kubevirt-kernel-boot/boot/initramfs-virt',
+      cmdline: 'console=ttyS0',
+    });
+    expect(os.bootDev).toBeUndefined();
+  });
+
+  it('refuses a kernelBoot.container without a kernel, EFI, relative paths and args without a kernel', () => {
+    expect(() => configure(plainVmi({ firmware: { kernelBoot: { container: { image: 'quay.io/k:1', initrdPath: '/i' } } } }))).toThrow(
+      'spec.domain.firmware.kernelBoot.container.kernelPath: is required',
+    );
+    expect(() => configure(plainVmi({ firmware: { kernelBoot: { container: { image: 'quay.io/k:1', kernelPath: 'boot/k' } } } }))).toThrow(
+      'spec.domain.firmware.kernelBoot.container.kernelPath: "boot/k" is not an absolute path',
     );
     expect(() => configure(plainVmi({ firmware: { bootloader: { efi: {} } } }))).toThrow('spec.domain.firmware.bootloader.efi');
     expect(() => configure(plainVmi({ firmware: { kernelBoot: { hostPath: { kernelPath: 'vmlinuz' } } } }))).toThrow(

@@ -1,4 +1,4 @@
-import { DEFAULT_MACHINE_TYPE } from '@qvirt/api';
+import { DEFAULT_MACHINE_TYPE, kernelBootImage, pathInImage } from '@qvirt/api';
 import { DomainRenderError } from '../errors.js';
 import type { OsModel } from '../domain-model.js';
 import type { DomainConfigurator } from './configurator.js';
@@ -8,8 +8,8 @@ const KERNEL_BOOT = 'spec.domain.firmware.kernelBoot';
 
 /**
  * `<os>`: x86_64 hvm with the machine type (q35 by default), and direct kernel boot from files
- * on the node (kernelBoot.hostPath, qvirt's extension). Kernel boot from a container image needs
- * the image unpacked on the node first, which qvirt does not do.
+ * in a container image (kernelBoot.container, mounted in the launcher pod) or on the node
+ * (kernelBoot.hostPath, qvirt's extension).
  */
 export const osConfigurator: DomainConfigurator = {
   name: 'os',
@@ -32,14 +32,21 @@ export const osConfigurator: DomainConfigurator = {
         os.initrd = absolutePath(kernelBoot.hostPath.initrdPath, `${KERNEL_BOOT}.hostPath.initrdPath`);
       }
     } else if (kernelBoot?.container) {
-      throw new DomainRenderError(
-        `${KERNEL_BOOT}.container`,
-        'kernel boot from a container image is not supported by qvirt; put the kernel on the node and use kernelBoot.hostPath',
-      );
+      // The image is an image volume of the launcher pod (ADR 0014): its files at their in-image paths under the mount.
+      const image = kernelBootImage(vmi);
+      if (image === undefined) throw new DomainRenderError(`${KERNEL_BOOT}.container.image`, 'is required');
+      if (image.kernelPath === undefined) {
+        throw new DomainRenderError(`${KERNEL_BOOT}.container.kernelPath`, 'is required: the kernel in the image (absolute path)');
+      }
+      os.kernel = pathInImage(image.mountDir, absolutePath(image.kernelPath, `${KERNEL_BOOT}.container.kernelPath`));
+      if (image.initrdPath !== undefined) os.initrd = pathInImage(image.mountDir, absolutePath(image.initrdPath, `${KERNEL_BOOT}.container.initrdPath`));
     }
     if (kernelBoot?.kernelArgs !== undefined && kernelBoot.kernelArgs !== '') {
       if (os.kernel === undefined) {
-        throw new DomainRenderError(`${KERNEL_BOOT}.kernelArgs`, 'kernel arguments need a kernel: set kernelBoot.hostPath.kernelPath');
+        throw new DomainRenderError(
+          `${KERNEL_BOOT}.kernelArgs`,
+          'kernel arguments need a kernel: set kernelBoot.container.kernelPath or kernelBoot.hostPath.kernelPath',
+        );
       }
       if (typeof kernelBoot.kernelArgs !== 'string') {
         throw new DomainRenderError(`${KERNEL_BOOT}.kernelArgs`, 'must be a string');

@@ -55,10 +55,21 @@ describe('validateKernelBoot', () => {
     ]);
     expect(validateKernelBoot('spec', spec({ container: { image: 'quay.io/k', initrdPath: 'initrd' } }), gatesOn())).toEqual([
       {
+        type: 'FieldValueRequired',
+        field: `${kb}.container.kernelPath`,
+        message: `${kb}.container.kernelPath is required: qvirt boots the kernel of the image, and an initrd alone cannot boot`,
+      },
+      {
         type: 'FieldValueInvalid',
         field: `${kb}.container.initrdPath`,
         message: `${kb}.container.initrdPath must be an absolute path to a file without relative components`,
       },
     ]);
+  });
+
+  it('admits a container with a kernel, and an initrd beside it', () => {
+    expect(
+      validateKernelBoot('spec', spec({ container: { image: 'k:1', kernelPath: '/boot/vmlinuz-virt', initrdPath: '/boot/initramfs-virt' } }), gatesOn()),
+    ).toEqual([]);
   });
 });

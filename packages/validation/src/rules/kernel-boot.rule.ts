@@ -33,6 +33,14 @@ export const validateKernelBoot: SpecRule = (fieldPath, spec) => {
         field: containerField,
         message: 'must be defined with at least one of the following: kernelPath, initrdPath',
       });
+    } else if (!kernelPath) {
+      // KubeVirt admits an initrd alone; libvirt boots no initrd without a kernel, so refuse it here, not at launch.
+      const kernelField = child(containerField, 'kernelPath');
+      causes.push({
+        type: 'FieldValueRequired',
+        field: kernelField,
+        message: `${kernelField} is required: qvirt boots the kernel of the image, and an initrd alone cannot boot`,
+      });
     }
     if (kernelPath) causes.push(...pathCauses(child(containerField, 'kernelPath'), kernelPath));
     if (initrdPath) causes.push(...pathCauses(child(containerField, 'initrdPath'), initrdPath));
