@@ -1,4 +1,3 @@
-import { posix } from 'node:path';
 import type { PullPolicy, VirtualMachineInstance } from '../types/vmi.js';
 
 /**
@@ -116,7 +115,12 @@ export function kernelBootImage(vmi: VirtualMachineInstance): KernelBootImageFac
  * root (so `..` cannot leave it, as KubeVirt's safepath), under the image's mount dir.
  */
 export function pathInImage(mountDir: string, inImagePath: string): string {
-  return posix.join(mountDir, posix.normalize(`/${inImagePath}`));
+  const parts: string[] = [];
+  for (const part of inImagePath.split('/')) {
+    if (part === '..') parts.pop();
+    else if (part !== '' && part !== '.') parts.push(part);
+  }
+  return [mountDir.replace(/\/+$/, ''), ...parts].join('/');
 }
 
 /** The launcher's env variable listing its containerDisks (JSON of ContainerDiskOverlay[]), set by virt-controller. */
