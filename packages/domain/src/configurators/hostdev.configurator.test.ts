@@ -37,4 +37,20 @@ describe('hostdevConfigurator', () => {
       'spec.domain.devices.qats[0].name: "Bad_Name" is not a DNS label',
     );
   });
+
+  it.each(['GPU1', 'hostdev_name0'])('takes a host device name KubeVirt admits (%s) into its alias', (name) => {
+    const vmi = qatVmi(0);
+    vmi.spec.domain.devices.hostDevices = [{ name, deviceName: 'example.com/gpu' }];
+    const d = emptyDomain();
+    hostdevConfigurator.configure(vmi, d, { assignments: [{ kind: 'hostDevice', name, deviceName: 'example.com/gpu', address: '0000:01:00.0' }], facts });
+    expect(d.devices.hostdevs.map((h) => h.alias)).toEqual([`ua-hostdevice-${name}`]);
+  });
+
+  it('refuses a host device name no libvirt alias can hold', () => {
+    const vmi = qatVmi(0);
+    vmi.spec.domain.devices.hostDevices = [{ name: 'gpu.1', deviceName: 'example.com/gpu' }];
+    expect(() => hostdevConfigurator.configure(vmi, emptyDomain(), { assignments: [], facts })).toThrow(
+      'spec.domain.devices.hostDevices[0].name: "gpu.1" cannot be a libvirt alias',
+    );
+  });
 });

@@ -5,8 +5,10 @@ import { DomainRenderError } from '../errors.js';
 import { parsePciAddress } from '../pci-address.js';
 import type { DomainConfigurator } from './configurator.js';
 
-// Device names become libvirt user aliases (`ua-` + [A-Za-z0-9_-]); the API makes them DNS labels.
+// Device names become libvirt user aliases (`ua-` + [A-Za-z0-9_-]): QAT names are DNS labels (the
+// API contract), host device names anything the alias holds (KubeVirt puts no rule on them).
 const DNS_LABEL_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const ALIAS_NAME_RE = /^[A-Za-z0-9_-]+$/;
 
 const KINDS = [
   { kind: 'qat', list: 'qats', alias: 'ua-qat-' },
@@ -29,8 +31,11 @@ export const hostdevConfigurator: DomainConfigurator = {
       const names = new Set<string>();
       devices.forEach((device, i) => {
         const field = `spec.domain.devices.${list}[${i}].name`;
-        if (typeof device.name !== 'string' || device.name.length > 63 || !DNS_LABEL_RE.test(device.name)) {
+        if (list === 'qats' && (typeof device.name !== 'string' || device.name.length > 63 || !DNS_LABEL_RE.test(device.name))) {
           throw new DomainRenderError(field, `${JSON.stringify(device.name ?? null)} is not a DNS label (lower-case letters, digits, '-')`);
+        }
+        if (list === 'hostDevices' && (typeof device.name !== 'string' || !ALIAS_NAME_RE.test(device.name))) {
+          throw new DomainRenderError(field, `${JSON.stringify(device.name ?? null)} cannot be a libvirt alias: use letters, digits, '_' or '-'`);
         }
         if (names.has(device.name)) throw new DomainRenderError(field, `"${device.name}" is used by another entry of ${list}`);
         names.add(device.name);
