@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { dns1123LabelErrors, extendedResourceNameErrors, isDns1123Label, isExtendedResourceName, qualifiedNameErrors } from './names.js';
+import {
+  aliasNameErrors,
+  dns1123LabelErrors,
+  extendedResourceNameErrors,
+  isAliasName,
+  isDns1123Label,
+  isExtendedResourceName,
+  qualifiedNameErrors,
+} from './names.js';
 
 describe('Kubernetes name rules', () => {
   it.each(['a', 'qat1', 'qat-cy', '0', 'a'.repeat(63)])('label %j is valid', (v) => expect(dns1123LabelErrors(v)).toEqual([]));
@@ -55,6 +63,7 @@ describe('Kubernetes name rules', () => {
       'ex_ample.com/x',
     ];
     for (const v of names) expect(isDns1123Label(v), v).toBe(dns1123LabelErrors(v).length === 0);
+    for (const v of [...names, 'GPU1', 'hostdev_name0', 'a b', 'gpü']) expect(isAliasName(v), v).toBe(aliasNameErrors(v, 'ua-x-').length === 0);
     for (const v of resources) expect(isExtendedResourceName(v), v).toBe(extendedResourceNameErrors(v).length === 0);
   });
 });

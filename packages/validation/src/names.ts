@@ -96,6 +96,24 @@ export function qualifiedNameErrors(value: string): string[] {
   return errs;
 }
 
+/** The characters libvirt allows in a user alias (`ua-...`), which a device's name becomes part of. */
+const alias = /^[A-Za-z0-9_-]+$/;
+
+/** The valid case of aliasNameErrors, without building a list. */
+export function isAliasName(value: string): boolean {
+  return alias.test(value);
+}
+
+/**
+ * A device name that goes into the libvirt alias `<prefix><name>` (e.g. `ua-hostdevice-GPU1`):
+ * libvirt keeps a user alias only if it is made of letters, digits, '_' and '-'.
+ */
+export function aliasNameErrors(value: string, prefix: string): string[] {
+  if (isAliasName(value)) return [];
+  if (value === '') return [`must not be empty: it names the device's libvirt alias ${prefix}<name>`];
+  return [`must consist of alphanumeric characters, '-' or '_': it becomes the libvirt alias ${prefix}<name>, which allows no other characters`];
+}
+
 /**
  * An extended resource name a device plugin can advertise: `<domain>/<name>`, a qualified
  * name outside the `kubernetes.io` namespace (native resources) and not starting with

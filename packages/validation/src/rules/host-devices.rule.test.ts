@@ -45,3 +45,29 @@ describe('validateHostDevices', () => {
     ]);
   });
 });
+
+describe('host device names', () => {
+  const named = (name: string) => spec([{ name, deviceName: 'nvidia.com/TU104GL_Tesla_T4' }]);
+  const field = 'spec.domain.devices.hostDevices[0].name';
+
+  it.each(['gpu1', 'GPU1', 'hostdev_name0', 'Tesla-T4_0', '_', '-', 'a'.repeat(64)])(
+    'admits %j, which KubeVirt admits and which keeps the alias ua-hostdevice-<name> valid',
+    (name) => {
+      expect(validateHostDevices('spec', named(name), gatesOn())).toEqual([]);
+    },
+  );
+
+  it.each<[string, string]>([
+    ['gpu.1', 'must consist of alphanumeric characters'],
+    ['gpu 1', 'must consist of alphanumeric characters'],
+    ['gpu/1', 'must consist of alphanumeric characters'],
+    ['gpü', 'must consist of alphanumeric characters'],
+    ['', 'must not be empty'],
+  ])('refuses %j, saying why', (name, why) => {
+    const causes = validateHostDevices('spec', named(name), gatesOn());
+    expect(causes).toEqual([
+      { type: 'FieldValueInvalid', field, message: expect.stringContaining(`${field}: Invalid value: ${JSON.stringify(name)}: ${why}`) },
+    ]);
+    expect(causes[0]?.message).toContain('libvirt alias ua-hostdevice-<name>');
+  });
+});

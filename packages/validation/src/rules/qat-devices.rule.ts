@@ -11,10 +11,14 @@ import {
 import { invalid } from '../causes.js';
 import { child } from '../field-path.js';
 import type { SpecRule } from '../spec-view.js';
-import { deviceEntryCauses } from './device-entries.js';
+import { dns1123LabelErrors, isDns1123Label } from '../names.js';
+import { deviceEntryCauses, type EntryNameRule } from './device-entries.js';
 
 /** The cause for a VMI with QATs while the QAT gate is off (ADR 0005; KubeVirt's wording for its gates). */
 export const QAT_GATE_DISABLED_MESSAGE = 'QAT feature gate is not enabled in kubevirt-config';
+
+/** A QAT's name is a DNS-1123 label: the API contract (DESIGN.md) and ADR 0005. */
+const qatName: EntryNameRule = { valid: isDns1123Label, errors: dns1123LabelErrors };
 
 /**
  * spec.domain.devices.qats: the QAT gate, names, deviceNames. A deviceName must be listed in
@@ -29,7 +33,7 @@ export const validateQatDevices: SpecRule = (fieldPath, spec, config) => {
   if (qats.length > 0 && !isGateEnabled(config, FeatureGate.QAT)) {
     causes.push({ type: 'FieldValueInvalid', field, message: QAT_GATE_DISABLED_MESSAGE });
   }
-  causes.push(...deviceEntryCauses(field, qats, (deviceName, f) => qatDeviceNameCauses(deviceName, f, config)));
+  causes.push(...deviceEntryCauses(field, qats, qatName, (deviceName, f) => qatDeviceNameCauses(deviceName, f, config)));
   return causes;
 };
 
