@@ -78,6 +78,13 @@ export class PatchBuilder {
     return false;
   }
 
+  /** Appends `value` to the array at `path` (`add` at `/-`); false if there is no array there. */
+  append(path: readonly Segment[], value: unknown): boolean {
+    if (!Array.isArray(this.get(path))) return false;
+    this.ops.push({ op: 'add', path: `${this.pointer}${jsonPointer(path)}/-`, value });
+    return true;
+  }
+
   private emit(op: 'add' | 'replace', path: readonly Segment[], value: unknown): boolean {
     this.ops.push({ op, path: this.pointer + jsonPointer(path), value });
     return true;

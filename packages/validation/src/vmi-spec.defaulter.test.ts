@@ -76,6 +76,21 @@ describe('defaultVmi', () => {
     ]);
   });
 
+  it("gives every volume without a disk a virtio disk of its name (KubeVirt's SetDefaultVolumeDisk; its vmi-sata example)", () => {
+    const sata = vmi({ domain: { devices: {} }, volumes: [{ name: 'containerdisk', containerDisk: { image: 'i:1' } }] });
+    expect(applyJsonPatch(sata, defaultVmi(sata, gatesOn())).spec.domain.devices.disks).toEqual([{ name: 'containerdisk', disk: { bus: 'virtio' } }]);
+    const mixed = vmi({
+      domain: { devices: { disks: [{ name: 'b', cdrom: { bus: 'sata' } }] } },
+      volumes: [{ name: 'a', hostDisk: {} }, { name: 'b', hostDisk: {} }, { name: 'a' }, { name: 7 }],
+    });
+    expect(applyJsonPatch(mixed, defaultVmi(mixed, gatesOn())).spec.domain.devices.disks).toEqual([
+      { name: 'b', cdrom: { bus: 'sata' } },
+      { name: 'a', disk: { bus: 'virtio' } },
+    ]);
+    const noDevices = vmi({ domain: {}, volumes: [{ name: 'a' }] });
+    expect(applyJsonPatch(noDevices, defaultVmi(noDevices, gatesOn())).spec.domain.devices).toEqual({ disks: [{ name: 'a', disk: { bus: 'virtio' } }] });
+  });
+
   it('keeps what the user set, including acpi off, and replaces nulls', () => {
     const doc = vmi({
       architecture: 'amd64',
@@ -150,6 +165,7 @@ describe('the patch', () => {
       domain: { machine: { type: '' }, cpu: null, memory: 'x', resources: { limits: { memory: '1Gi' } } },
     }),
     vmi(JSON.parse('{"domain":{"devices":{}},"nodeSelector":{"__proto__":"x"}}')),
+    vmi({ domain: { devices: { disks: [{ name: 'a' }] } }, volumes: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] }),
   ];
 
   it('applies to the input, leaves the input alone, and defaults nothing twice (applying it again adds nothing)', () => {

@@ -14,6 +14,7 @@ const P = {
   finalizers: ['finalizers'],
   gracePeriod: ['terminationGracePeriodSeconds'],
   architecture: ['architecture'],
+  volumes: ['volumes'],
   domain: ['domain'],
   machineType: ['machine', 'type'],
   cpu: ['cpu'],
@@ -79,6 +80,7 @@ function defaultSpec(spec: PatchBuilder, config: ClusterConfig): void {
   defaultMemory(domain);
   defaultFeatures(domain);
   defaultDevices(domain);
+  defaultVolumeDisks(domain, spec.get(P.volumes));
 }
 
 /**
@@ -165,6 +167,27 @@ function defaultDevices(domain: PatchBuilder): void {
       if (isRecord(cdrom) && disk.isUnset(P.cdromBus)) disk.set(P.cdromBus, 'sata');
     }
   }
+}
+
+/**
+ * Every volume without a disk of its name gets one, a virtio disk (KubeVirt's
+ * SetDefaultVolumeDisk, then its disk defaults), appended after the disks given.
+ */
+function defaultVolumeDisks(domain: PatchBuilder, volumes: unknown): void {
+  if (!Array.isArray(volumes) || volumes.length > MAX_DEVICES) return;
+  const disks = domain.get(P.disks);
+  if (!(disks === undefined || disks === null || Array.isArray(disks))) return;
+  const named = new Set((Array.isArray(disks) ? disks : []).map((d: unknown) => (isRecord(d) ? own(d, 'name') : undefined)));
+  const added: { name: string; disk: { bus: 'virtio' } }[] = [];
+  for (const v of volumes as unknown[]) {
+    const name = isRecord(v) ? own(v, 'name') : undefined;
+    if (typeof name !== 'string' || named.has(name)) continue;
+    named.add(name);
+    added.push({ name, disk: { bus: 'virtio' } });
+  }
+  if (added.length === 0) return;
+  if (Array.isArray(disks)) for (const d of added) domain.append(P.disks, d);
+  else domain.set(P.disks, added);
 }
 
 function positiveQuantity(q: unknown): number | undefined {
