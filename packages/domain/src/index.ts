@@ -32,3 +32,5 @@ export {
   type ShutdownObservation,
   type ShutdownStep,
 } from './shutdown.plan.js';
+export { CLOUD_INIT_ENV, cloudInitDisk, guestHostname, parseCloudInitDisk, type CloudInitDisk, type CloudInitKind } from './cloud-init.js';
+export { vmiUuid } from './stable-uuid.js';

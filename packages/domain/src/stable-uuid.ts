@@ -14,3 +14,12 @@ export function uuidV5(name: string, namespace = QVIRT_UUID_NAMESPACE): string {
 }
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The VMI's domain UUID: `firmware.uuid` when given, else stable across re-renders, from the uid
+ * when the VMI has one (in the cluster), else from its name. cloud-init's instance-id is the same.
+ */
+export function vmiUuid(meta: { uid?: string | undefined; name: string; namespace: string }, firmwareUuid: string | undefined): string {
+  if (firmwareUuid !== undefined) return firmwareUuid.toLowerCase();
+  return uuidV5(meta.uid ? `uid:${meta.uid}` : `name:${meta.namespace}/${meta.name}`);
+}

@@ -44,6 +44,8 @@ export interface Volume {
   name: string;
   hostDisk?: HostDiskSource;
   containerDisk?: { image: string; path?: string; imagePullPolicy?: PullPolicy; imagePullSecret?: string };
+  cloudInitNoCloud?: CloudInitSource;
+  cloudInitConfigDrive?: CloudInitSource;
 }
 
 export interface Devices {
@@ -51,6 +53,14 @@ export interface Devices {
   qats?: Qat[];
   hostDevices?: HostDevice[];
   autoattachSerialConsole?: boolean;
+}
+
+/** cloud-init data given inline (KubeVirt's CloudInitNoCloudSource / CloudInitConfigDriveSource). */
+export interface CloudInitSource {
+  userData?: string;
+  userDataBase64?: string;
+  networkData?: string;
+  networkDataBase64?: string;
 }
 
 /** A Kubernetes image pull policy. */

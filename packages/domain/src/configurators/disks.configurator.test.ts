@@ -58,6 +58,16 @@ describe('disksConfigurator', () => {
     ]);
   });
 
+  it('a cloud-init volume is the raw ISO the launcher writes, on the bus its disk asks for', () => {
+    const domain = emptyDomain();
+    const vmi = withDisks([{ name: 'ci', cdrom: { bus: 'sata' } }], [{ name: 'ci', cloudInitNoCloud: { userData: '#cloud-config' } }]);
+    vmi.metadata = { ...vmi.metadata, name: 'v', namespace: 'ns' };
+    disksConfigurator.configure(vmi, domain, ctx);
+    expect(domain.devices.disks.map((d) => [d.device, d.source, d.driver.type, d.target.dev, d.readonly])).toEqual([
+      ['cdrom', '/var/run/kubevirt-ephemeral-disks/cloud-init-data/ns/v/noCloud.iso', 'raw', 'sda', true],
+    ]);
+  });
+
   it('names the field for a missing volume, an image-less containerDisk, a relative path and duplicates', () => {
     const run = (vmi: VirtualMachineInstance) => () => disksConfigurator.configure(vmi, emptyDomain(), ctx);
     expect(run(withDisks([{ name: 'root' }], []))).toThrow('spec.domain.devices.disks[0].name: no volume named "root" in spec.volumes');

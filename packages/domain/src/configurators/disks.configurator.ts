@@ -1,4 +1,5 @@
 import { containerDisks, type Disk, type VirtualMachineInstance, type Volume } from '@qvirt/api';
+import { cloudInitDisk } from '../cloud-init.js';
 import { DomainRenderError } from '../errors.js';
 import type { DiskModel } from '../domain-model.js';
 import type { DomainConfigurator } from './configurator.js';
@@ -72,7 +73,8 @@ export const disksConfigurator: DomainConfigurator = {
 
 /**
  * Where a disk's data is, as the launcher's QEMU sees it: a containerDisk's qcow2 overlay (the
- * launcher made it, backed by the image: ADR 0014), or a hostDisk's raw file.
+ * launcher made it, backed by the image: ADR 0014), the cloud-init ISO the launcher wrote, or a
+ * hostDisk's raw file.
  */
 function diskSource(vmi: VirtualMachineInstance, volume: Volume, field: string): { source: string; format: 'raw' | 'qcow2' } {
   if (volume.containerDisk !== undefined) {
@@ -80,8 +82,14 @@ function diskSource(vmi: VirtualMachineInstance, volume: Volume, field: string):
     if (disk === undefined) throw new DomainRenderError(`${field}.containerDisk.image`, 'is required');
     return { source: disk.overlayPath, format: 'qcow2' };
   }
+  if (volume.cloudInitNoCloud !== undefined || volume.cloudInitConfigDrive !== undefined) {
+    const disk = cloudInitDisk(vmi);
+    if (disk?.volumeName !== volume.name) throw new DomainRenderError(field, 'only the first cloud-init volume is used, as in KubeVirt');
+    return { source: disk.isoPath, format: 'raw' };
+  }
   const path = volume.hostDisk?.path;
-  if (volume.hostDisk === undefined) throw new DomainRenderError(field, `volume "${volume.name}" has no supported source (containerDisk, hostDisk)`);
+  if (volume.hostDisk === undefined)
+    throw new DomainRenderError(field, `volume "${volume.name}" has no supported source (containerDisk, cloudInitNoCloud, cloudInitConfigDrive, hostDisk)`);
   if (typeof path !== 'string' || !path.startsWith('/')) {
     throw new DomainRenderError(`${field}.hostDisk.path`, `${JSON.stringify(path ?? null)} is not an absolute path`);
   }

@@ -1,5 +1,5 @@
 import { DomainRenderError } from '../errors.js';
-import { UUID_RE, uuidV5 } from '../stable-uuid.js';
+import { UUID_RE, vmiUuid } from '../stable-uuid.js';
 import type { VmiReference } from '../domain-model.js';
 import type { DomainConfigurator } from './configurator.js';
 
@@ -21,11 +21,8 @@ export const metadataConfigurator: DomainConfigurator = {
       if (typeof fixed !== 'string' || !UUID_RE.test(fixed)) {
         throw new DomainRenderError('spec.domain.firmware.uuid', `${JSON.stringify(fixed)} is not a UUID`);
       }
-      domain.uuid = fixed.toLowerCase();
-    } else {
-      // Stable across re-renders: from the uid when the VMI has one (in the cluster), else its name.
-      domain.uuid = uuidV5(meta.uid ? `uid:${meta.uid}` : `name:${namespace}/${meta.name}`);
     }
+    domain.uuid = vmiUuid({ uid: meta.uid, name: meta.name, namespace }, fixed);
 
     const ref: VmiReference = { namespace, name: meta.name };
     if (meta.uid) ref.uid = meta.uid;
