@@ -1,6 +1,7 @@
 // Composition of the in-pod mode: config -> logger -> private libvirtd + libvirt connection ->
 // Supervisor; signals; exit code. main.ts dispatches here for `virt-launcher --vmi-uid ...`.
 import { CONTAINER_DISKS_ENV, parseContainerDiskOverlays, type ContainerDiskOverlay } from '@qvirt/api';
+import { CLOUD_INIT_ENV, parseCloudInitDisk, type CloudInitDisk } from '@qvirt/domain';
 import { LibvirtConnection, libvirtDomainManager } from '@qvirt/libvirt';
 import { detectIsolation, startVmLibvirtd, type Isolation } from '@qvirt/libvirt/daemon';
 import { pino } from 'pino';
@@ -9,6 +10,7 @@ import { ExitCodes } from '../supervisor/exit-policy.js';
 import type { LauncherPaths } from '../supervisor/paths.js';
 import type { Logger } from '@qvirt/log';
 import type { LauncherConnection, PrivateDaemon } from '../supervisor/ports.js';
+import { writeCloudInitIso } from '../supervisor/cloud-init-iso.js';
 import { makeContainerDiskOverlays } from '../supervisor/container-disk-overlays.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { qemuVersionOf } from '../supervisor/versions.js';
@@ -23,9 +25,11 @@ export interface SupervisorMainOptions {
 export async function supervisorMain(o: SupervisorMainOptions): Promise<number> {
   let config: SupervisorConfig;
   let containerDisks: ContainerDiskOverlay[];
+  let cloudInit: CloudInitDisk | undefined;
   try {
     config = parseSupervisorArgs(o.argv);
     containerDisks = containerDisksFromEnv(o.env);
+    cloudInit = cloudInitFromEnv(o.env);
   } catch (err) {
     if (!(err instanceof LauncherConfigError)) throw err;
     process.stderr.write(`virt-launcher: ${err.message}\n`);
@@ -47,7 +51,10 @@ export async function supervisorMain(o: SupervisorMainOptions): Promise<number> 
     qemuVersion: () => qemuVersionOf(),
     startDaemon: (paths) => startDaemon(paths, config.isolation === 'auto' ? detectIsolation() : config.isolation, logger),
     openConnection: (uri) => openConnection(uri, logger),
-    prepareDisks: () => makeContainerDiskOverlays(containerDisks, logger),
+    prepareDisks: async () => {
+      await makeContainerDiskOverlays(containerDisks, logger);
+      if (cloudInit) await writeCloudInitIso(cloudInit, logger);
+    },
   });
   const onSignal = (signal: NodeJS.Signals) => supervisor.stop(signal);
   process.on('SIGTERM', onSignal);
@@ -72,6 +79,17 @@ function containerDisksFromEnv(env: Readonly<Record<string, string | undefined>>
   if (text === undefined || text === '') return [];
   try {
     return parseContainerDiskOverlays(text);
+  } catch (err) {
+    throw new LauncherConfigError((err as Error).message);
+  }
+}
+
+/** The cloud-init disk virt-controller computed for this pod, if the VMI has one. */
+function cloudInitFromEnv(env: Readonly<Record<string, string | undefined>>): CloudInitDisk | undefined {
+  const text = env[CLOUD_INIT_ENV];
+  if (text === undefined || text === '') return undefined;
+  try {
+    return parseCloudInitDisk(text);
   } catch (err) {
     throw new LauncherConfigError((err as Error).message);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONTAINER_DISKS_ENV, parseContainerDiskOverlays } from '@qvirt/api';
+import { CLOUD_INIT_ENV, parseCloudInitDisk } from '@qvirt/domain';
 import { inputsFixture, vmiFixture } from '../testing/fixtures.js';
 import { renderLauncherPod } from './launcher-pod.renderer.js';
 
@@ -54,5 +55,16 @@ describe('renderLauncherPod: containerDisks and kernelBoot.container as image vo
     expect(pod.spec!.volumes!.filter((v) => v.image || v.emptyDir)).toEqual([]);
     expect(pod.spec!.imagePullSecrets).toBeUndefined();
     expect(pod.spec!.containers[0]!.env!.some((e) => e.name === CONTAINER_DISKS_ENV)).toBe(false);
+  });
+});
+
+describe('renderLauncherPod: cloud-init', () => {
+  it('hands the launcher the cloud-init files to write as an ISO in the emptyDir', () => {
+    const vmi = vmiFixture();
+    vmi.spec.volumes = [{ name: 'cloudinitdisk', cloudInitNoCloud: { userData: '#cloud-config\n' } }];
+    const pod = renderLauncherPod(vmi, inputsFixture());
+    expect(pod.spec!.volumes).toContainEqual({ name: 'ephemeral-disks', emptyDir: {} });
+    const value = pod.spec!.containers[0]!.env!.find((e) => e.name === CLOUD_INIT_ENV)?.value;
+    expect(parseCloudInitDisk(value!)).toMatchObject({ volumeName: 'cloudinitdisk', label: 'cidata', files: { 'user-data': '#cloud-config\n' } });
   });
 });

@@ -17,6 +17,7 @@ import {
   type ClusterConfig,
   type VirtualMachineInstance,
 } from '@qvirt/api';
+import { CLOUD_INIT_ENV, cloudInitDisk } from '@qvirt/domain';
 import { launcherResources, type KvmMode } from './launcher-resources.js';
 import { LauncherPodRenderError } from './render-errors.js';
 
@@ -151,8 +152,8 @@ export function renderLauncherPod(vmi: VirtualMachineInstance, inputs: LauncherP
 
 /**
  * containerDisks and the kernelBoot container as Kubernetes image volumes, mounted read only
- * where KubeVirt's ImageVolume mode mounts them; an emptyDir for the containerDisks' overlays;
- * the pull secrets they name (ADR 0014).
+ * where KubeVirt's ImageVolume mode mounts them; an emptyDir for the containerDisks' overlays and
+ * the cloud-init ISO; the pull secrets they name (ADR 0014).
  */
 function imageVolumes(vmi: VirtualMachineInstance): {
   volumes: Volume[];
@@ -176,11 +177,14 @@ function imageVolumes(vmi: VirtualMachineInstance): {
     if (kernel.imagePullSecret) pullSecrets.add(kernel.imagePullSecret);
   }
   const env: { name: string; value: string }[] = [];
-  if (disks.length > 0) {
+  const cloudInit = cloudInitDisk(vmi);
+  if (disks.length > 0 || cloudInit) {
     volumes.push({ name: 'ephemeral-disks', emptyDir: {} });
     mounts.push({ name: 'ephemeral-disks', mountPath: ImageVolumePaths.ephemeral });
-    env.push({ name: CONTAINER_DISKS_ENV, value: JSON.stringify(containerDiskOverlays(vmi)) });
   }
+  if (disks.length > 0) env.push({ name: CONTAINER_DISKS_ENV, value: JSON.stringify(containerDiskOverlays(vmi)) });
+  // The launcher writes the ISO from these files (KubeVirt's launcher builds it from the VMI it is sent).
+  if (cloudInit) env.push({ name: CLOUD_INIT_ENV, value: JSON.stringify(cloudInit) });
   return { volumes, mounts, env, pullSecrets: [...pullSecrets] };
 }
 
