@@ -77,18 +77,20 @@ describe('defaultVmi', () => {
   });
 
   it("gives every volume without a disk a virtio disk of its name (KubeVirt's SetDefaultVolumeDisk; its vmi-sata example)", () => {
+    type Devices = { spec: { domain: { devices: { disks?: unknown } } } };
+    const patched = (doc: unknown) => applyJsonPatch(doc, defaultVmi(doc, gatesOn())) as Devices;
     const sata = vmi({ domain: { devices: {} }, volumes: [{ name: 'containerdisk', containerDisk: { image: 'i:1' } }] });
-    expect(applyJsonPatch(sata, defaultVmi(sata, gatesOn())).spec.domain.devices.disks).toEqual([{ name: 'containerdisk', disk: { bus: 'virtio' } }]);
+    expect(patched(sata).spec.domain.devices.disks).toEqual([{ name: 'containerdisk', disk: { bus: 'virtio' } }]);
     const mixed = vmi({
       domain: { devices: { disks: [{ name: 'b', cdrom: { bus: 'sata' } }] } },
       volumes: [{ name: 'a', hostDisk: {} }, { name: 'b', hostDisk: {} }, { name: 'a' }, { name: 7 }],
     });
-    expect(applyJsonPatch(mixed, defaultVmi(mixed, gatesOn())).spec.domain.devices.disks).toEqual([
+    expect(patched(mixed).spec.domain.devices.disks).toEqual([
       { name: 'b', cdrom: { bus: 'sata' } },
       { name: 'a', disk: { bus: 'virtio' } },
     ]);
     const noDevices = vmi({ domain: {}, volumes: [{ name: 'a' }] });
-    expect(applyJsonPatch(noDevices, defaultVmi(noDevices, gatesOn())).spec.domain.devices).toEqual({ disks: [{ name: 'a', disk: { bus: 'virtio' } }] });
+    expect(patched(noDevices).spec.domain.devices).toEqual({ disks: [{ name: 'a', disk: { bus: 'virtio' } }] });
   });
 
   it('keeps what the user set, including acpi off, and replaces nulls', () => {

@@ -10,6 +10,7 @@ import { validateMemory } from './rules/memory.rule.js';
 import { validateQatDevices } from './rules/qat-devices.rule.js';
 import { validateUnhonouredFields } from './rules/unhonoured-fields.rule.js';
 import { KUBEVIRT_ONLY_VOLUME_SOURCES, validateVolumes } from './rules/volumes.rule.js';
+import { validateCloudInit } from './rules/cloud-init.rule.js';
 import { checkShape } from './shape.js';
 import type { SpecRule, VmiSpecView } from './spec-view.js';
 
@@ -23,6 +24,7 @@ export const vmiSpecRules: readonly SpecRule[] = [
   validateKernelBoot,
   validateDisks,
   validateVolumes,
+  validateCloudInit,
   validateUnhonouredFields,
   validateArchitecture,
 ];

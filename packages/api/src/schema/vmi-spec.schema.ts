@@ -28,6 +28,20 @@ const disk = obj(
   ['name'],
 );
 
+const cloudInit = (what: string): JsonSchema =>
+  obj(
+    {
+      userData: str('cloud-init user data, as text (at most 2048 bytes, as KubeVirt).'),
+      userDataBase64: str('The user data, base64-encoded.'),
+      networkData: str('cloud-init network configuration, as text.'),
+      networkDataBase64: str('The network configuration, base64-encoded.'),
+      secretRef: obj({ name: str() }, undefined, 'Refused by qvirt: give the user data inline.'),
+      networkDataSecretRef: obj({ name: str() }, undefined, 'Refused by qvirt: give the network data inline.'),
+    },
+    undefined,
+    `A cloud-init ${what} disk the launcher builds for the guest.`,
+  );
+
 const volume = obj(
   {
     name: str(),
@@ -50,6 +64,8 @@ const volume = obj(
       ['image'],
       'An ephemeral disk from a container image: the guest writes to an overlay that goes with the VMI.',
     ),
+    cloudInitNoCloud: cloudInit('NoCloud (label cidata)'),
+    cloudInitConfigDrive: cloudInit('ConfigDrive (label config-2)'),
   },
   ['name'],
 );

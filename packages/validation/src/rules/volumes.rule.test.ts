@@ -61,12 +61,10 @@ describe('validateVolumes', () => {
 
 describe("KubeVirt's volume sources qvirt lacks", () => {
   const withVolume = (volume: Record<string, unknown>) => ({ domain: { memory: { guest: '1Gi' }, devices: {} }, volumes: [{ name: 'd', ...volume }] });
-  const suffix = "(qvirt's volume sources are containerDisk and hostDisk)";
+  const suffix = "(qvirt's volume sources are containerDisk, cloudInitNoCloud, cloudInitConfigDrive and hostDisk)";
 
   it.each<[string, unknown, string]>([
     ['persistentVolumeClaim', { claimName: 'root' }, 'launcher pods mount no PersistentVolumeClaims'],
-    ['cloudInitNoCloud', { userData: '#cloud-config\n' }, 'no cloud-init NoCloud disk is built for the guest'],
-    ['cloudInitConfigDrive', { userData: '#cloud-config\n' }, 'no cloud-init ConfigDrive disk is built for the guest'],
     ['sysprep', { secret: { name: 's' } }, 'no sysprep disk is built for the guest'],
     ['ephemeral', { persistentVolumeClaim: { claimName: 'base' } }, 'launcher pods mount no PersistentVolumeClaims to put an ephemeral overlay on'],
     ['emptyDisk', { capacity: '1Gi' }, 'no empty scratch disks are created'],
@@ -96,14 +94,14 @@ describe("KubeVirt's volume sources qvirt lacks", () => {
   it.each<[string, Record<string, unknown>, { field: string; type: string }[]]>([
     [
       'one source qvirt has beside one it lacks: the one it lacks',
-      { containerDisk: { image: 'i' }, cloudInitNoCloud: {} },
-      [{ type: 'FieldValueNotSupported', field: 'spec.volumes[0].cloudInitNoCloud' }],
+      { containerDisk: { image: 'i' }, persistentVolumeClaim: {} },
+      [{ type: 'FieldValueNotSupported', field: 'spec.volumes[0].persistentVolumeClaim' }],
     ],
     [
       'two sources it lacks: one cause each',
-      { cloudInitNoCloud: {}, emptyDisk: {} },
+      { persistentVolumeClaim: {}, emptyDisk: {} },
       [
-        { type: 'FieldValueNotSupported', field: 'spec.volumes[0].cloudInitNoCloud' },
+        { type: 'FieldValueNotSupported', field: 'spec.volumes[0].persistentVolumeClaim' },
         { type: 'FieldValueNotSupported', field: 'spec.volumes[0].emptyDisk' },
       ],
     ],
@@ -116,7 +114,7 @@ describe("KubeVirt's volume sources qvirt lacks", () => {
       ],
     ],
     ['no source: exactly one', {}, [{ type: 'FieldValueInvalid', field: 'spec.volumes[0]' }]],
-    ["a null source (Go's nil): no source", { cloudInitNoCloud: null }, [{ type: 'FieldValueInvalid', field: 'spec.volumes[0]' }]],
+    ["a null source (Go's nil): no source", { persistentVolumeClaim: null }, [{ type: 'FieldValueInvalid', field: 'spec.volumes[0]' }]],
     [
       'a misspelt source: an unknown field, and no source',
       { containerDsik: { image: 'i' } },

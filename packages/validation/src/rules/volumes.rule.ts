@@ -5,7 +5,7 @@ import { child, index } from '../field-path.js';
 import type { SpecRule, VmiSpecView } from '../spec-view.js';
 
 /** The volume sources qvirt runs (the volume schema's members besides `name`). */
-const QVIRT_SOURCES = 'containerDisk and hostDisk';
+const QVIRT_SOURCES = 'containerDisk, cloudInitNoCloud, cloudInitConfigDrive and hostDisk';
 
 /**
  * KubeVirt's volume sources that qvirt does not have, each with what is missing. They are not in
@@ -16,8 +16,6 @@ const QVIRT_SOURCES = 'containerDisk and hostDisk';
  */
 export const KUBEVIRT_ONLY_VOLUME_SOURCES = {
   persistentVolumeClaim: 'launcher pods mount no PersistentVolumeClaims',
-  cloudInitNoCloud: 'no cloud-init NoCloud disk is built for the guest',
-  cloudInitConfigDrive: 'no cloud-init ConfigDrive disk is built for the guest',
   sysprep: 'no sysprep disk is built for the guest',
   ephemeral: 'launcher pods mount no PersistentVolumeClaims to put an ephemeral overlay on',
   emptyDisk: 'no empty scratch disks are created',
@@ -67,7 +65,9 @@ export const validateVolumes: SpecRule = (fieldPath, spec) => {
         message: `${sourceField}: not supported by qvirt: ${why} (qvirt's volume sources are ${QVIRT_SOURCES})`,
       });
     }
-    const sources = [volume.hostDisk, volume.containerDisk].filter((s) => s !== undefined).length;
+    const sources = [volume.hostDisk, volume.containerDisk, volume.cloudInitNoCloud, volume.cloudInitConfigDrive].filter(
+      (s) => s !== undefined && s !== null,
+    ).length;
     if (sources > 1 || (sources === 0 && unsupported === 0)) {
       causes.push({ type: 'FieldValueInvalid', field: item, message: `${item} must have exactly one source type set` });
     }
