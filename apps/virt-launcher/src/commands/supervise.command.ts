@@ -1,6 +1,6 @@
 // Composition of the in-pod mode: config -> logger -> private libvirtd + libvirt connection ->
 // Supervisor; signals; exit code. main.ts dispatches here for `virt-launcher --vmi-uid ...`.
-import { CONTAINER_DISKS_ENV, parseContainerDiskOverlays, type ContainerDiskOverlay } from '@qvirt/api';
+import { CONTAINER_DISKS_ENV, EMPTY_DISKS_ENV, parseContainerDiskOverlays, parseEmptyDisks, type ContainerDiskOverlay, type EmptyDisk } from '@qvirt/api';
 import { CLOUD_INIT_ENV, parseCloudInitDisk, type CloudInitDisk } from '@qvirt/domain';
 import { LibvirtConnection, libvirtDomainManager } from '@qvirt/libvirt';
 import { detectIsolation, startVmLibvirtd, type Isolation } from '@qvirt/libvirt/daemon';
@@ -11,7 +11,7 @@ import type { LauncherPaths } from '../supervisor/paths.js';
 import type { Logger } from '@qvirt/log';
 import type { LauncherConnection, PrivateDaemon } from '../supervisor/ports.js';
 import { writeCloudInitIso } from '../supervisor/cloud-init-iso.js';
-import { makeContainerDiskOverlays } from '../supervisor/container-disk-overlays.js';
+import { makeContainerDiskOverlays, makeEmptyDisks } from '../supervisor/container-disk-overlays.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { qemuVersionOf } from '../supervisor/versions.js';
 
@@ -26,10 +26,12 @@ export async function supervisorMain(o: SupervisorMainOptions): Promise<number> 
   let config: SupervisorConfig;
   let containerDisks: ContainerDiskOverlay[];
   let cloudInit: CloudInitDisk | undefined;
+  let blankDisks: EmptyDisk[];
   try {
     config = parseSupervisorArgs(o.argv);
-    containerDisks = containerDisksFromEnv(o.env);
-    cloudInit = cloudInitFromEnv(o.env);
+    containerDisks = fromEnv(o.env, CONTAINER_DISKS_ENV, parseContainerDiskOverlays) ?? [];
+    cloudInit = fromEnv(o.env, CLOUD_INIT_ENV, parseCloudInitDisk);
+    blankDisks = fromEnv(o.env, EMPTY_DISKS_ENV, parseEmptyDisks) ?? [];
   } catch (err) {
     if (!(err instanceof LauncherConfigError)) throw err;
     process.stderr.write(`virt-launcher: ${err.message}\n`);
@@ -53,6 +55,7 @@ export async function supervisorMain(o: SupervisorMainOptions): Promise<number> 
     openConnection: (uri) => openConnection(uri, logger),
     prepareDisks: async () => {
       await makeContainerDiskOverlays(containerDisks, logger);
+      await makeEmptyDisks(blankDisks, logger);
       if (cloudInit) await writeCloudInitIso(cloudInit, logger);
     },
   });
@@ -73,23 +76,12 @@ export async function supervisorMain(o: SupervisorMainOptions): Promise<number> 
   return result.code;
 }
 
-/** The containerDisks virt-controller listed for this pod (none when the variable is absent). */
-function containerDisksFromEnv(env: Readonly<Record<string, string | undefined>>): ContainerDiskOverlay[] {
-  const text = env[CONTAINER_DISKS_ENV];
-  if (text === undefined || text === '') return [];
-  try {
-    return parseContainerDiskOverlays(text);
-  } catch (err) {
-    throw new LauncherConfigError((err as Error).message);
-  }
-}
-
-/** The cloud-init disk virt-controller computed for this pod, if the VMI has one. */
-function cloudInitFromEnv(env: Readonly<Record<string, string | undefined>>): CloudInitDisk | undefined {
-  const text = env[CLOUD_INIT_ENV];
+/** An env variable virt-controller set for this pod (the disks to prepare), parsed; undefined when absent. */
+function fromEnv<T>(env: Readonly<Record<string, string | undefined>>, name: string, parse: (text: string) => T): T | undefined {
+  const text = env[name];
   if (text === undefined || text === '') return undefined;
   try {
-    return parseCloudInitDisk(text);
+    return parse(text);
   } catch (err) {
     throw new LauncherConfigError((err as Error).message);
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '@qvirt/log';
 import { useTempDir } from '@qvirt/testing/vitest';
-import { diskFileOf, makeContainerDiskOverlays } from './container-disk-overlays.js';
+import { diskFileOf, makeContainerDiskOverlays, makeEmptyDisks } from './container-disk-overlays.js';
 
 const dir = useTempDir('qvirt-cdisk-');
 
@@ -70,5 +70,14 @@ describe('containerDisk overlays', () => {
   it('never leaves the image for a path with ..', async () => {
     const mountDir = image({ 'disk/a.raw': 'raw' });
     expect(await diskFileOf({ volumeName: 'v', mountDir, path: '/../../disk/a.raw', overlayPath: '/o' })).toBe(`${mountDir}/disk/a.raw`);
+  });
+
+  it('makes an emptyDisk afresh: a blank qcow2 of its capacity, allocating nothing yet', async () => {
+    const path = join(dir(), 'empty-disks/emptydisk.qcow2');
+    mkdirSync(join(dir(), 'empty-disks'));
+    writeFileSync(path, 'old data');
+    await makeEmptyDisks([{ volumeName: 'emptydisk', path, capacityBytes: 2 * 2 ** 30 }], silentLogger);
+    expect(info(path)).toMatchObject({ format: 'qcow2', 'virtual-size': 2 * 2 ** 30 });
+    expect(info(path)['backing-filename']).toBeUndefined();
   });
 });

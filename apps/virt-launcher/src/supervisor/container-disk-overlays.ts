@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
-import { ImageVolumePaths, pathInImage, type ContainerDiskOverlay } from '@qvirt/api';
+import { ImageVolumePaths, pathInImage, type ContainerDiskOverlay, type EmptyDisk } from '@qvirt/api';
 import type { Logger } from '@qvirt/log';
 
 const run = promisify(execFile);
@@ -74,4 +74,19 @@ export async function makeContainerDiskOverlays(disks: readonly ContainerDiskOve
     }
   }
   return reports;
+}
+
+/** Makes each emptyDisk afresh: a blank qcow2 of its capacity (sparse: it takes space as the guest writes). */
+export async function makeEmptyDisks(disks: readonly EmptyDisk[], logger: Logger): Promise<void> {
+  for (const disk of disks) {
+    try {
+      await mkdir(dirname(disk.path), { recursive: true, mode: 0o750 });
+      await rm(disk.path, { force: true });
+      await run('qemu-img', ['create', '-q', '-f', 'qcow2', disk.path, String(disk.capacityBytes)]);
+    } catch (err) {
+      const e = err as { stderr?: string; message: string };
+      throw new Error(`emptyDisk volume "${disk.volumeName}": ${(e.stderr || e.message).trim()}`, { cause: err });
+    }
+    logger.info({ volumeName: disk.volumeName, path: disk.path, capacityBytes: disk.capacityBytes }, 'emptyDisk created');
+  }
 }

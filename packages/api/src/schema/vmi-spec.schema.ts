@@ -64,6 +64,7 @@ const volume = obj(
       ['image'],
       'An ephemeral disk from a container image: the guest writes to an overlay that goes with the VMI.',
     ),
+    emptyDisk: obj({ capacity: quantity('Size of the blank disk.') }, ['capacity'], 'A blank qcow2 disk in the pod, gone with the VMI.'),
     cloudInitNoCloud: cloudInit('NoCloud (label cidata)'),
     cloudInitConfigDrive: cloudInit('ConfigDrive (label config-2)'),
   },

@@ -44,6 +44,7 @@ export interface Volume {
   name: string;
   hostDisk?: HostDiskSource;
   containerDisk?: { image: string; path?: string; imagePullPolicy?: PullPolicy; imagePullSecret?: string };
+  emptyDisk?: { capacity: Quantity };
   cloudInitNoCloud?: CloudInitSource;
   cloudInitConfigDrive?: CloudInitSource;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTAINER_DISKS_ENV, parseContainerDiskOverlays } from '@qvirt/api';
+import { CONTAINER_DISKS_ENV, EMPTY_DISKS_ENV, parseContainerDiskOverlays, parseEmptyDisks } from '@qvirt/api';
 import { CLOUD_INIT_ENV, parseCloudInitDisk } from '@qvirt/domain';
 import { inputsFixture, vmiFixture } from '../testing/fixtures.js';
 import { renderLauncherPod } from './launcher-pod.renderer.js';
@@ -66,5 +66,18 @@ describe('renderLauncherPod: cloud-init', () => {
     expect(pod.spec!.volumes).toContainEqual({ name: 'ephemeral-disks', emptyDir: {} });
     const value = pod.spec!.containers[0]!.env!.find((e) => e.name === CLOUD_INIT_ENV)?.value;
     expect(parseCloudInitDisk(value!)).toMatchObject({ volumeName: 'cloudinitdisk', label: 'cidata', files: { 'user-data': '#cloud-config\n' } });
+  });
+});
+
+describe('renderLauncherPod: emptyDisks', () => {
+  it('lists them for the launcher, with the emptyDir they go in', () => {
+    const vmi = vmiFixture();
+    vmi.spec.volumes = [{ name: 'emptydisk', emptyDisk: { capacity: '2Gi' } }];
+    const pod = renderLauncherPod(vmi, inputsFixture());
+    expect(pod.spec!.volumes).toContainEqual({ name: 'ephemeral-disks', emptyDir: {} });
+    const value = pod.spec!.containers[0]!.env!.find((e) => e.name === EMPTY_DISKS_ENV)?.value;
+    expect(parseEmptyDisks(value!)).toEqual([
+      { volumeName: 'emptydisk', path: '/var/run/kubevirt-ephemeral-disks/empty-disks/emptydisk.qcow2', capacityBytes: 2 * 2 ** 30 },
+    ]);
   });
 });

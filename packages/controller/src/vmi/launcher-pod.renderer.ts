@@ -6,10 +6,12 @@ import {
   LabelValues,
   Labels,
   CONTAINER_DISKS_ENV,
+  EMPTY_DISKS_ENV,
   ImageVolumePaths,
   NodePaths,
   containerDiskOverlays,
   containerDisks,
+  emptyDisks,
   gracePeriodSeconds,
   kernelBootImage,
   hasVfioDevices,
@@ -153,7 +155,7 @@ export function renderLauncherPod(vmi: VirtualMachineInstance, inputs: LauncherP
 /**
  * containerDisks and the kernelBoot container as Kubernetes image volumes, mounted read only
  * where KubeVirt's ImageVolume mode mounts them; an emptyDir for the containerDisks' overlays and
- * the cloud-init ISO; the pull secrets they name (ADR 0014).
+ * the emptyDisks and the cloud-init ISO; the pull secrets they name (ADR 0014).
  */
 function imageVolumes(vmi: VirtualMachineInstance): {
   volumes: Volume[];
@@ -178,11 +180,13 @@ function imageVolumes(vmi: VirtualMachineInstance): {
   }
   const env: { name: string; value: string }[] = [];
   const cloudInit = cloudInitDisk(vmi);
-  if (disks.length > 0 || cloudInit) {
+  const empty = emptyDisks(vmi);
+  if (disks.length > 0 || empty.length > 0 || cloudInit) {
     volumes.push({ name: 'ephemeral-disks', emptyDir: {} });
     mounts.push({ name: 'ephemeral-disks', mountPath: ImageVolumePaths.ephemeral });
   }
   if (disks.length > 0) env.push({ name: CONTAINER_DISKS_ENV, value: JSON.stringify(containerDiskOverlays(vmi)) });
+  if (empty.length > 0) env.push({ name: EMPTY_DISKS_ENV, value: JSON.stringify(empty) });
   // The launcher writes the ISO from these files (KubeVirt's launcher builds it from the VMI it is sent).
   if (cloudInit) env.push({ name: CLOUD_INIT_ENV, value: JSON.stringify(cloudInit) });
   return { volumes, mounts, env, pullSecrets: [...pullSecrets] };

@@ -58,6 +58,12 @@ describe('disksConfigurator', () => {
     ]);
   });
 
+  it('an emptyDisk is the blank qcow2 the launcher makes in the pod', () => {
+    const domain = emptyDomain();
+    disksConfigurator.configure(withDisks([{ name: 'scratch' }], [{ name: 'scratch', emptyDisk: { capacity: '2Gi' } }]), domain, ctx);
+    expect(domain.devices.disks.map((d) => [d.source, d.driver.type])).toEqual([['/var/run/kubevirt-ephemeral-disks/empty-disks/scratch.qcow2', 'qcow2']]);
+  });
+
   it('a cloud-init volume is the raw ISO the launcher writes, on the bus its disk asks for', () => {
     const domain = emptyDomain();
     const vmi = withDisks([{ name: 'ci', cdrom: { bus: 'sata' } }], [{ name: 'ci', cloudInitNoCloud: { userData: '#cloud-config' } }]);

@@ -1,4 +1,4 @@
-import { containerDisks, type Disk, type VirtualMachineInstance, type Volume } from '@qvirt/api';
+import { containerDisks, emptyDisks, type Disk, type VirtualMachineInstance, type Volume } from '@qvirt/api';
 import { cloudInitDisk } from '../cloud-init.js';
 import { DomainRenderError } from '../errors.js';
 import type { DiskModel } from '../domain-model.js';
@@ -82,6 +82,11 @@ function diskSource(vmi: VirtualMachineInstance, volume: Volume, field: string):
     if (disk === undefined) throw new DomainRenderError(`${field}.containerDisk.image`, 'is required');
     return { source: disk.overlayPath, format: 'qcow2' };
   }
+  if (volume.emptyDisk !== undefined) {
+    const disk = emptyDisks(vmi).find((d) => d.volumeName === volume.name);
+    if (disk === undefined) throw new DomainRenderError(`${field}.emptyDisk.capacity`, 'must be a quantity greater than 0');
+    return { source: disk.path, format: 'qcow2' };
+  }
   if (volume.cloudInitNoCloud !== undefined || volume.cloudInitConfigDrive !== undefined) {
     const disk = cloudInitDisk(vmi);
     if (disk?.volumeName !== volume.name) throw new DomainRenderError(field, 'only the first cloud-init volume is used, as in KubeVirt');
@@ -89,7 +94,10 @@ function diskSource(vmi: VirtualMachineInstance, volume: Volume, field: string):
   }
   const path = volume.hostDisk?.path;
   if (volume.hostDisk === undefined)
-    throw new DomainRenderError(field, `volume "${volume.name}" has no supported source (containerDisk, cloudInitNoCloud, cloudInitConfigDrive, hostDisk)`);
+    throw new DomainRenderError(
+      field,
+      `volume "${volume.name}" has no supported source (containerDisk, emptyDisk, cloudInitNoCloud, cloudInitConfigDrive, hostDisk)`,
+    );
   if (typeof path !== 'string' || !path.startsWith('/')) {
     throw new DomainRenderError(`${field}.hostDisk.path`, `${JSON.stringify(path ?? null)} is not an absolute path`);
   }

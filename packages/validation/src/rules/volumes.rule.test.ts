@@ -61,13 +61,12 @@ describe('validateVolumes', () => {
 
 describe("KubeVirt's volume sources qvirt lacks", () => {
   const withVolume = (volume: Record<string, unknown>) => ({ domain: { memory: { guest: '1Gi' }, devices: {} }, volumes: [{ name: 'd', ...volume }] });
-  const suffix = "(qvirt's volume sources are containerDisk, cloudInitNoCloud, cloudInitConfigDrive and hostDisk)";
+  const suffix = "(qvirt's volume sources are containerDisk, emptyDisk, cloudInitNoCloud, cloudInitConfigDrive and hostDisk)";
 
   it.each<[string, unknown, string]>([
     ['persistentVolumeClaim', { claimName: 'root' }, 'launcher pods mount no PersistentVolumeClaims'],
     ['sysprep', { secret: { name: 's' } }, 'no sysprep disk is built for the guest'],
     ['ephemeral', { persistentVolumeClaim: { claimName: 'base' } }, 'launcher pods mount no PersistentVolumeClaims to put an ephemeral overlay on'],
-    ['emptyDisk', { capacity: '1Gi' }, 'no empty scratch disks are created'],
     ['dataVolume', { name: 'root-dv' }, 'a dataVolume needs CDI (the Containerized Data Importer), which qvirt does not include'],
     ['configMap', { name: 'cm' }, 'no ConfigMap is passed to the guest as a disk'],
     ['secret', { secretName: 's' }, 'no Secret is passed to the guest as a disk'],
@@ -76,7 +75,7 @@ describe("KubeVirt's volume sources qvirt lacks", () => {
     ['downwardMetrics', {}, 'no downward metrics are served to the guest'],
     ['memoryDump', { claimName: 'dump' }, 'no memory dumps are taken'],
     ['containerPath', { path: '/var/run/secrets' }, 'no container path is passed to the guest'],
-    ['emptyDisk (a value of any type)', 'big', 'no empty scratch disks are created'],
+    ['memoryDump (a value of any type)', 'big', 'no memory dumps are taken'],
   ])('a volume whose only source is %s gets one cause naming it', (name, value, why) => {
     const source = name.split(' ')[0]!;
     const field = `spec.volumes[0].${source}`;
@@ -99,10 +98,10 @@ describe("KubeVirt's volume sources qvirt lacks", () => {
     ],
     [
       'two sources it lacks: one cause each',
-      { persistentVolumeClaim: {}, emptyDisk: {} },
+      { persistentVolumeClaim: {}, secret: {} },
       [
         { type: 'FieldValueNotSupported', field: 'spec.volumes[0].persistentVolumeClaim' },
-        { type: 'FieldValueNotSupported', field: 'spec.volumes[0].emptyDisk' },
+        { type: 'FieldValueNotSupported', field: 'spec.volumes[0].secret' },
       ],
     ],
     [

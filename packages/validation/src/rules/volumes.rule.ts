@@ -5,7 +5,7 @@ import { child, index } from '../field-path.js';
 import type { SpecRule, VmiSpecView } from '../spec-view.js';
 
 /** The volume sources qvirt runs (the volume schema's members besides `name`). */
-const QVIRT_SOURCES = 'containerDisk, cloudInitNoCloud, cloudInitConfigDrive and hostDisk';
+const QVIRT_SOURCES = 'containerDisk, emptyDisk, cloudInitNoCloud, cloudInitConfigDrive and hostDisk';
 
 /**
  * KubeVirt's volume sources that qvirt does not have, each with what is missing. They are not in
@@ -18,7 +18,6 @@ export const KUBEVIRT_ONLY_VOLUME_SOURCES = {
   persistentVolumeClaim: 'launcher pods mount no PersistentVolumeClaims',
   sysprep: 'no sysprep disk is built for the guest',
   ephemeral: 'launcher pods mount no PersistentVolumeClaims to put an ephemeral overlay on',
-  emptyDisk: 'no empty scratch disks are created',
   dataVolume: 'a dataVolume needs CDI (the Containerized Data Importer), which qvirt does not include',
   configMap: 'no ConfigMap is passed to the guest as a disk',
   secret: 'no Secret is passed to the guest as a disk',
@@ -65,7 +64,7 @@ export const validateVolumes: SpecRule = (fieldPath, spec) => {
         message: `${sourceField}: not supported by qvirt: ${why} (qvirt's volume sources are ${QVIRT_SOURCES})`,
       });
     }
-    const sources = [volume.hostDisk, volume.containerDisk, volume.cloudInitNoCloud, volume.cloudInitConfigDrive].filter(
+    const sources = [volume.hostDisk, volume.containerDisk, volume.emptyDisk, volume.cloudInitNoCloud, volume.cloudInitConfigDrive].filter(
       (s) => s !== undefined && s !== null,
     ).length;
     if (sources > 1 || (sources === 0 && unsupported === 0)) {
@@ -89,6 +88,14 @@ export const validateVolumes: SpecRule = (fieldPath, spec) => {
       const bytes = tryParseQuantity(hostDisk.capacity);
       if (bytes !== undefined && bytes <= 0) {
         causes.push({ type: 'FieldValueInvalid', field: capacityField, message: `${capacityField} '${String(hostDisk.capacity)}': must be greater than 0` });
+      }
+    }
+    const emptyDisk = volume.emptyDisk;
+    if (emptyDisk !== undefined && emptyDisk !== null) {
+      const capacityField = child(item, 'emptyDisk.capacity');
+      const bytes = tryParseQuantity(emptyDisk.capacity);
+      if (bytes !== undefined && bytes <= 0) {
+        causes.push({ type: 'FieldValueInvalid', field: capacityField, message: `${capacityField} '${String(emptyDisk.capacity)}': must be greater than 0` });
       }
     }
     const containerPath = volume.containerDisk?.path;

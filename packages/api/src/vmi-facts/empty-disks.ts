@@ -1,0 +1,49 @@
+import { tryParseQuantity } from '../quantity.js';
+import type { Quantity } from '../types/meta.js';
+import type { VirtualMachineInstance } from '../types/vmi.js';
+import { ImageVolumePaths } from './image-volumes.js';
+
+/** One emptyDisk volume: a blank qcow2 of its capacity that the launcher makes in the pod's emptyDir, gone with the VMI. */
+export interface EmptyDisk {
+  volumeName: string;
+  path: string;
+  capacityBytes: number;
+}
+
+/** The launcher's env variable listing its emptyDisks (JSON of EmptyDisk[]), set by virt-controller. */
+export const EMPTY_DISKS_ENV = 'QVIRT_EMPTY_DISKS';
+
+/** Every emptyDisk volume with a capacity that parses, in spec order (validation reports the others). */
+export function emptyDisks(vmi: VirtualMachineInstance): EmptyDisk[] {
+  const volumes: unknown = vmi.spec?.volumes;
+  if (!Array.isArray(volumes)) return [];
+  const out: EmptyDisk[] = [];
+  for (const volume of volumes as unknown[]) {
+    if (typeof volume !== 'object' || volume === null) continue;
+    const { name, emptyDisk } = volume as { name?: unknown; emptyDisk?: { capacity?: unknown } };
+    if (typeof name !== 'string' || typeof emptyDisk !== 'object' || emptyDisk === null) continue;
+    const bytes = tryParseQuantity(emptyDisk.capacity as Quantity | undefined);
+    if (bytes === undefined || bytes <= 0) continue;
+    out.push({ volumeName: name, path: `${ImageVolumePaths.ephemeral}/empty-disks/${name}.qcow2`, capacityBytes: Math.ceil(bytes) });
+  }
+  return out;
+}
+
+/** Reads EMPTY_DISKS_ENV back; throws an Error that says what is wrong with it. */
+export function parseEmptyDisks(text: string): EmptyDisk[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${EMPTY_DISKS_ENV} is not JSON: ${(err as Error).message}`, { cause: err });
+  }
+  if (!Array.isArray(value)) throw new Error(`${EMPTY_DISKS_ENV} must be a JSON list`);
+  return value.map((entry: unknown, i) => {
+    const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    if (typeof e.volumeName !== 'string' || e.volumeName === '') throw new Error(`${EMPTY_DISKS_ENV}[${i}].volumeName must be a name`);
+    if (typeof e.path !== 'string' || !e.path.startsWith('/')) throw new Error(`${EMPTY_DISKS_ENV}[${i}].path must be an absolute path`);
+    if (!Number.isSafeInteger(e.capacityBytes) || (e.capacityBytes as number) <= 0)
+      throw new Error(`${EMPTY_DISKS_ENV}[${i}].capacityBytes must be a positive integer`);
+    return { volumeName: e.volumeName, path: e.path, capacityBytes: e.capacityBytes as number };
+  });
+}
