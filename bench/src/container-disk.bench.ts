@@ -10,6 +10,7 @@ import type { VirtualMachineInstance } from '@qvirt/api';
 import type { KubeClient } from '@qvirt/kube';
 import { eventually } from '@qvirt/testing';
 import { figure, pairedFigure, percentile, type BenchFigure } from './figure.js';
+import { inNamespace } from './node/bench-namespace.js';
 import { withStack } from './node/stack-session.js';
 
 const NS = 'bench-containerdisk';
@@ -25,7 +26,6 @@ interface Timed {
 
 export async function benchContainerDisk(): Promise<BenchFigure[]> {
   return withStack(async ({ layout, client }) => {
-    await client.create('/api/v1/namespaces', { metadata: { name: NS } }).catch(() => undefined);
     const plain = parse(await readFile(join(layout.repo, 'examples/vmi-plain.yaml'), 'utf8')) as VirtualMachineInstance;
     const ephemeral = parse(
       (await readFile(join(layout.repo, 'e2e/testdata/kubevirt-examples/vmi-ephemeral.yaml'), 'utf8')).replace(/image: \S+/, `image: ${CONTAINERDISK_IMAGE}`),
@@ -35,15 +35,15 @@ export async function benchContainerDisk(): Promise<BenchFigure[]> {
     const overlayMs: number[] = [];
     const copyMs: number[] = [];
     let diskBytes = 0;
-    try {
+    await inNamespace(client, NS, async () => {
       for (let r = 0; r < ROUNDS; r++) {
         const base = await timeVmi(client, layout.runDir, plain, `kernel-${r}`);
         const cd = await timeVmi(client, layout.runDir, ephemeral, `containerdisk-${r}`);
         running.push({ value: cd.running, baseline: base.running });
         booted.push({ value: cd.booted, baseline: base.booted });
         overlayMs.push(await overlayCreationMs(client, cd.uid));
-        // The image's disk file as the launcher sees it, read from the host through its QEMU's root.
-        const disk = await diskThroughQemu(`${NS}_containerdisk-${r}`);
+        // The image's disk file as the launcher sees it, read from the host through its root.
+        const disk = await diskThroughLauncher(cd.uid);
         diskBytes = (await stat(disk)).size;
         const copy = join(tmpdir(), `qvirt-bench-disk-copy-${process.pid}`);
         const t0 = performance.now();
@@ -52,18 +52,7 @@ export async function benchContainerDisk(): Promise<BenchFigure[]> {
         await rm(copy, { force: true });
         for (const name of [`kernel-${r}`, `containerdisk-${r}`]) await client.delete(`${API}/${name}`).catch(() => undefined);
       }
-    } finally {
-      await client.delete(`/api/v1/namespaces/${NS}`).catch(() => undefined);
-      await eventually(
-        `namespace ${NS} gone`,
-        async () =>
-          !(await client.get(`/api/v1/namespaces/${NS}`).then(
-            () => true,
-            () => false,
-          )),
-        { timeoutMs: 300_000 },
-      ).catch(() => undefined);
-    }
+    });
     const mib = (diskBytes / 2 ** 20).toFixed(1);
     return [
       pairedFigure(
@@ -126,13 +115,14 @@ async function overlayCreationMs(client: KubeClient, vmiUid: string): Promise<nu
   return ms;
 }
 
-async function diskThroughQemu(domain: string): Promise<string> {
+async function diskThroughLauncher(vmiUid: string): Promise<string> {
   for (const e of await readdir('/proc')) {
     if (!/^\d+$/.test(e)) continue;
-    const cmd = await readFile(`/proc/${e}/cmdline`, 'utf8').catch(() => '');
-    if (cmd.startsWith('/usr/bin/qemu-system') && cmd.includes(`guest=${domain},`)) {
-      return `/proc/${e}/root/var/run/kubevirt-image-volume/disk_0/disk/tiny.qcow2`;
+    const cmd = (await readFile(`/proc/${e}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (cmd.includes('--vmi-uid') && cmd.includes(vmiUid)) {
+      // /var/run is a symlink to /run in the image, and an absolute link under /proc/<pid>/root resolves on the host.
+      return `/proc/${e}/root/run/kubevirt-image-volume/disk_0/disk/tiny.qcow2`;
     }
   }
-  throw new Error(`no QEMU runs ${domain}`);
+  throw new Error(`no virt-launcher runs for VMI ${vmiUid}`);
 }

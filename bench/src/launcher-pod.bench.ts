@@ -10,6 +10,7 @@ import type { KubeClient } from '@qvirt/kube';
 import { eventually } from '@qvirt/testing';
 import { figure, pairedFigure, type BenchFigure } from './figure.js';
 import { podMemory } from './node/pod-stats.js';
+import { inNamespace } from './node/bench-namespace.js';
 import { withStack } from './node/stack-session.js';
 
 const NS = 'bench-launcher';
@@ -32,12 +33,10 @@ interface PodView {
 
 export async function benchLauncherPod(): Promise<BenchFigure[]> {
   return withStack(async ({ layout, state, client }) => {
-    await client.create('/api/v1/namespaces', { metadata: { name: NS } }).catch(() => undefined);
-    await eventually('default ServiceAccount', () => client.get(`/api/v1/namespaces/${NS}/serviceaccounts/default`).then(() => true), { timeoutMs: 30_000 });
     const template = parse(await readFile(join(layout.repo, 'examples/vmi-plain.yaml'), 'utf8')) as VirtualMachineInstance;
     const rounds: { value: number; baseline: number }[] = [];
     let memory: { workingSet: number; guest: number; vcpus: number } | undefined;
-    try {
+    await inNamespace(client, NS, async () => {
       for (let r = 0; r < ROUNDS; r++) {
         // The plain pod first, then the launcher: both timed the same way, by polling the pod.
         const plainStart = Date.now();
@@ -73,18 +72,7 @@ export async function benchLauncherPod(): Promise<BenchFigure[]> {
         }
         await client.delete(`/api/v1/namespaces/${NS}/pods/plain-${r}`, { gracePeriodSeconds: 0 });
       }
-    } finally {
-      await client.delete(`/api/v1/namespaces/${NS}`).catch(() => undefined);
-      await eventually(
-        `namespace ${NS} gone`,
-        async () =>
-          !(await client.get(`/api/v1/namespaces/${NS}`).then(
-            () => true,
-            () => false,
-          )),
-        { timeoutMs: 300_000 },
-      ).catch(() => undefined);
-    }
+    });
     const figures = [
       pairedFigure('launcher pod: creation to container running (VMI created)', rounds, 's', 'baseline: a busybox pod on the same node, same rounds'),
     ];

@@ -1,6 +1,7 @@
 import { tryParseQuantity } from '../quantity.js';
 import type { Quantity } from '../types/meta.js';
 import type { VirtualMachineInstance } from '../types/vmi.js';
+import { envJsonList } from './env-json.js';
 import { ImageVolumePaths } from './image-volumes.js';
 
 /** One emptyDisk volume: a blank qcow2 of its capacity that the launcher makes in the pod's emptyDir, gone with the VMI. */
@@ -31,15 +32,7 @@ export function emptyDisks(vmi: VirtualMachineInstance): EmptyDisk[] {
 
 /** Reads EMPTY_DISKS_ENV back; throws an Error that says what is wrong with it. */
 export function parseEmptyDisks(text: string): EmptyDisk[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${EMPTY_DISKS_ENV} is not JSON: ${(err as Error).message}`, { cause: err });
-  }
-  if (!Array.isArray(value)) throw new Error(`${EMPTY_DISKS_ENV} must be a JSON list`);
-  return value.map((entry: unknown, i) => {
-    const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+  return envJsonList(EMPTY_DISKS_ENV, text).map((e, i) => {
     if (typeof e.volumeName !== 'string' || e.volumeName === '') throw new Error(`${EMPTY_DISKS_ENV}[${i}].volumeName must be a name`);
     if (typeof e.path !== 'string' || !e.path.startsWith('/')) throw new Error(`${EMPTY_DISKS_ENV}[${i}].path must be an absolute path`);
     if (!Number.isSafeInteger(e.capacityBytes) || (e.capacityBytes as number) <= 0)

@@ -1,4 +1,5 @@
 import type { PullPolicy, VirtualMachineInstance } from '../types/vmi.js';
+import { envJsonList } from './env-json.js';
 
 /**
  * Where the launcher sees images and their ephemeral disks: KubeVirt's ImageVolume layout. Each
@@ -140,15 +141,7 @@ export function containerDiskOverlays(vmi: VirtualMachineInstance): ContainerDis
 
 /** Reads CONTAINER_DISKS_ENV back; throws an Error that says what is wrong with it. */
 export function parseContainerDiskOverlays(text: string): ContainerDiskOverlay[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${CONTAINER_DISKS_ENV} is not JSON: ${(err as Error).message}`, { cause: err });
-  }
-  if (!Array.isArray(value)) throw new Error(`${CONTAINER_DISKS_ENV} must be a JSON list`);
-  return value.map((entry: unknown, i) => {
-    const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+  return envJsonList(CONTAINER_DISKS_ENV, text).map((e, i) => {
     const str = (key: string, required: boolean): string | undefined => {
       const v = e[key];
       if (v === undefined && !required) return undefined;
