@@ -1,9 +1,10 @@
-// KubeVirt's own containerDisk and kernel-boot examples on the local stack (or QVIRT_E2E_KUBECONFIG),
+// KubeVirt's own containerDisk, cloud-init, emptyDisk and kernel-boot examples on the local stack (or QVIRT_E2E_KUBECONFIG),
 // with only their image names replaced by the local images: each image is a Kubernetes image volume
 // of the launcher pod, the guest writes to a qcow2 overlay in the pod's emptyDir (ADR 0014).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VirtualMachineInstance } from '@qvirt/api';
@@ -52,6 +53,20 @@ function domainXml(uid: string, name: string): string {
   return execFileSync('virsh', ['-c', `qemu+unix:///system?socket=${k.local!.runDir}/${uid}/libvirt-sock`, 'dumpxml', `${NS}_${name}`], { encoding: 'utf8' });
 }
 
+/** The host pid of a VMI's virt-launcher (the compute container's process). */
+function launcherPid(vmiUid: string): number {
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const args = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0');
+      if (args.includes('--vmi-uid') && args.includes(vmiUid)) return Number(e);
+    } catch {
+      // gone
+    }
+  }
+  throw new Error(`no virt-launcher runs for VMI ${vmiUid}`);
+}
+
 async function podUid(vmiUid: string): Promise<string> {
   const pods = (await launcherPods(k.client, vmiUid)) as { metadata: { name: string; uid?: string } }[];
   expect(pods).toHaveLength(1);
@@ -72,7 +87,7 @@ async function deleteAndCheckNothingLeft(name: string, vmiUid: string, podUidVal
   expect(mounts).not.toContain(podUidValue);
 }
 
-describe("KubeVirt's containerDisk and kernel-boot examples", () => {
+describe("KubeVirt's containerDisk, cloud-init and kernel-boot examples", () => {
   it('vmi-ephemeral: boots from its containerDisk through a qcow2 overlay in the pod; nothing is left after delete', async () => {
     const vmi = kubevirtExample('vmi-ephemeral.yaml');
     await k.client.create(vmiPath(), vmi);
@@ -116,6 +131,39 @@ describe("KubeVirt's containerDisk and kernel-boot examples", () => {
       expect(xml).toContain('<cmdline>console=ttyS0</cmdline>');
     }
     await deleteAndCheckNothingLeft('vmi-kernel-boot', uid, pod);
+  }, 400_000);
+
+  it('vmi-nocloud: a containerDisk, a NoCloud cloud-init disk (label cidata, its user-data) and a 2Gi emptyDisk', async () => {
+    const vmi = kubevirtExample('vmi-nocloud.yaml');
+    await k.client.create(vmiPath(), vmi);
+    const running = await waitPhase(k.client, 'vmi-nocloud', 'Running', 180_000);
+    const uid = running.metadata.uid!;
+    const pod = await podUid(uid);
+    if (k.local) {
+      await consoleShowsMarker(uid);
+      const xml = domainXml(uid, 'vmi-nocloud');
+      expect(xml).toContain(`<source file='/var/run/kubevirt-ephemeral-disks/cloud-init-data/${NS}/vmi-nocloud/noCloud.iso'`);
+      expect(xml).toContain("<source file='/var/run/kubevirt-ephemeral-disks/empty-disks/emptydisk.qcow2'");
+      expect([...xml.matchAll(/<target dev='(vd[a-z])' bus='virtio'\/>/g)].map((m) => m[1])).toEqual(['vda', 'vdb', 'vdc']);
+      // The ISO and the blank disk as the launcher wrote them, read from the node through its root
+      // (/var/run is a link to /run in the image).
+      const root = `/proc/${launcherPid(uid)}/root/run/kubevirt-ephemeral-disks`;
+      const iso = `${root}/cloud-init-data/${NS}/vmi-nocloud/noCloud.iso`;
+      expect(execFileSync('xorriso', ['-indev', iso, '-pvd_info'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })).toMatch(
+        /Volume Id\s*:\s*cidata/,
+      );
+      const userData = join(tmpdir(), `qvirt-e2e-user-data-${process.pid}`);
+      execFileSync('xorriso', ['-indev', iso, '-osirrox', 'on', '-extract', '/user-data', userData], { stdio: 'ignore' });
+      expect(readFileSync(userData, 'utf8')).toBe(vmi.spec.volumes![1]!.cloudInitNoCloud!.userData);
+      const meta = join(tmpdir(), `qvirt-e2e-meta-data-${process.pid}`);
+      execFileSync('xorriso', ['-indev', iso, '-osirrox', 'on', '-extract', '/meta-data', meta], { stdio: 'ignore' });
+      expect(JSON.parse(readFileSync(meta, 'utf8'))).toEqual({ 'instance-id': expect.stringMatching(/^[0-9a-f-]{36}$/), 'local-hostname': 'vmi-nocloud' });
+      const empty = JSON.parse(
+        execFileSync('qemu-img', ['info', '-U', '--output=json', `${root}/empty-disks/emptydisk.qcow2`], { encoding: 'utf8' }),
+      ) as Record<string, unknown>;
+      expect(empty).toMatchObject({ format: 'qcow2', 'virtual-size': 2 * 2 ** 30 });
+    }
+    await deleteAndCheckNothingLeft('vmi-nocloud', uid, pod);
   }, 400_000);
 
   it('an image without a disk under /disk/ fails the VMI with the reason, and leaks nothing', async () => {
