@@ -71,6 +71,11 @@ describe('guestHostname (KubeVirt SanitizeHostname)', () => {
     ['web.example', 'web'],
     ['a'.repeat(70), 'a'.repeat(63)],
   ])('%s -> %s', (name, want) => expect(guestHostname(withVolumes([], { name }))).toBe(want));
+  it('spec.hostname wins', () => {
+    const vmi = withVolumes([]);
+    vmi.spec.hostname = 'web-1';
+    expect(guestHostname(vmi)).toBe('web-1');
+  });
 });
 
 describe('parseCloudInitDisk', () => {

@@ -13,7 +13,13 @@ describe('fields qvirt admits in the schema but does not act on', () => {
       'launcher pods get no dedicated CPUs',
     ],
     ['an SMBIOS serial', (s) => (s.domain['firmware'] = { serial: 'abc-123' }), 'spec.domain.firmware.serial', 'the guest gets no SMBIOS serial number'],
-    ['a hostname', (s) => (s['hostname'] = 'web-1'), 'spec.hostname', 'nothing passes a hostname to the guest yet'],
+    ['a hostname without cloud-init', (s) => (s['hostname'] = 'web-1'), 'spec.hostname', 'only a cloud-init disk passes a hostname to the guest yet'],
+    [
+      'EFI',
+      (s) => (s.domain['firmware'] = { bootloader: { efi: { secureBoot: false } } }),
+      'spec.domain.firmware.bootloader.efi',
+      'guests boot with BIOS only',
+    ],
   ])('refuses %s, naming the field', (_, change, field, why) => {
     const spec = base();
     change(spec);
@@ -26,6 +32,14 @@ describe('fields qvirt admits in the schema but does not act on', () => {
     const spec = base();
     spec.domain['cpu'] = { cores: 2, dedicatedCpuPlacement: false };
     spec.domain['firmware'] = { uuid: '5d307ca9-b3ef-428c-8861-06e72d69f223' };
+    expect(validateVmiSpec('spec', spec, gatesOn())).toEqual([]);
+  });
+
+  it("admits a hostname with a cloud-init disk, which carries it to the guest (its meta-data's local-hostname)", () => {
+    const spec = base();
+    spec['hostname'] = 'web-1';
+    spec['volumes'] = [{ name: 'ci', cloudInitNoCloud: { userData: '#cloud-config' } }];
+    spec.domain['devices'] = { disks: [{ name: 'ci', disk: { bus: 'virtio' } }] };
     expect(validateVmiSpec('spec', spec, gatesOn())).toEqual([]);
   });
 

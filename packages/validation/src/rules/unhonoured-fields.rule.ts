@@ -19,8 +19,15 @@ export const validateUnhonouredFields: SpecRule = (fieldPath, spec) => {
   if (spec.domain?.firmware?.serial !== undefined) {
     refuse('domain.firmware.serial', 'the guest gets no SMBIOS serial number; leave it unset');
   }
-  if (spec.hostname !== undefined) {
-    refuse('hostname', 'nothing passes a hostname to the guest yet (no cloud-init, no DHCP); leave it unset');
+  const cloudInit = (spec.volumes ?? []).some((v) => v.cloudInitNoCloud != null || v.cloudInitConfigDrive != null);
+  if (spec.hostname !== undefined && !cloudInit) {
+    refuse(
+      'hostname',
+      'only a cloud-init disk passes a hostname to the guest yet (no DHCP): add a cloudInitNoCloud or cloudInitConfigDrive volume, or leave it unset',
+    );
+  }
+  if (spec.domain?.firmware?.bootloader?.efi !== undefined) {
+    refuse('domain.firmware.bootloader.efi', 'guests boot with BIOS only (no OVMF firmware yet); use bootloader.bios or leave bootloader unset');
   }
   return causes;
 };
