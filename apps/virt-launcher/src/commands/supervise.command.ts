@@ -1,6 +1,14 @@
 // Composition of the in-pod mode: config -> logger -> private libvirtd + libvirt connection ->
 // Supervisor; signals; exit code. main.ts dispatches here for `virt-launcher --vmi-uid ...`.
-import { CONTAINER_DISKS_ENV, EMPTY_DISKS_ENV, parseContainerDiskOverlays, parseEmptyDisks, type ContainerDiskOverlay, type EmptyDisk } from '@qvirt/api';
+import {
+  CONTAINER_DISKS_ENV,
+  EMPTY_DISKS_ENV,
+  HOST_DISKS_ENV,
+  parseContainerDiskOverlays,
+  parseSizedDisks,
+  type ContainerDiskOverlay,
+  type EmptyDisk,
+} from '@qvirt/api';
 import { CLOUD_INIT_ENV, parseCloudInitDisk, type CloudInitDisk } from '@qvirt/domain';
 import { LibvirtConnection, libvirtDomainManager } from '@qvirt/libvirt';
 import { detectIsolation, startVmLibvirtd, type Isolation } from '@qvirt/libvirt/daemon';
@@ -11,7 +19,7 @@ import type { LauncherPaths } from '../supervisor/paths.js';
 import type { Logger } from '@qvirt/log';
 import type { LauncherConnection, PrivateDaemon } from '../supervisor/ports.js';
 import { writeCloudInitIso } from '../supervisor/cloud-init-iso.js';
-import { makeContainerDiskOverlays, makeEmptyDisks } from '../supervisor/container-disk-overlays.js';
+import { makeContainerDiskOverlays, makeEmptyDisks, sizeHostDisks } from '../supervisor/container-disk-overlays.js';
 import { Supervisor } from '../supervisor/supervisor.js';
 import { qemuVersionOf } from '../supervisor/versions.js';
 
@@ -27,11 +35,13 @@ export async function supervisorMain(o: SupervisorMainOptions): Promise<number> 
   let containerDisks: ContainerDiskOverlay[];
   let cloudInit: CloudInitDisk | undefined;
   let blankDisks: EmptyDisk[];
+  let hostDisks: EmptyDisk[];
   try {
     config = parseSupervisorArgs(o.argv);
     containerDisks = fromEnv(o.env, CONTAINER_DISKS_ENV, parseContainerDiskOverlays) ?? [];
     cloudInit = fromEnv(o.env, CLOUD_INIT_ENV, parseCloudInitDisk);
-    blankDisks = fromEnv(o.env, EMPTY_DISKS_ENV, parseEmptyDisks) ?? [];
+    blankDisks = fromEnv(o.env, EMPTY_DISKS_ENV, (t) => parseSizedDisks(EMPTY_DISKS_ENV, t)) ?? [];
+    hostDisks = fromEnv(o.env, HOST_DISKS_ENV, (t) => parseSizedDisks(HOST_DISKS_ENV, t)) ?? [];
   } catch (err) {
     if (!(err instanceof LauncherConfigError)) throw err;
     process.stderr.write(`virt-launcher: ${err.message}\n`);
@@ -56,6 +66,7 @@ export async function supervisorMain(o: SupervisorMainOptions): Promise<number> 
     prepareDisks: async () => {
       await makeContainerDiskOverlays(containerDisks, logger);
       await makeEmptyDisks(blankDisks, logger);
+      await sizeHostDisks(hostDisks, logger);
       if (cloudInit) await writeCloudInitIso(cloudInit, logger);
     },
   });

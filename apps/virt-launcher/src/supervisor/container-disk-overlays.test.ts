@@ -1,11 +1,11 @@
 // Real qemu-img (Debian's qemu-utils) on files laid out as an image volume is laid out.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '@qvirt/log';
 import { useTempDir } from '@qvirt/testing/vitest';
-import { diskFileOf, makeContainerDiskOverlays, makeEmptyDisks } from './container-disk-overlays.js';
+import { diskFileOf, makeContainerDiskOverlays, makeEmptyDisks, sizeHostDisks } from './container-disk-overlays.js';
 
 const dir = useTempDir('qvirt-cdisk-');
 
@@ -79,5 +79,23 @@ describe('containerDisk overlays', () => {
     await makeEmptyDisks([{ volumeName: 'emptydisk', path, capacityBytes: 2 * 2 ** 30 }], silentLogger);
     expect(info(path)).toMatchObject({ format: 'qcow2', 'virtual-size': 2 * 2 ** 30 });
     expect(info(path)['backing-filename']).toBeUndefined();
+  });
+
+  it('gives an empty DiskOrCreate hostDisk its capacity, sparse, and leaves one with data alone', async () => {
+    const empty = join(dir(), 'disk.img');
+    const used = join(dir(), 'used.img');
+    writeFileSync(empty, '');
+    writeFileSync(used, 'data');
+    await sizeHostDisks(
+      [
+        { volumeName: 'a', path: empty, capacityBytes: 2 ** 30 },
+        { volumeName: 'b', path: used, capacityBytes: 2 ** 30 },
+      ],
+      silentLogger,
+    );
+    expect(statSync(empty).size).toBe(2 ** 30);
+    expect(statSync(empty).blocks).toBe(0);
+    expect(statSync(used).size).toBe(4);
+    await expect(sizeHostDisks([{ volumeName: 'c', path: join(dir(), 'missing.img'), capacityBytes: 1 }], silentLogger)).rejects.toThrow('hostDisk volume "c"');
   });
 });

@@ -2,7 +2,7 @@
 // (a Kubernetes image volume); the guest writes to a qcow2 overlay in the pod's emptyDir, made
 // here before the launcher says it is ready, so the handler never defines a domain without it.
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { ImageVolumePaths, pathInImage, type ContainerDiskOverlay, type EmptyDisk } from '@qvirt/api';
@@ -88,5 +88,23 @@ export async function makeEmptyDisks(disks: readonly EmptyDisk[], logger: Logger
       throw new Error(`emptyDisk volume "${disk.volumeName}": ${(e.stderr || e.message).trim()}`, { cause: err });
     }
     logger.info({ volumeName: disk.volumeName, path: disk.path, capacityBytes: disk.capacityBytes }, 'emptyDisk created');
+  }
+}
+
+/**
+ * Gives each DiskOrCreate hostDisk that is still empty (the kubelet created it) its capacity, as a
+ * sparse raw file, as KubeVirt creates a missing disk image; a file with data is left as it is.
+ */
+export async function sizeHostDisks(disks: readonly EmptyDisk[], logger: Logger): Promise<void> {
+  for (const disk of disks) {
+    try {
+      const info = await stat(disk.path);
+      if (!info.isFile()) throw new Error(`${disk.path} is not a file`);
+      if (info.size > 0) continue;
+      await truncate(disk.path, disk.capacityBytes);
+    } catch (err) {
+      throw new Error(`hostDisk volume "${disk.volumeName}": ${(err as Error).message}`, { cause: err });
+    }
+    logger.info({ volumeName: disk.volumeName, path: disk.path, capacityBytes: disk.capacityBytes }, 'hostDisk created');
   }
 }

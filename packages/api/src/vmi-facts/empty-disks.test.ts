@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VirtualMachineInstance } from '../types/vmi.js';
 import { vmiFixture } from '../testing/fixtures.js';
-import { emptyDisks, parseEmptyDisks } from './empty-disks.js';
+import { EMPTY_DISKS_ENV, emptyDisks, hostDisksToCreate, parseSizedDisks } from './empty-disks.js';
 
 function withVolumes(volumes: unknown): VirtualMachineInstance {
   const vmi = vmiFixture();
@@ -28,8 +28,24 @@ describe('emptyDisks', () => {
   ])('skips %s (validation reports it)', (_, volumes) => expect(emptyDisks(withVolumes(volumes))).toEqual([]));
   it('reads back what the controller writes, and names what is wrong', () => {
     const disks = emptyDisks(withVolumes([{ name: 'e', emptyDisk: { capacity: '1Mi' } }]));
-    expect(parseEmptyDisks(JSON.stringify(disks))).toEqual(disks);
-    expect(() => parseEmptyDisks('[{"volumeName":"e","path":"/p","capacityBytes":-1}]')).toThrow('[0].capacityBytes must be a positive integer');
-    expect(() => parseEmptyDisks('[{"volumeName":"e","path":"p","capacityBytes":1}]')).toThrow('[0].path must be an absolute path');
+    expect(parseSizedDisks(EMPTY_DISKS_ENV, JSON.stringify(disks))).toEqual(disks);
+    expect(() => parseSizedDisks(EMPTY_DISKS_ENV, '[{"volumeName":"e","path":"/p","capacityBytes":-1}]')).toThrow(
+      '[0].capacityBytes must be a positive integer',
+    );
+    expect(() => parseSizedDisks(EMPTY_DISKS_ENV, '[{"volumeName":"e","path":"p","capacityBytes":1}]')).toThrow('[0].path must be an absolute path');
+  });
+});
+
+describe('hostDisksToCreate', () => {
+  it('lists DiskOrCreate hostDisks with a capacity, and nothing else', () => {
+    expect(
+      hostDisksToCreate(
+        withVolumes([
+          { name: 'host-disk', hostDisk: { path: '/var/data/disk.img', type: 'DiskOrCreate', capacity: '1Gi' } },
+          { name: 'existing', hostDisk: { path: '/var/data/other.img', type: 'Disk' } },
+          { name: 'e', emptyDisk: { capacity: '1Gi' } },
+        ]),
+      ),
+    ).toEqual([{ volumeName: 'host-disk', path: '/var/data/disk.img', capacityBytes: 2 ** 30 }]);
   });
 });

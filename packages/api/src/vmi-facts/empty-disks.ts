@@ -30,13 +30,36 @@ export function emptyDisks(vmi: VirtualMachineInstance): EmptyDisk[] {
   return out;
 }
 
-/** Reads EMPTY_DISKS_ENV back; throws an Error that says what is wrong with it. */
-export function parseEmptyDisks(text: string): EmptyDisk[] {
-  return envJsonList(EMPTY_DISKS_ENV, text).map((e, i) => {
-    if (typeof e.volumeName !== 'string' || e.volumeName === '') throw new Error(`${EMPTY_DISKS_ENV}[${i}].volumeName must be a name`);
-    if (typeof e.path !== 'string' || !e.path.startsWith('/')) throw new Error(`${EMPTY_DISKS_ENV}[${i}].path must be an absolute path`);
+/** The launcher's env variable listing the DiskOrCreate hostDisks it sizes (JSON of EmptyDisk[]: raw files). */
+export const HOST_DISKS_ENV = 'QVIRT_HOST_DISKS';
+
+/**
+ * hostDisks of type DiskOrCreate with a capacity, as the launcher sees them. The kubelet creates
+ * the file empty (hostPath FileOrCreate); the launcher gives an empty one its capacity, as KubeVirt
+ * creates a missing disk.img, and leaves a file with data as it is.
+ */
+export function hostDisksToCreate(vmi: VirtualMachineInstance): EmptyDisk[] {
+  const volumes: unknown = vmi.spec?.volumes;
+  if (!Array.isArray(volumes)) return [];
+  const out: EmptyDisk[] = [];
+  for (const volume of volumes as unknown[]) {
+    if (typeof volume !== 'object' || volume === null) continue;
+    const { name, hostDisk } = volume as { name?: unknown; hostDisk?: { path?: unknown; type?: unknown; capacity?: unknown } };
+    if (typeof name !== 'string' || hostDisk?.type !== 'DiskOrCreate' || typeof hostDisk.path !== 'string') continue;
+    const bytes = tryParseQuantity(hostDisk.capacity as Quantity | undefined);
+    if (bytes === undefined || bytes <= 0) continue;
+    out.push({ volumeName: name, path: hostDisk.path, capacityBytes: Math.ceil(bytes) });
+  }
+  return out;
+}
+
+/** Reads EMPTY_DISKS_ENV or HOST_DISKS_ENV back; throws an Error that says what is wrong with it. */
+export function parseSizedDisks(envName: string, text: string): EmptyDisk[] {
+  return envJsonList(envName, text).map((e, i) => {
+    if (typeof e.volumeName !== 'string' || e.volumeName === '') throw new Error(`${envName}[${i}].volumeName must be a name`);
+    if (typeof e.path !== 'string' || !e.path.startsWith('/')) throw new Error(`${envName}[${i}].path must be an absolute path`);
     if (!Number.isSafeInteger(e.capacityBytes) || (e.capacityBytes as number) <= 0)
-      throw new Error(`${EMPTY_DISKS_ENV}[${i}].capacityBytes must be a positive integer`);
+      throw new Error(`${envName}[${i}].capacityBytes must be a positive integer`);
     return { volumeName: e.volumeName, path: e.path, capacityBytes: e.capacityBytes as number };
   });
 }

@@ -28,4 +28,4 @@ export {
   type ContainerDiskFacts,
   type KernelBootImageFacts,
 } from './image-volumes.js';
-export { EMPTY_DISKS_ENV, emptyDisks, parseEmptyDisks, type EmptyDisk } from './empty-disks.js';
+export { EMPTY_DISKS_ENV, HOST_DISKS_ENV, emptyDisks, hostDisksToCreate, parseSizedDisks, type EmptyDisk } from './empty-disks.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTAINER_DISKS_ENV, EMPTY_DISKS_ENV, parseContainerDiskOverlays, parseEmptyDisks } from '@qvirt/api';
+import { CONTAINER_DISKS_ENV, EMPTY_DISKS_ENV, HOST_DISKS_ENV, parseContainerDiskOverlays, parseSizedDisks } from '@qvirt/api';
 import { CLOUD_INIT_ENV, parseCloudInitDisk } from '@qvirt/domain';
 import { inputsFixture, vmiFixture } from '../testing/fixtures.js';
 import { renderLauncherPod } from './launcher-pod.renderer.js';
@@ -76,8 +76,19 @@ describe('renderLauncherPod: emptyDisks', () => {
     const pod = renderLauncherPod(vmi, inputsFixture());
     expect(pod.spec!.volumes).toContainEqual({ name: 'ephemeral-disks', emptyDir: {} });
     const value = pod.spec!.containers[0]!.env!.find((e) => e.name === EMPTY_DISKS_ENV)?.value;
-    expect(parseEmptyDisks(value!)).toEqual([
+    expect(parseSizedDisks(EMPTY_DISKS_ENV, value!)).toEqual([
       { volumeName: 'emptydisk', path: '/var/run/kubevirt-ephemeral-disks/empty-disks/emptydisk.qcow2', capacityBytes: 2 * 2 ** 30 },
     ]);
+  });
+});
+
+describe('renderLauncherPod: DiskOrCreate hostDisks', () => {
+  it('lists them for the launcher to size, beside the hostPath the kubelet creates', () => {
+    const vmi = vmiFixture();
+    vmi.spec.volumes = [{ name: 'host-disk', hostDisk: { path: '/var/data/disk.img', type: 'DiskOrCreate', capacity: '1Gi' } }];
+    const pod = renderLauncherPod(vmi, inputsFixture());
+    expect(pod.spec!.volumes).toContainEqual({ name: 'hostdisk-host-disk', hostPath: { path: '/var/data/disk.img', type: 'FileOrCreate' } });
+    const value = pod.spec!.containers[0]!.env!.find((e) => e.name === HOST_DISKS_ENV)?.value;
+    expect(parseSizedDisks(HOST_DISKS_ENV, value!)).toEqual([{ volumeName: 'host-disk', path: '/var/data/disk.img', capacityBytes: 2 ** 30 }]);
   });
 });

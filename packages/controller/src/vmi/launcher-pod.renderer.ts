@@ -7,12 +7,14 @@ import {
   Labels,
   CONTAINER_DISKS_ENV,
   EMPTY_DISKS_ENV,
+  HOST_DISKS_ENV,
   ImageVolumePaths,
   NodePaths,
   containerDiskOverlays,
   containerDisks,
   emptyDisks,
   gracePeriodSeconds,
+  hostDisksToCreate,
   kernelBootImage,
   hasVfioDevices,
   notPermittedDevices,
@@ -187,6 +189,8 @@ function imageVolumes(vmi: VirtualMachineInstance): {
   }
   if (disks.length > 0) env.push({ name: CONTAINER_DISKS_ENV, value: JSON.stringify(containerDiskOverlays(vmi)) });
   if (empty.length > 0) env.push({ name: EMPTY_DISKS_ENV, value: JSON.stringify(empty) });
+  const hostDisks = hostDisksToCreate(vmi);
+  if (hostDisks.length > 0) env.push({ name: HOST_DISKS_ENV, value: JSON.stringify(hostDisks) });
   // The launcher writes the ISO from these files (KubeVirt's launcher builds it from the VMI it is sent).
   if (cloudInit) env.push({ name: CLOUD_INIT_ENV, value: JSON.stringify(cloudInit) });
   return { volumes, mounts, env, pullSecrets: [...pullSecrets] };
