@@ -2,7 +2,7 @@
 // with only their image names replaced by the local images: each image is a Kubernetes image volume
 // of the launcher pod, the guest writes to a qcow2 overlay in the pod's emptyDir (ADR 0014).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -164,6 +164,27 @@ describe("KubeVirt's containerDisk, cloud-init and kernel-boot examples", () => 
       expect(empty).toMatchObject({ format: 'qcow2', 'virtual-size': 2 * 2 ** 30 });
     }
     await deleteAndCheckNothingLeft('vmi-nocloud', uid, pod);
+  }, 400_000);
+
+  it('vmi-host-disk: a DiskOrCreate hostDisk is created on the node with its capacity (sparse), and kept after delete as KubeVirt keeps it', async () => {
+    const vmi = kubevirtExample('vmi-host-disk.yaml');
+    const path = vmi.spec.volumes![0]!.hostDisk!.path;
+    if (k.local) rmSync(path, { force: true });
+    try {
+      await k.client.create(vmiPath(), vmi);
+      const running = await waitPhase(k.client, 'vmi-host-disk', 'Running', 180_000);
+      const uid = running.metadata.uid!;
+      const pod = await podUid(uid);
+      if (k.local) {
+        expect(domainXml(uid, 'vmi-host-disk')).toMatch(new RegExp(`<driver name='qemu' type='raw'/>\\s*<source file='${path}'`));
+        expect(statSync(path).size).toBe(2 ** 30);
+        expect(statSync(path).blocks * 512).toBeLessThan(2 ** 20); // sparse: nothing written yet
+      }
+      await deleteAndCheckNothingLeft('vmi-host-disk', uid, pod);
+      if (k.local) expect(statSync(path).size).toBe(2 ** 30);
+    } finally {
+      if (k.local) rmSync(path, { force: true });
+    }
   }, 400_000);
 
   it('an image without a disk under /disk/ fails the VMI with the reason, and leaks nothing', async () => {

@@ -81,21 +81,26 @@ describe('containerDisk overlays', () => {
     expect(info(path)['backing-filename']).toBeUndefined();
   });
 
-  it('gives an empty DiskOrCreate hostDisk its capacity, sparse, and leaves one with data alone', async () => {
-    const empty = join(dir(), 'disk.img');
+  it('creates a missing or empty DiskOrCreate hostDisk with its capacity, sparse, and leaves one with data alone', async () => {
+    const missing = join(dir(), 'disk.img');
+    const empty = join(dir(), 'empty.img');
     const used = join(dir(), 'used.img');
     writeFileSync(empty, '');
     writeFileSync(used, 'data');
     await sizeHostDisks(
       [
-        { volumeName: 'a', path: empty, capacityBytes: 2 ** 30 },
-        { volumeName: 'b', path: used, capacityBytes: 2 ** 30 },
+        { volumeName: 'a', path: missing, capacityBytes: 2 ** 30 },
+        { volumeName: 'b', path: empty, capacityBytes: 2 ** 20 },
+        { volumeName: 'c', path: used, capacityBytes: 2 ** 30 },
       ],
       silentLogger,
     );
-    expect(statSync(empty).size).toBe(2 ** 30);
-    expect(statSync(empty).blocks).toBe(0);
+    expect(statSync(missing).size).toBe(2 ** 30);
+    expect(statSync(missing).blocks).toBe(0);
+    expect(statSync(empty).size).toBe(2 ** 20);
     expect(statSync(used).size).toBe(4);
-    await expect(sizeHostDisks([{ volumeName: 'c', path: join(dir(), 'missing.img'), capacityBytes: 1 }], silentLogger)).rejects.toThrow('hostDisk volume "c"');
+    await expect(sizeHostDisks([{ volumeName: 'd', path: join(dir(), 'no/such/dir.img'), capacityBytes: 1 }], silentLogger)).rejects.toThrow(
+      'hostDisk volume "d"',
+    );
   });
 });

@@ -2,7 +2,7 @@
 // (a Kubernetes image volume); the guest writes to a qcow2 overlay in the pod's emptyDir, made
 // here before the launcher says it is ready, so the handler never defines a domain without it.
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, rm, stat, truncate } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { ImageVolumePaths, pathInImage, type ContainerDiskOverlay, type EmptyDisk } from '@qvirt/api';
@@ -92,15 +92,16 @@ export async function makeEmptyDisks(disks: readonly EmptyDisk[], logger: Logger
 }
 
 /**
- * Gives each DiskOrCreate hostDisk that is still empty (the kubelet created it) its capacity, as a
- * sparse raw file, as KubeVirt creates a missing disk image; a file with data is left as it is.
+ * Creates each DiskOrCreate hostDisk that is missing (or empty) with its capacity, as a sparse raw
+ * file, as KubeVirt creates a missing disk image; a file with data is left as it is.
  */
 export async function sizeHostDisks(disks: readonly EmptyDisk[], logger: Logger): Promise<void> {
   for (const disk of disks) {
     try {
-      const info = await stat(disk.path);
-      if (!info.isFile()) throw new Error(`${disk.path} is not a file`);
-      if (info.size > 0) continue;
+      const info = await stat(disk.path).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
+      if (info !== undefined && !info.isFile()) throw new Error(`${disk.path} is not a file`);
+      if (info !== undefined && info.size > 0) continue;
+      if (info === undefined) await writeFile(disk.path, '', { flag: 'wx', mode: 0o660 });
       await truncate(disk.path, disk.capacityBytes);
     } catch (err) {
       throw new Error(`hostDisk volume "${disk.volumeName}": ${(err as Error).message}`, { cause: err });

@@ -85,10 +85,17 @@ describe('renderLauncherPod: emptyDisks', () => {
 describe('renderLauncherPod: DiskOrCreate hostDisks', () => {
   it('lists them for the launcher to size, beside the hostPath the kubelet creates', () => {
     const vmi = vmiFixture();
-    vmi.spec.volumes = [{ name: 'host-disk', hostDisk: { path: '/var/data/disk.img', type: 'DiskOrCreate', capacity: '1Gi' } }];
+    vmi.spec.volumes = [
+      { name: 'host-disk', hostDisk: { path: '/var/data/disk.img', type: 'DiskOrCreate', capacity: '1Gi' } },
+      { name: 'second', hostDisk: { path: '/var/data/disk2.img', type: 'DiskOrCreate', capacity: '1Gi' } },
+    ];
     const pod = renderLauncherPod(vmi, inputsFixture());
-    expect(pod.spec!.volumes).toContainEqual({ name: 'hostdisk-host-disk', hostPath: { path: '/var/data/disk.img', type: 'FileOrCreate' } });
+    // Its directory, once for both disks in it, as KubeVirt mounts it (the kubelet makes no file in a missing directory).
+    expect(pod.spec!.volumes!.filter((v) => v.hostPath?.path.startsWith('/var/data'))).toEqual([
+      { name: 'hostdisk-host-disk', hostPath: { path: '/var/data', type: 'DirectoryOrCreate' } },
+    ]);
+    expect(pod.spec!.containers[0]!.volumeMounts).toContainEqual({ name: 'hostdisk-host-disk', mountPath: '/var/data', readOnly: false });
     const value = pod.spec!.containers[0]!.env!.find((e) => e.name === HOST_DISKS_ENV)?.value;
-    expect(parseSizedDisks(HOST_DISKS_ENV, value!)).toEqual([{ volumeName: 'host-disk', path: '/var/data/disk.img', capacityBytes: 2 ** 30 }]);
+    expect(parseSizedDisks(HOST_DISKS_ENV, value!).map((d) => d.path)).toEqual(['/var/data/disk.img', '/var/data/disk2.img']);
   });
 });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
 import type { Pod, Volume, VolumeMount } from '@qvirt/kube';
 import {
   Annotations,
@@ -209,8 +210,17 @@ function hostVolumes(vmi: VirtualMachineInstance, runDir: string): { volumes: Vo
   const kb = vmi.spec.domain.firmware?.kernelBoot?.hostPath;
   if (kb?.kernelPath) add('kernel-boot-kernel', kb.kernelPath, 'File', true);
   if (kb?.initrdPath) add('kernel-boot-initrd', kb.initrdPath, 'File', true);
+  // A DiskOrCreate disk's directory, as KubeVirt mounts it: the kubelet creates no file in a
+  // missing directory (FileOrCreate), and the launcher creates the disk there with its capacity.
+  const dirs = new Set<string>();
   for (const v of vmi.spec.volumes ?? []) {
-    if (v.hostDisk) add(`hostdisk-${v.name}`.slice(0, 63), v.hostDisk.path, v.hostDisk.type === 'DiskOrCreate' ? 'FileOrCreate' : 'File', false);
+    if (!v.hostDisk) continue;
+    if (v.hostDisk.type !== 'DiskOrCreate') add(`hostdisk-${v.name}`.slice(0, 63), v.hostDisk.path, 'File', false);
+    else {
+      const dir = posix.dirname(v.hostDisk.path);
+      if (!dirs.has(dir)) add(`hostdisk-${v.name}`.slice(0, 63), dir, 'DirectoryOrCreate', false);
+      dirs.add(dir);
+    }
   }
   return { volumes, mounts };
 }
