@@ -34,8 +34,8 @@ export function emptyDisks(vmi: VirtualMachineInstance): EmptyDisk[] {
 export const HOST_DISKS_ENV = 'QVIRT_HOST_DISKS';
 
 /**
- * hostDisks of type DiskOrCreate with a capacity, as the launcher sees them. The kubelet creates
- * the file empty (hostPath FileOrCreate); the launcher gives an empty one its capacity, as KubeVirt
+ * hostDisks of type DiskOrCreate with a capacity, as the launcher sees them (their directory is
+ * mounted in the pod): the launcher creates a missing or empty one with its capacity, as KubeVirt
  * creates a missing disk.img, and leaves a file with data as it is.
  */
 export function hostDisksToCreate(vmi: VirtualMachineInstance): EmptyDisk[] {
