@@ -204,6 +204,7 @@ function hostVolumes(vmi: VirtualMachineInstance, runDir: string): { volumes: Vo
   const add = (volName: string, path: string, type: string, readOnly: boolean) => {
     if (path === '/sys' || path.startsWith('/sys/'))
       throw new LauncherPodRenderError('FailedCreate', `${path}: host paths under /sys are not mounted into launcher pods`);
+    if (path === '/') throw new LauncherPodRenderError('FailedCreate', "the node's root directory is not mounted into launcher pods");
     volumes.push({ name: volName, hostPath: { path, type } });
     mounts.push({ name: volName, mountPath: path, readOnly });
   };

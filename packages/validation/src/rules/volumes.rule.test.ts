@@ -29,14 +29,14 @@ describe('validateVolumes', () => {
   });
 
   it('wants a positive capacity for DiskOrCreate', () => {
-    expect(validateVolumes('spec', spec([{ name: 'd', hostDisk: { path: '/d.img', type: 'DiskOrCreate' } }]), gatesOn())).toEqual([
+    expect(validateVolumes('spec', spec([{ name: 'd', hostDisk: { path: '/var/d.img', type: 'DiskOrCreate' } }]), gatesOn())).toEqual([
       {
         type: 'FieldValueRequired',
         field: 'spec.volumes[0].hostDisk.capacity',
         message: "spec.volumes[0].hostDisk.capacity is required for hostDisk volume type 'DiskOrCreate'",
       },
     ]);
-    expect(validateVolumes('spec', spec([{ name: 'd', hostDisk: { path: '/d.img', type: 'DiskOrCreate', capacity: '0' } }]), gatesOn())).toEqual([
+    expect(validateVolumes('spec', spec([{ name: 'd', hostDisk: { path: '/var/d.img', type: 'DiskOrCreate', capacity: '0' } }]), gatesOn())).toEqual([
       { type: 'FieldValueInvalid', field: 'spec.volumes[0].hostDisk.capacity', message: "spec.volumes[0].hostDisk.capacity '0': must be greater than 0" },
     ]);
   });
@@ -132,4 +132,22 @@ describe("KubeVirt's volume sources qvirt lacks", () => {
       'spec.volumes[0] must have exactly one source type set',
     ]);
   });
+});
+
+describe('DiskOrCreate hostDisks', () => {
+  const spec = (path: string) => ({
+    domain: { memory: { guest: '1Gi' }, devices: {} },
+    volumes: [{ name: 'd', hostDisk: { path, type: 'DiskOrCreate', capacity: '1Gi' } }],
+  });
+  it('refuses a disk directly under /, whose directory would be the node root', () => {
+    expect(validateVmiSpec('spec', spec('/disk.img'), gatesOn())).toEqual([
+      {
+        type: 'FieldValueNotSupported',
+        field: 'spec.volumes[0].hostDisk.path',
+        message:
+          "spec.volumes[0].hostDisk.path: a DiskOrCreate disk's directory is mounted into the launcher pod, and qvirt mounts no node's root directory: put the disk in a directory of its own",
+      },
+    ]);
+  });
+  it('admits one in a directory of its own', () => expect(validateVmiSpec('spec', spec('/var/data/disk.img'), gatesOn())).toEqual([]));
 });

@@ -81,6 +81,14 @@ export const validateVolumes: SpecRule = (fieldPath, spec) => {
             : validateAbsoluteFilePath(pathField, hostDisk.path)),
         );
       }
+      if (hostDisk.type === 'DiskOrCreate' && typeof hostDisk.path === 'string' && /^\/[^/]+$/.test(hostDisk.path)) {
+        const pathField = child(hostDiskField, 'path');
+        causes.push({
+          type: 'FieldValueNotSupported',
+          field: pathField,
+          message: `${pathField}: a DiskOrCreate disk's directory is mounted into the launcher pod, and qvirt mounts no node's root directory: put the disk in a directory of its own`,
+        });
+      }
       const capacityField = child(hostDiskField, 'capacity');
       if (hostDisk.type === 'DiskOrCreate' && hostDisk.capacity === undefined) {
         causes.push({ type: 'FieldValueRequired', field: capacityField, message: `${capacityField} is required for hostDisk volume type 'DiskOrCreate'` });
