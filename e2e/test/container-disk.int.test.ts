@@ -13,7 +13,7 @@ import { parse } from 'yaml';
 import type { E2eCluster } from '../src/e2e/cluster.js';
 import { qemuProcesses } from '../src/e2e/node-processes.js';
 import { closeSuite, openSuite } from '../src/e2e/suite.js';
-import { NS, getVmi, launcherPods, vmiPath, waitPhase, waitVmiGone } from '../src/e2e/vmis.js';
+import { NS, launcherPods, vmiPath, waitPhase, waitVmiGone } from '../src/e2e/vmis.js';
 import { repoRoot } from '../src/stack/repo-root.js';
 
 /** KubeVirt's demo images -> the local ones built from the test guest. */
@@ -192,14 +192,7 @@ describe("KubeVirt's containerDisk, cloud-init and kernel-boot examples", () => 
     vmi.metadata.name = 'no-disk';
     vmi.spec.volumes![0]!.containerDisk!.image = 'localhost/qvirt/busybox:1';
     await k.client.create(vmiPath(), vmi);
-    const failed = await eventually(
-      'no-disk Failed',
-      async () => {
-        const v = await getVmi(k.client, 'no-disk');
-        return v?.status?.phase === 'Failed' ? v : undefined;
-      },
-      { timeoutMs: 180_000 },
-    );
+    const failed = await waitPhase(k.client, 'no-disk', 'Failed', 180_000);
     expect(failed.status?.message).toContain('containerDisk volume "containerdisk": failed to check default image path /disk');
     await k.client.delete(vmiPath('no-disk'));
     await waitVmiGone(k.client, 'no-disk');

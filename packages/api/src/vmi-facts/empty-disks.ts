@@ -16,16 +16,27 @@ export const EMPTY_DISKS_ENV = 'QVIRT_EMPTY_DISKS';
 
 /** Every emptyDisk volume with a capacity that parses, in spec order (validation reports the others). */
 export function emptyDisks(vmi: VirtualMachineInstance): EmptyDisk[] {
+  return sizedVolumes(vmi, (name, v) =>
+    typeof v.emptyDisk === 'object' && v.emptyDisk !== null
+      ? { path: `${ImageVolumePaths.ephemeral}/empty-disks/${name}.qcow2`, capacity: (v.emptyDisk as { capacity?: unknown }).capacity }
+      : undefined,
+  );
+}
+
+/** The volumes `pick` gives a path and a capacity that parses as a positive quantity, in spec order. */
+function sizedVolumes(
+  vmi: VirtualMachineInstance,
+  pick: (name: string, volume: Record<string, unknown>) => { path: string; capacity: unknown } | undefined,
+): EmptyDisk[] {
   const volumes: unknown = vmi.spec?.volumes;
   if (!Array.isArray(volumes)) return [];
   const out: EmptyDisk[] = [];
   for (const volume of volumes as unknown[]) {
     if (typeof volume !== 'object' || volume === null) continue;
-    const { name, emptyDisk } = volume as { name?: unknown; emptyDisk?: { capacity?: unknown } };
-    if (typeof name !== 'string' || typeof emptyDisk !== 'object' || emptyDisk === null) continue;
-    const bytes = tryParseQuantity(emptyDisk.capacity as Quantity | undefined);
-    if (bytes === undefined || bytes <= 0) continue;
-    out.push({ volumeName: name, path: `${ImageVolumePaths.ephemeral}/empty-disks/${name}.qcow2`, capacityBytes: Math.ceil(bytes) });
+    const v = volume as Record<string, unknown>;
+    const picked = typeof v.name === 'string' ? pick(v.name, v) : undefined;
+    const bytes = picked ? tryParseQuantity(picked.capacity as Quantity | undefined) : undefined;
+    if (picked && bytes !== undefined && bytes > 0) out.push({ volumeName: v.name as string, path: picked.path, capacityBytes: Math.ceil(bytes) });
   }
   return out;
 }
@@ -39,18 +50,10 @@ export const HOST_DISKS_ENV = 'QVIRT_HOST_DISKS';
  * creates a missing disk.img, and leaves a file with data as it is.
  */
 export function hostDisksToCreate(vmi: VirtualMachineInstance): EmptyDisk[] {
-  const volumes: unknown = vmi.spec?.volumes;
-  if (!Array.isArray(volumes)) return [];
-  const out: EmptyDisk[] = [];
-  for (const volume of volumes as unknown[]) {
-    if (typeof volume !== 'object' || volume === null) continue;
-    const { name, hostDisk } = volume as { name?: unknown; hostDisk?: { path?: unknown; type?: unknown; capacity?: unknown } };
-    if (typeof name !== 'string' || hostDisk?.type !== 'DiskOrCreate' || typeof hostDisk.path !== 'string') continue;
-    const bytes = tryParseQuantity(hostDisk.capacity as Quantity | undefined);
-    if (bytes === undefined || bytes <= 0) continue;
-    out.push({ volumeName: name, path: hostDisk.path, capacityBytes: Math.ceil(bytes) });
-  }
-  return out;
+  return sizedVolumes(vmi, (_, v) => {
+    const hostDisk = v.hostDisk as { path?: unknown; type?: unknown; capacity?: unknown } | undefined;
+    return hostDisk?.type === 'DiskOrCreate' && typeof hostDisk.path === 'string' ? { path: hostDisk.path, capacity: hostDisk.capacity } : undefined;
+  });
 }
 
 /** Reads EMPTY_DISKS_ENV or HOST_DISKS_ENV back; throws an Error that says what is wrong with it. */
