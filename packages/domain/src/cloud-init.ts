@@ -1,7 +1,7 @@
 // cloud-init for the guest, as KubeVirt writes it (pkg/cloud-init): the files of a NoCloud
 // (volume label `cidata`) or ConfigDrive (`config-2`) disk, which the launcher turns into an
 // ISO in the pod's emptyDir. Pure: the same VMI always gives the same files.
-import { ImageVolumePaths, type VirtualMachineInstance } from '@qvirt/api';
+import { isStdBase64, ImageVolumePaths, type VirtualMachineInstance } from '@qvirt/api';
 import { DomainRenderError } from './errors.js';
 import { vmiUuid } from './stable-uuid.js';
 
@@ -25,8 +25,6 @@ interface Source {
   networkData?: unknown;
   networkDataBase64?: unknown;
 }
-
-const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** The guest's hostname, KubeVirt's SanitizeHostname: the VMI name up to its first dot, at most 63 characters. */
 export function guestHostname(vmi: VirtualMachineInstance): string {
@@ -56,7 +54,7 @@ export function cloudInitDisk(vmi: VirtualMachineInstance): CloudInitDisk | unde
 function text(plain: unknown, base64: unknown, field: string): string | undefined {
   if (typeof plain === 'string' && plain !== '') return plain;
   if (typeof base64 === 'string' && base64 !== '') {
-    if (!BASE64_RE.test(base64)) throw new DomainRenderError(`${field}Base64`, 'is not valid base64');
+    if (!isStdBase64(base64)) throw new DomainRenderError(`${field}Base64`, 'is not valid base64');
     return Buffer.from(base64, 'base64').toString('utf8');
   }
   return undefined;

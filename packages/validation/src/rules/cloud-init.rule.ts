@@ -1,11 +1,9 @@
-import { MAX_DEVICES, type StatusCause } from '@qvirt/api';
+import { isStdBase64, MAX_DEVICES, type StatusCause } from '@qvirt/api';
 import { child, index } from '../field-path.js';
 import type { SpecRule } from '../spec-view.js';
 
 /** KubeVirt's limits on inline cloud-init data (cloudInitUserMaxLen, cloudInitNetworkMaxLen). */
 export const CLOUD_INIT_MAX_BYTES = 2048;
-
-const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /**
  * cloudInitNoCloud / cloudInitConfigDrive: KubeVirt's rules and messages (one user data source,
@@ -74,7 +72,7 @@ function data(source: Record<string, unknown>, key: 'userData' | 'networkData', 
   if (typeof base64 === 'string' && base64 !== '') {
     count++;
     const b64Field = child(item, `${key}Base64`);
-    if (!BASE64_RE.test(base64)) causes.push({ type: 'FieldValueInvalid', field: b64Field, message: `${b64Field} is not a valid base64 value.` });
+    if (!isStdBase64(base64)) causes.push({ type: 'FieldValueInvalid', field: b64Field, message: `${b64Field} is not a valid base64 value.` });
     else bytes = Buffer.from(base64, 'base64').length;
   }
   if (typeof plain === 'string' && plain !== '') {
